@@ -1,0 +1,98 @@
+#include "app/serve.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "admin/tokens_api.h"
+#include "app/system_routes.h"
+#include "auth/api_tokens.h"
+#include "auth/authenticator.h"
+#include "auth/secret.h"
+#include "common/version.h"
+#include "http/server.h"
+#include "store/api_token_repository.h"
+#include "store/database.h"
+#include "store/migrations.h"
+
+namespace mcpgw::app {
+namespace asio = boost::asio;
+
+int serve(const config::Config& cfg, const std::string& token_hint) {
+  spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
+  if (!cfg.auth.required)
+    spdlog::warn("auth.required is false: every request is treated as an admin. Use this for "
+                 "local development only");
+
+  store::DatabaseOptions dbopts{cfg.database.path, cfg.database.busy_timeout};
+  {
+    auto conn = store::open_connection(dbopts);
+    auto report = store::migrate(*conn, store::embedded_migrations());
+    if (report.applied.empty())
+      spdlog::info("database {} at schema version {}", cfg.database.path, report.to_version);
+    else
+      spdlog::info("database {} migrated from schema version {} to {}", cfg.database.path,
+                   report.from_version, report.to_version);
+  }
+  store::ConnectionPool pool(dbopts);
+
+  auto secret = auth::load_or_create_jwt_secret(cfg);
+  if (secret.generated)
+    spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
+                 secret.origin, token_hint);
+  store::ApiTokenRepository token_repo(pool);
+  auth::ApiTokenService api_tokens(token_repo);
+  auth::Authenticator authenticator(
+      cfg.auth.required,
+      auth::JwtVerifier({secret.value, cfg.auth.issuer, cfg.auth.audience,
+                         std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.leeway)}),
+      &api_tokens);
+
+  const unsigned workers =
+      cfg.server.workers ? cfg.server.workers : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(static_cast<int>(workers));
+  asio::thread_pool blocking(2);
+
+  http::HttpServer server(ioc, cfg.server, authenticator, cfg.logging.access_log);
+  register_system_routes(server, pool, blocking);
+  admin::register_token_routes(server, api_tokens, blocking);
+
+  const auto port = server.start();
+  spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port, workers);
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  int exit_code = 0;
+  std::function<void(boost::system::error_code, int)> on_signal =
+      [&](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        if (server.draining()) {
+          spdlog::warn("signal {} during drain: stopping now", sig);
+          exit_code = 1;
+          ioc.stop();
+          return;
+        }
+        spdlog::info("signal {}: draining (grace {} ms)", sig, cfg.server.shutdown_grace.count());
+        server.drain([&] {
+          spdlog::info("drained; exiting");
+          signals.cancel();
+          ioc.stop();
+        });
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < workers; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  blocking.join();
+  spdlog::info("stopped");
+  return exit_code;
+}
+
+}  // namespace mcpgw::app

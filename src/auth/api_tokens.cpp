@@ -1,0 +1,52 @@
+#include "auth/api_tokens.h"
+
+#include "common/crypto.h"
+
+namespace mcpgw::auth {
+namespace {
+constexpr std::size_t kSecretBytes = 32;
+constexpr std::size_t kTokenLength = kApiTokenPrefix.size() + 2 * kSecretBytes;
+constexpr std::size_t kShownPrefix = kApiTokenPrefix.size() + 6;
+}  // namespace
+
+bool ApiTokenService::looks_like_api_token(std::string_view token) {
+  if (token.size() != kTokenLength || token.substr(0, kApiTokenPrefix.size()) != kApiTokenPrefix)
+    return false;
+  for (char c : token.substr(kApiTokenPrefix.size()))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+CreatedApiToken ApiTokenService::create(const NewApiToken& req, std::int64_t now_ms) {
+  CreatedApiToken out;
+  out.token = std::string(kApiTokenPrefix) + crypto::random_hex(kSecretBytes);
+  auto& r = out.record;
+  r.id = crypto::random_hex(8);
+  r.name = req.name;
+  r.token_hash = crypto::sha256_hex(out.token);
+  r.prefix = out.token.substr(0, kShownPrefix);
+  r.subject = req.subject;
+  r.scopes = req.scopes;
+  r.servers = req.servers;
+  r.created_at = now_ms;
+  if (req.ttl) r.expires_at = now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(*req.ttl).count();
+  repo_.insert(r);
+  return out;
+}
+
+ApiTokenVerdict ApiTokenService::verify(const std::string& token, std::int64_t now_ms) {
+  if (!looks_like_api_token(token)) return {std::nullopt, "token is malformed"};
+  auto rec = repo_.find_by_hash(crypto::sha256_hex(token));
+  if (!rec) return {std::nullopt, "token is not known"};
+  if (rec->revoked_at) return {std::nullopt, "token has been revoked"};
+  if (rec->expires_at && now_ms >= *rec->expires_at) return {std::nullopt, "token has expired"};
+  Principal p;
+  p.subject = rec->subject;
+  for (auto& s : rec->scopes)
+    if (is_known_scope(s)) p.scopes.push_back(s);
+  p.servers = rec->servers;
+  p.token_kind = "api_token";
+  return {std::move(p), {}};
+}
+
+}  // namespace mcpgw::auth

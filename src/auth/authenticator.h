@@ -1,0 +1,36 @@
+#pragma once
+// Turns an Authorization header into a Principal. Bearer tokens only (never the query string).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/api_tokens.h"
+#include "auth/jwt.h"
+
+namespace mcpgw::auth {
+
+struct AuthResult {
+  std::optional<Principal> principal;
+  // When principal is empty: whether a token was presented at all (RFC 6750: no error code when
+  // the request had no credentials, error="invalid_token" when it had bad ones), and why.
+  bool token_presented = false;
+  std::string reason;
+};
+
+class Authenticator {
+ public:
+  // required == false: every request is the anonymous principal with all scopes (development).
+  Authenticator(bool required, JwtVerifier jwt, ApiTokenService* api_tokens)
+      : required_(required), jwt_(std::move(jwt)), api_tokens_(api_tokens) {}
+
+  // authorization: the header's value, or nullopt when absent.
+  AuthResult authenticate(std::optional<std::string_view> authorization) const;
+
+ private:
+  bool required_;
+  JwtVerifier jwt_;
+  ApiTokenService* api_tokens_;
+};
+
+}  // namespace mcpgw::auth

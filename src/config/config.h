@@ -1,0 +1,94 @@
+#pragma once
+// mcpgw's configuration: defaults, YAML file, then MCPGW_<SECTION>_<KEY> environment overrides.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mcpgw::config {
+
+using std::chrono::milliseconds;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  unsigned workers = 0;  // 0: one per hardware thread
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  milliseconds read_timeout{30'000};
+  milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 10'000;
+  milliseconds shutdown_grace{10'000};
+};
+
+struct AuthConfig {
+  bool required = true;
+  std::string jwt_secret;
+  std::string jwt_secret_file;
+  std::string issuer = "mcpgw";
+  std::string audience = "mcpgw";
+  milliseconds leeway{30'000};
+};
+
+struct DatabaseConfig {
+  std::string path = "data/mcpgw.db";
+  milliseconds busy_timeout{5'000};
+};
+
+enum class EventStoreKind { memory, sqlite };
+
+struct TransportConfig {
+  bool stateful = true;
+  bool json_response = false;
+  EventStoreKind event_store = EventStoreKind::memory;
+  milliseconds session_idle_ttl{30 * 60'000};
+  std::size_t max_sessions = 10'000;
+  std::size_t max_events_per_stream = 1'000;
+  milliseconds keepalive{15'000};
+  std::vector<std::string> allowed_origins;
+};
+
+enum class LogFormat { text, json };
+
+struct LoggingConfig {
+  std::string level = "info";
+  LogFormat format = LogFormat::text;
+  bool access_log = true;
+};
+
+struct Config {
+  ServerConfig server;
+  AuthConfig auth;
+  DatabaseConfig database;
+  TransportConfig transport;
+  LoggingConfig logging;
+  // Where the values came from, for messages: the file path or "(defaults)".
+  std::string source = "(defaults)";
+};
+
+// A configuration that cannot be used. what() is one line naming the key and where it was set
+// (file:line or the environment variable).
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// Reads the process environment's MCPGW_* variables.
+Environment process_environment();
+
+// Loads path (must exist) over the defaults, then applies env. Throws ConfigError.
+Config load_file(const std::string& path, const Environment& env);
+// Same from YAML text; name is used in messages in place of a file path.
+Config load_string(const std::string& yaml, const std::string& name, const Environment& env);
+
+// "section.key" of every setting, in documentation order.
+std::vector<std::string> all_keys();
+
+// The directory that holds the database file and generated secrets.
+std::string data_dir(const Config& cfg);
+
+}  // namespace mcpgw::config

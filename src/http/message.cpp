@@ -1,0 +1,19 @@
+#include "http/message.h"
+
+#include <boost/json.hpp>
+
+namespace mcpgw::http {
+
+Response json_response(Status status, const boost::json::value& body) {
+  Response res{status, 11};
+  res.set(boost::beast::http::field::content_type, "application/json");
+  res.body() = boost::json::serialize(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response error_response(Status status, std::string_view error, std::string_view detail) {
+  return json_response(status, boost::json::object{{"error", error}, {"detail", detail}});
+}
+
+}  // namespace mcpgw::http

@@ -1,0 +1,457 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+#include "auth/authenticator.h"
+#include "common/crypto.h"
+#include "common/version.h"
+#include "http/date.h"
+
+namespace mcpgw::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using std::chrono::steady_clock;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// After an error response on a connection whose request was not read to the end, the peer may
+// still be sending. Closing with unread data makes the kernel send RST, which can destroy the
+// response before the client reads it; so half-close and discard input for a moment first.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 1 << 20;
+
+// One request id per request: a per-process random prefix and a counter (unique, cheap, not a
+// secret). An incoming X-Request-Id of safe characters is kept, so ids follow a request through
+// proxies.
+std::string new_request_id() {
+  static const std::string prefix = crypto::random_hex(4);
+  static std::atomic<std::uint64_t> counter{0};
+  return prefix + "-" + std::to_string(++counter);
+}
+
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+      return false;
+  return true;
+}
+
+std::string path_only(std::string_view target) {
+  auto q = target.find('?');
+  return std::string(target.substr(0, q));
+}
+
+struct Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // touched only on the connection's strand
+};
+
+struct RouteEntry {
+  Access access;
+  Handler handler;
+};
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(asio::io_context& ioc, const config::ServerConfig& cfg, const auth::Authenticator& authn,
+       bool access_log)
+      : ioc(ioc),
+        cfg(cfg),
+        authn(authn),
+        access_log(access_log),
+        acceptor(asio::make_strand(ioc)),
+        grace_timer(acceptor.get_executor()) {}
+
+  asio::io_context& ioc;
+  config::ServerConfig cfg;
+  const auth::Authenticator& authn;
+  bool access_log;
+  Router router;
+  std::vector<RouteEntry> routes;
+  tcp::acceptor acceptor;
+  asio::steady_timer grace_timer;
+
+  std::atomic<bool> is_draining{false};
+  std::mutex conns_mutex;  // guards conns, next_conn_id, on_drained; taken per connection, not per request
+  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
+  std::uint64_t next_conn_id = 0;
+  std::function<void()> on_drained;
+
+  awaitable<void> accept_loop();
+  awaitable<void> session(std::uint64_t id, std::shared_ptr<Connection> conn);
+  awaitable<void> reject_busy(tcp::socket socket);
+  awaitable<Response> dispatch(Request& req, RequestContext& ctx, std::string& subject);
+  void finish_headers(Response& res, const std::string& request_id) const;
+  void log_access(const Request* req, std::string_view target, unsigned status, std::size_t bytes,
+                  steady_clock::time_point start, const std::string& rid,
+                  const std::string& subject, const std::string& peer) const;
+  void remove_connection(std::uint64_t id);
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, const config::ServerConfig& cfg,
+                       const auth::Authenticator& authenticator, bool access_log)
+    : impl_(std::make_shared<Impl>(ioc, cfg, authenticator, access_log)) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::route(std::string method, std::string_view pattern, Access access,
+                       Handler handler) {
+  impl_->router.add(std::move(method), pattern);
+  impl_->routes.push_back({std::move(access), std::move(handler)});
+}
+
+const Router& HttpServer::router() const { return impl_->router; }
+
+std::uint16_t HttpServer::start() {
+  auto& a = impl_->acceptor;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(impl_->cfg.host, ec);
+  if (ec)
+    throw std::system_error(ec, "server.host '" + impl_->cfg.host + "' is not an IP address");
+  tcp::endpoint ep(address, impl_->cfg.port);
+  const std::string where = impl_->cfg.host + ":" + std::to_string(impl_->cfg.port);
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::system_error(ec, "cannot listen on " + where);
+  asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
+  return a.local_endpoint().port();
+}
+
+bool HttpServer::draining() const { return impl_->is_draining.load(); }
+
+std::size_t HttpServer::connection_count() const {
+  std::lock_guard lock(impl_->conns_mutex);
+  return impl_->conns.size();
+}
+
+void HttpServer::drain(std::function<void()> on_drained) {
+  auto self = impl_;
+  if (self->is_draining.exchange(true)) return;
+  asio::post(self->acceptor.get_executor(), [self, cb = std::move(on_drained)]() mutable {
+    boost::system::error_code ignored;
+    self->acceptor.close(ignored);
+    std::vector<std::shared_ptr<Connection>> snapshot;
+    {
+      std::lock_guard lock(self->conns_mutex);
+      self->on_drained = std::move(cb);
+      for (auto& [id, c] : self->conns) snapshot.push_back(c);
+      if (self->conns.empty()) {
+        auto done = std::move(self->on_drained);
+        self->on_drained = nullptr;
+        if (done) asio::post(self->ioc, std::move(done));
+        return;
+      }
+    }
+    spdlog::info("draining {} connection(s), grace {} ms", snapshot.size(),
+                 self->cfg.shutdown_grace.count());
+    for (auto& c : snapshot)
+      asio::post(c->stream.get_executor(), [c] {
+        if (c->idle) c->stream.cancel();
+      });
+    self->grace_timer.expires_after(self->cfg.shutdown_grace);
+    self->grace_timer.async_wait([self](boost::system::error_code ec) {
+      if (ec) return;  // everything finished in time
+      std::vector<std::shared_ptr<Connection>> left;
+      {
+        std::lock_guard lock(self->conns_mutex);
+        for (auto& [id, c] : self->conns) left.push_back(c);
+      }
+      spdlog::warn("shutdown grace over: cutting {} connection(s)", left.size());
+      for (auto& c : left)
+        asio::post(c->stream.get_executor(), [c] {
+          boost::system::error_code ignored;
+          c->stream.socket().close(ignored);
+        });
+    });
+  });
+}
+
+void HttpServer::Impl::remove_connection(std::uint64_t id) {
+  std::function<void()> done;
+  {
+    std::lock_guard lock(conns_mutex);
+    conns.erase(id);
+    if (is_draining && conns.empty() && on_drained) {
+      done = std::move(on_drained);
+      on_drained = nullptr;
+    }
+  }
+  if (done) {
+    asio::post(grace_timer.get_executor(), [this, self = shared_from_this()] { grace_timer.cancel(); });
+    asio::post(ioc, std::move(done));
+  }
+}
+
+awaitable<void> HttpServer::Impl::accept_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      // EMFILE and friends: log and back off briefly instead of spinning.
+      spdlog::error("accept failed: {}", ec.message());
+      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+      co_await t.async_wait(use_nothrow);
+      continue;
+    }
+    if (is_draining) co_return;
+    boost::system::error_code nd;
+    socket.set_option(tcp::no_delay(true), nd);
+    std::uint64_t id = 0;
+    std::shared_ptr<Connection> conn;
+    {
+      std::lock_guard lock(conns_mutex);
+      if (conns.size() >= cfg.max_connections) {
+        auto ex = socket.get_executor();
+        asio::co_spawn(ex, reject_busy(std::move(socket)), asio::detached);
+        continue;
+      }
+      id = ++next_conn_id;
+      conn = std::make_shared<Connection>(std::move(socket));
+      conns.emplace(id, conn);
+    }
+    asio::co_spawn(conn->stream.get_executor(), session(id, conn), asio::detached);
+  }
+}
+
+awaitable<void> HttpServer::Impl::reject_busy(tcp::socket socket) {
+  auto self = shared_from_this();
+  spdlog::warn("connection refused: server.max_connections ({}) reached", cfg.max_connections);
+  beast::tcp_stream stream(std::move(socket));
+  auto res = error_response(Status::service_unavailable, "busy", "too many connections; retry later");
+  finish_headers(res, new_request_id());
+  res.set(bhttp::field::retry_after, "1");
+  res.keep_alive(false);
+  stream.expires_after(std::chrono::seconds(2));
+  co_await bhttp::async_write(stream, res, use_nothrow);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+void HttpServer::Impl::finish_headers(Response& res, const std::string& request_id) const {
+  res.set(bhttp::field::server, "mcpgw");
+  res.set(bhttp::field::date, http_date());
+  res.set("X-Request-Id", request_id);
+  if (res.find(bhttp::field::cache_control) == res.end())
+    res.set(bhttp::field::cache_control, "no-store");
+}
+
+awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx,
+                                                std::string& subject) {
+  const RouteMatch m = router.match(req.method_string(), req.target());
+  switch (m.kind) {
+    case RouteMatch::Kind::bad_path:
+      co_return error_response(Status::bad_request, "bad_request", "malformed request target");
+    case RouteMatch::Kind::not_found:
+      co_return error_response(Status::not_found, "not_found", "no such route");
+    case RouteMatch::Kind::method_not_allowed: {
+      auto res = error_response(Status::method_not_allowed, "method_not_allowed",
+                                "method not allowed on this route");
+      res.set(bhttp::field::allow, m.allow);
+      co_return res;
+    }
+    case RouteMatch::Kind::found:
+      break;
+  }
+  const RouteEntry& route = routes[m.index];
+  ctx.params = m.params;
+  std::optional<auth::Principal> principal;
+  if (route.access.kind != Access::Kind::open) {
+    std::optional<std::string_view> authz;
+    if (auto it = req.find(bhttp::field::authorization); it != req.end()) authz = it->value();
+    auto result = authn.authenticate(authz);
+    if (!result.principal) {
+      auto res = error_response(Status::unauthorized, "unauthorized", result.reason);
+      res.set(bhttp::field::www_authenticate,
+              result.token_presented ? "Bearer error=\"invalid_token\"" : "Bearer");
+      co_return res;
+    }
+    principal = std::move(result.principal);
+    subject = principal->subject;
+    if (route.access.kind == Access::Kind::scope && !principal->has_scope(route.access.scope)) {
+      auto res = error_response(Status::forbidden, "forbidden",
+                                "token lacks the '" + route.access.scope + "' scope");
+      res.set(bhttp::field::www_authenticate,
+              "Bearer error=\"insufficient_scope\", scope=\"" + route.access.scope + "\"");
+      co_return res;
+    }
+    ctx.principal = &*principal;
+  }
+  try {
+    co_return co_await route.handler(ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {}: handler failed: {}", ctx.request_id,
+                  std::string(req.method_string()), path_only(req.target()), e.what());
+  }
+  co_return error_response(Status::internal_server_error, "internal_error",
+                           "the request failed; see the server log for request id " + ctx.request_id);
+}
+
+void HttpServer::Impl::log_access(const Request* req, std::string_view target, unsigned status,
+                                  std::size_t bytes, steady_clock::time_point start,
+                                  const std::string& rid, const std::string& subject,
+                                  const std::string& peer) const {
+  if (!access_log) return;
+  static const auto logger = spdlog::get("access");
+  if (!logger) return;
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - start).count();
+  // Query strings are left out: they are the one place a careless client may put a secret.
+  logger->info("{} {} {} {} {}us rid={} sub={} peer={}",
+               req ? std::string(req->method_string()) : std::string("-"), path_only(target),
+               status, bytes, us, rid, subject.empty() ? "-" : subject, peer);
+}
+
+awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Connection> conn) {
+  auto self = shared_from_this();
+  auto& stream = conn->stream;
+  std::string peer;
+  {
+    boost::system::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  beast::flat_buffer buffer;
+  bool linger = false;
+  try {
+    for (;;) {
+      // Between requests: wait for the first byte under the idle timeout. A drain cancels this.
+      conn->idle = true;
+      if (is_draining) break;
+      if (buffer.size() == 0) {
+        stream.expires_after(cfg.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_nothrow);
+        if (ec) break;  // idle timeout, peer closed, or drained: nothing to answer
+        buffer.commit(n);
+      }
+      conn->idle = false;
+      const auto start = steady_clock::now();
+      std::string rid = new_request_id();
+
+      // The whole request must arrive within read_timeout of its first byte.
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
+      parser.body_limit(cfg.max_body_bytes);
+      stream.expires_after(cfg.read_timeout);
+      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
+      boost::system::error_code ec = hec;
+      if (!ec && !parser.is_done()) {
+        auto& h = parser.get();
+        if (auto it = h.find(bhttp::field::expect); it != h.end()) {
+          if (beast::iequals(it->value(), "100-continue")) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+            auto [wec, wn] = co_await bhttp::async_write(stream, cont, use_nothrow);
+            if (wec) break;
+          }
+        }
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
+        ec = bec;
+      }
+      if (ec) {
+        Status st;
+        std::string_view err;
+        std::string detail;
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+            ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+          break;
+        if (ec == beast::error::timeout) {
+          st = Status::request_timeout;
+          err = "request_timeout";
+          detail = "request not received within " + std::to_string(cfg.read_timeout.count()) + " ms";
+        } else if (ec == bhttp::error::header_limit) {
+          st = Status::request_header_fields_too_large;
+          err = "header_too_large";
+          detail = "request headers exceed " + std::to_string(cfg.max_header_bytes) + " bytes";
+        } else if (ec == bhttp::error::body_limit) {
+          st = Status::payload_too_large;
+          err = "body_too_large";
+          detail = "request body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes";
+        } else {
+          st = Status::bad_request;
+          err = "bad_request";
+          detail = "malformed HTTP request: " + ec.message();
+        }
+        auto res = error_response(st, err, detail);
+        finish_headers(res, rid);
+        res.keep_alive(false);
+        stream.expires_after(std::chrono::seconds(5));
+        auto [wec, wn] = co_await bhttp::async_write(stream, res, use_nothrow);
+        const auto& hdr = parser.get();
+        log_access(parser.is_header_done() ? &hdr : nullptr,
+                   parser.is_header_done() ? hdr.target() : "-", res.result_int(),
+                   res.body().size(), start, rid, "", peer);
+        spdlog::info("request {} from {} rejected: {}", rid, peer, detail);
+        linger = !wec;
+        break;
+      }
+
+      Request req = parser.release();
+      if (auto it = req.find("X-Request-Id"); it != req.end() && acceptable_request_id(it->value()))
+        rid = std::string(it->value());
+      RequestContext ctx{req, {}, nullptr, rid, peer};
+      std::string subject;
+      Response res = co_await dispatch(req, ctx, subject);
+      const bool keep_alive = req.keep_alive() && !is_draining;
+      if (req.method() == bhttp::verb::head) {
+        res.prepare_payload();
+        const auto len = res.body().size();
+        res.body().clear();
+        res.content_length(len);  // HEAD: the GET's length, no body
+      }
+      finish_headers(res, rid);
+      res.keep_alive(keep_alive);
+      stream.expires_after(cfg.read_timeout);
+      auto [wec, wn] = co_await bhttp::async_write(stream, res, use_nothrow);
+      log_access(&req, req.target(), res.result_int(), res.body().size(), start, rid, subject, peer);
+      if (wec || !keep_alive) break;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("connection from {} failed: {}", peer, e.what());
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (linger) {
+    stream.expires_after(kLingerTime);
+    std::size_t discarded = 0;
+    char sink[4096];
+    while (discarded < kLingerBytes) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_nothrow);
+      if (ec) break;
+      discarded += n;
+    }
+  }
+  stream.socket().close(ignored);
+  remove_connection(id);
+}
+
+}  // namespace mcpgw::http

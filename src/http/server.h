@@ -1,0 +1,51 @@
+#pragma once
+// HTTP/1.1 front door: listener, one coroutine per connection on its own strand, routing, bearer
+// auth per route, limits (header 431, body 413, read timeout 408, max connections 503), access log
+// and graceful drain.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "http/message.h"
+
+namespace boost::asio {
+class io_context;
+}
+namespace mcpgw::auth {
+class Authenticator;
+}
+
+namespace mcpgw::http {
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& ioc, const config::ServerConfig& cfg,
+             const auth::Authenticator& authenticator, bool access_log);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Before start() only.
+  void route(std::string method, std::string_view pattern, Access access, Handler handler);
+  const Router& router() const;
+
+  // Binds and listens; returns the bound port (useful with port 0). Throws std::system_error with
+  // the address on failure.
+  std::uint16_t start();
+
+  // Stops accepting, closes idle keep-alive connections, lets in-flight requests finish (answered
+  // with Connection: close) and cuts whatever remains after cfg.shutdown_grace. Calls on_drained
+  // once no connection is left. Thread-safe; later calls are ignored.
+  void drain(std::function<void()> on_drained);
+  bool draining() const;
+
+  std::size_t connection_count() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace mcpgw::http

@@ -1,0 +1,65 @@
+#pragma once
+// Opens SQLite connections to mcpgw's database with the settings every connection needs.
+#include <SQLiteCpp/Database.h>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mcpgw::store {
+
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DatabaseOptions {
+  std::string path;
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+// Opens (creating the file and its directory if needed) a read-write connection in WAL mode with
+// foreign keys on and the busy timeout set. Throws DatabaseError with the path and cause.
+std::unique_ptr<SQLite::Database> open_connection(const DatabaseOptions& opts);
+
+// Creates the database if needed and applies pending migrations; throws on failure.
+void open_and_migrate(const DatabaseOptions& opts);
+
+// A small pool of connections. SQLite connections must not be used by two threads at once; the
+// pool hands each caller its own. The lock is held only to pop or push a pointer.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(DatabaseOptions opts);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  class Lease {
+   public:
+    Lease(ConnectionPool& pool, std::unique_ptr<SQLite::Database> db);
+    Lease(Lease&&) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    SQLite::Database& operator*() const { return *db_; }
+    SQLite::Database* operator->() const { return db_.get(); }
+
+   private:
+    ConnectionPool* pool_;
+    std::unique_ptr<SQLite::Database> db_;
+  };
+
+  Lease acquire();
+  const DatabaseOptions& options() const { return opts_; }
+
+ private:
+  void release(std::unique_ptr<SQLite::Database> db);
+
+  DatabaseOptions opts_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<SQLite::Database>> idle_;
+};
+
+}  // namespace mcpgw::store
