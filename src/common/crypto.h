@@ -14,7 +14,5 @@ std::string random_hex(std::size_t n);
 std::string to_hex(std::string_view bytes);
 // Lower-case hex SHA-256 of data.
 std::string sha256_hex(std::string_view data);
-// Equality that takes the same time for equal-length inputs, whatever their content.
-bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace mcpgw::crypto

@@ -1,0 +1,143 @@
+#include "auth/jwt.h"
+
+#include <jwt.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <memory>
+
+using namespace mcpgw::auth;
+
+namespace {
+const std::string kSecret = "0123456789abcdef0123456789abcdef-test";
+const std::int64_t kNow = 1'800'000'000;
+
+JwtSettings settings() { return {kSecret, "mcpgw", "mcpgw", std::chrono::seconds(30)}; }
+
+JwtClaims admin_claims() { return {"alice", {"admin"}, {}, std::chrono::hours(1)}; }
+
+// Builds a token with libjwt directly, for the shapes mint_jwt never makes.
+std::string raw_token(jwt_alg_t alg, const std::string& key, const std::string& claims_json) {
+  jwt_t* j = nullptr;
+  REQUIRE(jwt_new(&j) == 0);
+  std::unique_ptr<jwt_t, void (*)(jwt_t*)> guard(j, jwt_free);
+  REQUIRE(jwt_add_grants_json(j, claims_json.c_str()) == 0);
+  REQUIRE(jwt_set_alg(j, alg, key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
+                      static_cast<int>(key.size())) == 0);
+  char* out = jwt_encode_str(j);
+  REQUIRE(out != nullptr);
+  std::string s(out);
+  std::free(out);
+  return s;
+}
+
+std::string claims(std::int64_t exp) {
+  return R"({"iss":"mcpgw","aud":"mcpgw","sub":"alice","scope":"admin","exp":)" + std::to_string(exp) + "}";
+}
+}  // namespace
+
+TEST_CASE("a minted token verifies into its principal", "[jwt]") {
+  JwtClaims c{"alice", {"admin", "mcp"}, {"srv-1", "srv-2"}, std::chrono::hours(1)};
+  auto token = mint_jwt(settings(), c, kNow);
+  auto v = JwtVerifier(settings()).verify(token, kNow + 10);
+  REQUIRE(v.principal);
+  CHECK(v.principal->subject == "alice");
+  CHECK(v.principal->scopes == std::vector<std::string>{"admin", "mcp"});
+  CHECK(v.principal->servers == std::vector<std::string>{"srv-1", "srv-2"});
+  CHECK(v.principal->token_kind == "jwt");
+}
+
+TEST_CASE("expired tokens are refused, within leeway they pass", "[jwt]") {
+  auto token = mint_jwt(settings(), admin_claims(), kNow);  // exp = kNow + 3600
+  CHECK(JwtVerifier(settings()).verify(token, kNow + 3600 + 29).principal);
+  auto v = JwtVerifier(settings()).verify(token, kNow + 3600 + 30);
+  CHECK_FALSE(v.principal);
+  CHECK(v.reason == "token has expired");
+}
+
+TEST_CASE("tokens not yet valid are refused", "[jwt]") {
+  auto token = mint_jwt(settings(), admin_claims(), kNow);  // nbf = kNow
+  auto v = JwtVerifier(settings()).verify(token, kNow - 31);
+  CHECK_FALSE(v.principal);
+  CHECK(v.reason == "token is not valid yet");
+  CHECK(JwtVerifier(settings()).verify(token, kNow - 29).principal);
+}
+
+TEST_CASE("a wrong signature is refused", "[jwt]") {
+  auto other = settings();
+  other.secret = "another-secret-of-enough-length-0000000";
+  auto token = mint_jwt(other, admin_claims(), kNow);
+  CHECK_FALSE(JwtVerifier(settings()).verify(token, kNow).principal);
+
+  // Tampered payload, original signature.
+  auto good = mint_jwt(settings(), admin_claims(), kNow);
+  auto first_dot = good.find('.');
+  std::string tampered = good;
+  tampered[first_dot + 5] = tampered[first_dot + 5] == 'A' ? 'B' : 'A';
+  CHECK_FALSE(JwtVerifier(settings()).verify(tampered, kNow).principal);
+}
+
+TEST_CASE("wrong issuer or audience is refused", "[jwt]") {
+  auto s = settings();
+  s.issuer = "someone-else";
+  auto v = JwtVerifier(settings()).verify(mint_jwt(s, admin_claims(), kNow), kNow);
+  CHECK_FALSE(v.principal);
+  CHECK(v.reason == "token issuer is not accepted");
+  s = settings();
+  s.audience = "another-service";
+  v = JwtVerifier(settings()).verify(mint_jwt(s, admin_claims(), kNow), kNow);
+  CHECK_FALSE(v.principal);
+  CHECK(v.reason == "token audience is not accepted");
+}
+
+TEST_CASE("an audience array containing ours is accepted", "[jwt]") {
+  auto token = raw_token(JWT_ALG_HS256, kSecret,
+                         R"({"iss":"mcpgw","aud":["x","mcpgw"],"sub":"a","exp":)" +
+                             std::to_string(kNow + 60) + "}");
+  CHECK(JwtVerifier(settings()).verify(token, kNow).principal);
+}
+
+TEST_CASE("alg none is refused", "[jwt]") {
+  auto token = raw_token(JWT_ALG_NONE, "", claims(kNow + 60));
+  CHECK_FALSE(JwtVerifier(settings()).verify(token, kNow).principal);
+  // Same with a forged empty signature segment appended after a none header.
+  CHECK_FALSE(JwtVerifier(settings()).verify(token + "c2ln", kNow).principal);
+}
+
+TEST_CASE("other algorithms are refused even with the right key", "[jwt]") {
+  auto hs512 = raw_token(JWT_ALG_HS512, kSecret, claims(kNow + 60));
+  auto v = JwtVerifier(settings()).verify(hs512, kNow);
+  CHECK_FALSE(v.principal);
+  CHECK(v.reason == "token algorithm is not HS256");
+  auto hs384 = raw_token(JWT_ALG_HS384, kSecret, claims(kNow + 60));
+  CHECK_FALSE(JwtVerifier(settings()).verify(hs384, kNow).principal);
+}
+
+TEST_CASE("exp is required and must be a number", "[jwt]") {
+  auto no_exp = raw_token(JWT_ALG_HS256, kSecret, R"({"iss":"mcpgw","aud":"mcpgw","sub":"a"})");
+  CHECK(JwtVerifier(settings()).verify(no_exp, kNow).reason == "token has no exp claim");
+  auto str_exp = raw_token(JWT_ALG_HS256, kSecret, R"({"iss":"mcpgw","aud":"mcpgw","sub":"a","exp":"tomorrow"})");
+  CHECK_FALSE(JwtVerifier(settings()).verify(str_exp, kNow).principal);
+}
+
+TEST_CASE("sub is required", "[jwt]") {
+  auto t = raw_token(JWT_ALG_HS256, kSecret,
+                     R"({"iss":"mcpgw","aud":"mcpgw","exp":)" + std::to_string(kNow + 60) + "}");
+  CHECK(JwtVerifier(settings()).verify(t, kNow).reason == "token has no sub claim");
+}
+
+TEST_CASE("malformed tokens are refused", "[jwt]") {
+  for (const char* bad : {"", "abc", "a.b", "a.b.c", "....", "eyJhbGciOiJIUzI1NiJ9..", "\xff\xfe.x.y"}) {
+    INFO(bad);
+    CHECK_FALSE(JwtVerifier(settings()).verify(bad, kNow).principal);
+  }
+}
+
+TEST_CASE("unknown scopes are dropped", "[jwt]") {
+  auto t = raw_token(JWT_ALG_HS256, kSecret,
+                     R"({"iss":"mcpgw","aud":"mcpgw","sub":"a","scope":"mcp root admin:all","exp":)" +
+                         std::to_string(kNow + 60) + "}");
+  auto v = JwtVerifier(settings()).verify(t, kNow);
+  REQUIRE(v.principal);
+  CHECK(v.principal->scopes == std::vector<std::string>{"mcp"});
+}
