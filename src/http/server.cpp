@@ -67,10 +67,34 @@ std::string path_only(std::string_view target) {
   return std::string(target.substr(0, q));
 }
 
+// Everything here is touched only on the connection's strand.
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  explicit Connection(tcp::socket s) : stream(std::move(s)), read_deadline(stream.get_executor()) {}
   beast::tcp_stream stream;
-  bool idle = true;  // touched only on the connection's strand
+  bool idle = true;
+
+  // The read of one request has its own deadline: tcp_stream's expiry closes the socket, and
+  // after a read timeout the socket must stay open to send 408. Expiry cancels the read instead;
+  // the generation number keeps a late expiry from touching a later operation.
+  asio::steady_timer read_deadline;
+  std::uint64_t deadline_generation = 0;
+  bool read_timed_out = false;
+
+  void arm_read_deadline(std::chrono::milliseconds d, const std::shared_ptr<Connection>& self) {
+    const auto gen = ++deadline_generation;
+    read_timed_out = false;
+    read_deadline.expires_after(d);
+    read_deadline.async_wait([self, gen](boost::system::error_code ec) {
+      if (ec || gen != self->deadline_generation) return;
+      self->read_timed_out = true;
+      boost::system::error_code ignored;
+      self->stream.socket().cancel(ignored);
+    });
+  }
+  void disarm_read_deadline() {
+    ++deadline_generation;
+    read_deadline.cancel();
+  }
 };
 
 struct RouteEntry {
@@ -362,7 +386,8 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
       parser.body_limit(cfg.max_body_bytes);
-      stream.expires_after(cfg.read_timeout);
+      stream.expires_never();
+      conn->arm_read_deadline(cfg.read_timeout, conn);
       auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
       boost::system::error_code ec = hec;
       if (!ec && !parser.is_done()) {
@@ -370,13 +395,17 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
         if (auto it = h.find(bhttp::field::expect); it != h.end()) {
           if (beast::iequals(it->value(), "100-continue")) {
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+            stream.expires_after(cfg.read_timeout);
             auto [wec, wn] = co_await bhttp::async_write(stream, cont, use_nothrow);
+            stream.expires_never();
             if (wec) break;
           }
         }
         auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
         ec = bec;
       }
+      conn->disarm_read_deadline();
+      if (ec && conn->read_timed_out) ec = beast::error::timeout;
       if (ec) {
         Status st;
         std::string_view err;
@@ -438,6 +467,7 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
   } catch (const std::exception& e) {
     spdlog::error("connection from {} failed: {}", peer, e.what());
   }
+  conn->disarm_read_deadline();
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   if (linger) {
