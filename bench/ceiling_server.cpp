@@ -1,6 +1,6 @@
 // Minimal Beast HTTP/1.1 server answering every request with 200 and {"status":"ok"}: the
 // ceiling mcpgw's /health is measured against (same library, same threads, same machine).
-// Usage: bench_ceiling PORT [THREADS]
+// Usage: bench_ceiling PORT [THREADS]   (PORT 0: any free port; the port is printed)
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -58,14 +58,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto port = static_cast<unsigned short>(std::atoi(argv[1]));
-  const int threads = argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::thread::hardware_concurrency());
   asio::io_context ioc(threads);
   tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), port});
+  std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
   asio::co_spawn(ioc, listen(acceptor, ioc), asio::detached);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](auto, int) { ioc.stop(); });
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&] { ioc.run(); });
   ioc.run();
-  for (auto& t : pool) t.join();
+  for (auto& t : pool)
+    t.join();
 }

@@ -1,5 +1,6 @@
 // Precompiled header for mcpgw_core: the heavy, stable headers most of its files include.
 #pragma once
+#include <spdlog/spdlog.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <functional>

@@ -18,7 +18,8 @@ namespace {
 
 json::array to_array(const std::vector<std::string>& v) {
   json::array a;
-  for (const auto& s : v) a.emplace_back(s);
+  for (const auto& s : v)
+    a.emplace_back(s);
   return a;
 }
 
@@ -73,7 +74,8 @@ std::optional<auth::NewApiToken> read_new_token(const json::object& body, FieldE
   else
     t.subject = sub->value().get_string();
   t.scopes = string_array(body, "scopes", errors);
-  if (body.find("scopes") == body.end()) errors.add("scopes", "is required: [\"admin\"] and/or [\"mcp\"]");
+  if (body.find("scopes") == body.end())
+    errors.add("scopes", "is required: [\"admin\"] and/or [\"mcp\"]");
   for (const auto& s : t.scopes)
     if (!auth::is_known_scope(s)) errors.add("scopes", "unknown scope '" + s + "' (admin, mcp)");
   t.servers = string_array(body, "servers", errors);
@@ -107,14 +109,15 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
                                                             {"token_kind", p.token_kind}});
                });
 
-  server.route("GET", "/v1/tokens", Access::require(auth::kScopeAdmin),
-               [&tokens, &blocking](RequestContext&) -> awaitable<Response> {
-                 auto records = co_await offload(blocking, [&tokens] { return tokens.list(); });
-                 json::array items;
-                 for (const auto& r : records) items.push_back(describe(r));
-                 co_return http::json_response(http::Status::ok,
-                                               json::object{{"items", std::move(items)}});
-               });
+  server.route(
+      "GET", "/v1/tokens", Access::require(auth::kScopeAdmin),
+      [&tokens, &blocking](RequestContext&) -> awaitable<Response> {
+        auto records = co_await offload(blocking, [&tokens] { return tokens.list(); });
+        json::array items;
+        for (const auto& r : records)
+          items.push_back(describe(r));
+        co_return http::json_response(http::Status::ok, json::object{{"items", std::move(items)}});
+      });
 
   server.route("POST", "/v1/tokens", Access::require(auth::kScopeAdmin),
                [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
@@ -124,8 +127,8 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
                  auto req = read_new_token(body.value->get_object(), errors);
                  if (!req) co_return errors.to_response();
                  const auth::NewApiToken& r = *req;
-                 auto created =
-                     co_await offload(blocking, [&tokens, &r] { return tokens.create(r, unix_ms()); });
+                 auto created = co_await offload(
+                     blocking, [&tokens, &r] { return tokens.create(r, unix_ms()); });
                  json::object out = describe(created.record);
                  out["token"] = created.token;
                  auto res = http::json_response(http::Status::created, out);

@@ -7,22 +7,26 @@ namespace json = boost::json;
 
 http::Response FieldErrors::to_response() const {
   json::array fields;
-  for (const auto& e : errors_) fields.push_back(json::object{{"field", e.field}, {"message", e.message}});
-  std::string detail = errors_.empty() ? "" : errors_.front().field + ": " + errors_.front().message;
+  for (const auto& e : errors_)
+    fields.push_back(json::object{{"field", e.field}, {"message", e.message}});
+  std::string detail =
+      errors_.empty() ? "" : errors_.front().field + ": " + errors_.front().message;
   return http::json_response(
       http::Status::unprocessable_entity,
-      json::object{{"error", "validation_failed"}, {"detail", detail}, {"fields", std::move(fields)}});
+      json::object{
+          {"error", "validation_failed"}, {"detail", detail}, {"fields", std::move(fields)}});
 }
 
 JsonBody parse_json_object_body(const http::Request& req) {
   auto ct = req[boost::beast::http::field::content_type];
   const auto semi = ct.find(';');
   std::string_view media = ct.substr(0, semi);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  while (!media.empty() && media.back() == ' ')
+    media.remove_suffix(1);
   if (!boost::beast::iequals(media, "application/json"))
-    return {std::nullopt, http::error_response(http::Status::unsupported_media_type,
-                                               "unsupported_media_type",
-                                               "Content-Type must be application/json")};
+    return {std::nullopt,
+            http::error_response(http::Status::unsupported_media_type, "unsupported_media_type",
+                                 "Content-Type must be application/json")};
   json::parse_options opts;
   opts.max_depth = 64;
   boost::system::error_code ec;

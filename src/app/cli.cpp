@@ -37,7 +37,7 @@ Commands:
 Run 'mcpgw <command> --help' for a command's options.
 )";
 
-#define MCPGW_CONFIG_OPTION                                                                     \
+#define MCPGW_CONFIG_OPTION                                                                       \
   "  -c, --config FILE   configuration file (default: $MCPGW_CONFIG, else ./config/mcpgw.yaml,\n" \
   "                      else /etc/mcpgw/mcpgw.yaml, else built-in defaults)\n"
 
@@ -95,7 +95,8 @@ struct Options {
   std::vector<std::string> all(const std::string& k) const {
     std::vector<std::string> out;
     auto [b, e] = values.equal_range(k);
-    for (auto it = b; it != e; ++it) out.push_back(it->second);
+    for (auto it = b; it != e; ++it)
+      out.push_back(it->second);
     return out;
   }
   bool flag(const std::string& k) const {
@@ -157,7 +158,8 @@ config::Config load_config(const Options& o) {
 std::string token_hint(const config::Config& cfg) {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::string cmd = (ec ? std::string("mcpgw") : exe.string()) + " token create --sub admin --scope admin";
+  std::string cmd =
+      (ec ? std::string("mcpgw") : exe.string()) + " token create --sub admin --scope admin";
   if (cfg.source != "(defaults)") cmd += " -c " + cfg.source;
   return cmd;
 }
@@ -181,8 +183,8 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
 }
 
 int token_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const auto o = parse_options(args, 2, {"--config", "--sub", "--scope", "--server", "--ttl", "--name"},
-                               {"--opaque"});
+  const auto o = parse_options(
+      args, 2, {"--config", "--sub", "--scope", "--server", "--ttl", "--name"}, {"--opaque"});
   if (o.help || o.positional.empty()) {
     (o.help ? out : err) << *command_help("token");
     return o.help ? 0 : 2;
@@ -228,7 +230,8 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
     store::ApiTokenRepository repo(pool);
     for (const auto& r : repo.list()) {
       std::string scopes;
-      for (const auto& s : r.scopes) scopes += (scopes.empty() ? "" : ",") + s;
+      for (const auto& s : r.scopes)
+        scopes += (scopes.empty() ? "" : ",") + s;
       out << r.id << "  " << r.prefix << "…  sub=" << r.subject << "  scopes=" << scopes
           << "  created=" << iso8601_utc(r.created_at)
           << (r.expires_at ? "  expires=" + iso8601_utc(*r.expires_at) : "")
@@ -267,14 +270,15 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     if (cmd == "token") return token_command(args, out, err);
     if (!command_help(cmd)) throw UsageError("unknown command '" + cmd + "'");
-    const auto o = parse_options(args, 2, cmd == "version" ? std::vector<std::string>{}
-                                                           : std::vector<std::string>{"--config"},
-                                 {});
+    const auto o = parse_options(
+        args, 2,
+        cmd == "version" ? std::vector<std::string>{} : std::vector<std::string>{"--config"}, {});
     if (o.help) {
       out << *command_help(cmd);
       return 0;
     }
-    if (!o.positional.empty()) throw UsageError(cmd + " takes no argument '" + o.positional[0] + "'");
+    if (!o.positional.empty())
+      throw UsageError(cmd + " takes no argument '" + o.positional[0] + "'");
     if (cmd == "version") {
       out << "mcpgw " << version() << " (" << git_revision() << ")\n";
       return 0;
@@ -289,7 +293,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       auto report = store::migrate(*conn, store::embedded_migrations());
       if (report.applied.empty())
         out << cfg.database.path << ": schema version " << report.to_version << ", up to date\n";
-      for (const auto& name : report.applied) out << cfg.database.path << ": applied " << name << "\n";
+      for (const auto& name : report.applied)
+        out << cfg.database.path << ": applied " << name << "\n";
       return 0;
     }
     // serve

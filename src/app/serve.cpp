@@ -26,8 +26,9 @@ namespace asio = boost::asio;
 int serve(const config::Config& cfg, const std::string& token_hint) {
   spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
   if (!cfg.auth.required)
-    spdlog::warn("auth.required is false: every request is treated as an admin. Use this for "
-                 "local development only");
+    spdlog::warn(
+        "auth.required is false: every request is treated as an admin. Use this for "
+        "local development only");
 
   store::DatabaseOptions dbopts{cfg.database.path, cfg.database.busy_timeout};
   {
@@ -63,33 +64,36 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   admin::register_token_routes(server, api_tokens, blocking);
 
   const auto port = server.start();
-  spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port, workers);
+  spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port,
+               workers);
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   int exit_code = 0;
-  std::function<void(boost::system::error_code, int)> on_signal =
-      [&](boost::system::error_code ec, int sig) {
-        if (ec) return;
-        if (server.draining()) {
-          spdlog::warn("signal {} during drain: stopping now", sig);
-          exit_code = 1;
-          ioc.stop();
-          return;
-        }
-        spdlog::info("signal {}: draining (grace {} ms)", sig, cfg.server.shutdown_grace.count());
-        server.drain([&] {
-          spdlog::info("drained; exiting");
-          signals.cancel();
-          ioc.stop();
-        });
-        signals.async_wait(on_signal);
-      };
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
+                                                                      int sig) {
+    if (ec) return;
+    if (server.draining()) {
+      spdlog::warn("signal {} during drain: stopping now", sig);
+      exit_code = 1;
+      ioc.stop();
+      return;
+    }
+    spdlog::info("signal {}: draining (grace {} ms)", sig, cfg.server.shutdown_grace.count());
+    server.drain([&] {
+      spdlog::info("drained; exiting");
+      signals.cancel();
+      ioc.stop();
+    });
+    signals.async_wait(on_signal);
+  };
   signals.async_wait(on_signal);
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < workers; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  for (unsigned i = 1; i < workers; ++i)
+    threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   blocking.join();
   spdlog::info("stopped");
   return exit_code;

@@ -29,7 +29,8 @@ CreatedApiToken ApiTokenService::create(const NewApiToken& req, std::int64_t now
   r.scopes = req.scopes;
   r.servers = req.servers;
   r.created_at = now_ms;
-  if (req.ttl) r.expires_at = now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(*req.ttl).count();
+  if (req.ttl)
+    r.expires_at = now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(*req.ttl).count();
   repo_.insert(r);
   return out;
 }

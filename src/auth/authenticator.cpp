@@ -8,7 +8,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
@@ -20,21 +21,24 @@ AuthResult Authenticator::authenticate(std::optional<std::string_view> authoriza
     Principal p{"anonymous", {std::string(kScopeAdmin), std::string(kScopeMcp)}, {}, "anonymous"};
     return {std::move(p), false, {}};
   }
-  if (!authorization || authorization->empty()) return {std::nullopt, false, "missing bearer token"};
+  if (!authorization || authorization->empty())
+    return {std::nullopt, false, "missing bearer token"};
   std::string_view h = *authorization;
   const auto space = h.find(' ');
   if (space == std::string_view::npos || !iequals(h.substr(0, space), "Bearer"))
     return {std::nullopt, true, "authorization scheme must be Bearer"};
   std::string_view token = h.substr(space + 1);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  while (!token.empty() && token.front() == ' ')
+    token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ')
+    token.remove_suffix(1);
   if (token.empty()) return {std::nullopt, true, "empty bearer token"};
 
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   if (ApiTokenService::looks_like_api_token(token)) {
     if (!api_tokens_) return {std::nullopt, true, "API tokens are not enabled"};
-    auto v = api_tokens_->verify(std::string(token),
-                                 std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+    auto v = api_tokens_->verify(
+        std::string(token), std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
     return {std::move(v.principal), true, std::move(v.reason)};
   }
   auto v = jwt_.verify(std::string(token),

@@ -22,7 +22,9 @@ struct CFree {
 };
 using CString = std::unique_ptr<char, CFree>;
 
-JwtVerdict reject(std::string why) { return {std::nullopt, std::move(why)}; }
+JwtVerdict reject(std::string why) {
+  return {std::nullopt, std::move(why)};
+}
 
 // NumericDate: a JSON number of seconds (RFC 7519 allows fractions).
 std::optional<double> numeric_date(const json::object& claims, const char* name) {
@@ -91,7 +93,8 @@ JwtVerdict JwtVerifier::verify(const std::string& token, std::int64_t now_s) con
   }
   if (!settings_.issuer.empty()) {
     auto it = claims.find("iss");
-    if (it == claims.end() || !it->value().is_string() || it->value().get_string() != settings_.issuer)
+    if (it == claims.end() || !it->value().is_string() ||
+        it->value().get_string() != settings_.issuer)
       return reject("token issuer is not accepted");
   }
   if (!settings_.audience.empty()) {
@@ -121,11 +124,13 @@ std::string mint_jwt(const JwtSettings& settings, const JwtClaims& claims, std::
   body["aud"] = settings.audience;
   body["sub"] = claims.subject;
   std::string scope;
-  for (const auto& s : claims.scopes) scope += (scope.empty() ? "" : " ") + s;
+  for (const auto& s : claims.scopes)
+    scope += (scope.empty() ? "" : " ") + s;
   body["scope"] = scope;
   if (!claims.servers.empty()) {
     json::array servers;
-    for (const auto& s : claims.servers) servers.emplace_back(s);
+    for (const auto& s : claims.servers)
+      servers.emplace_back(s);
     body["servers"] = std::move(servers);
   }
   body["iat"] = now_s;

@@ -1,5 +1,7 @@
 #include "auth/principal.h"
 
 namespace mcpgw::auth {
-bool is_known_scope(std::string_view s) { return s == kScopeAdmin || s == kScopeMcp; }
+bool is_known_scope(std::string_view s) {
+  return s == kScopeAdmin || s == kScopeMcp;
+}
 }  // namespace mcpgw::auth

@@ -22,7 +22,8 @@ std::string read_secret_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
   if (s.size() < kMinSecretBytes)
     throw std::runtime_error(path + ": JWT secret must be at least " +
                              std::to_string(kMinSecretBytes) + " bytes");

@@ -7,8 +7,8 @@ namespace mcpgw::auth {
 
 struct JwtSecret {
   std::string value;
-  std::string origin;     // "auth.jwt_secret", a file path
-  bool generated = false; // true when this call created <data dir>/jwt.secret
+  std::string origin;      // "auth.jwt_secret", a file path
+  bool generated = false;  // true when this call created <data dir>/jwt.secret
 };
 
 // The HS256 secret from config: auth.jwt_secret, else auth.jwt_secret_file, else

@@ -25,7 +25,9 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string random_hex(std::size_t n) { return to_hex(random_bytes(n)); }
+std::string random_hex(std::size_t n) {
+  return to_hex(random_bytes(n));
+}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];

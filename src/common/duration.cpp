@@ -11,12 +11,14 @@ struct Unit {
   std::int64_t ms;
 };
 // Longest suffix first so that "ms" is not read as "m" + junk.
-constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+constexpr Unit kUnits[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
+    ++digits;
   if (digits == 0) return std::nullopt;
   std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + digits, value);

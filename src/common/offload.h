@@ -27,36 +27,39 @@ auto offload(boost::asio::thread_pool& pool, Fn fn) {
     return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(
         [&pool](auto handler, Fn f) {
           auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-          asio::post(pool, [h = std::move(handler), f = std::move(f), work = std::move(work)]() mutable {
-            std::exception_ptr ep;
-            try {
-              f();
-            } catch (...) {
-              ep = std::current_exception();
-            }
-            auto ex = work.get_executor();
-            asio::dispatch(ex, [h = std::move(h), ep]() mutable { std::move(h)(ep); });
-          });
+          asio::post(pool,
+                     [h = std::move(handler), f = std::move(f), work = std::move(work)]() mutable {
+                       std::exception_ptr ep;
+                       try {
+                         f();
+                       } catch (...) {
+                         ep = std::current_exception();
+                       }
+                       auto ex = work.get_executor();
+                       asio::dispatch(ex, [h = std::move(h), ep]() mutable { std::move(h)(ep); });
+                     });
         },
         asio::use_awaitable, std::move(fn));
   } else {
-    static_assert(std::is_default_constructible_v<R>, "offload needs a default-constructible result");
+    static_assert(std::is_default_constructible_v<R>,
+                  "offload needs a default-constructible result");
     return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr, R)>(
         [&pool](auto handler, Fn f) {
           auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-          asio::post(pool, [h = std::move(handler), f = std::move(f), work = std::move(work)]() mutable {
-            std::exception_ptr ep;
-            R result{};
-            try {
-              result = f();
-            } catch (...) {
-              ep = std::current_exception();
-            }
-            auto ex = work.get_executor();
-            asio::dispatch(ex, [h = std::move(h), ep, r = std::move(result)]() mutable {
-              std::move(h)(ep, std::move(r));
-            });
-          });
+          asio::post(pool,
+                     [h = std::move(handler), f = std::move(f), work = std::move(work)]() mutable {
+                       std::exception_ptr ep;
+                       R result{};
+                       try {
+                         result = f();
+                       } catch (...) {
+                         ep = std::current_exception();
+                       }
+                       auto ex = work.get_executor();
+                       asio::dispatch(ex, [h = std::move(h), ep, r = std::move(result)]() mutable {
+                         std::move(h)(ep, std::move(r));
+                       });
+                     });
         },
         asio::use_awaitable, std::move(fn));
   }

@@ -63,7 +63,9 @@ milliseconds parse_dur(const std::string& key, const RawValue& v, milliseconds m
   return *d;
 }
 
-std::string parse_string(const std::string& key, const RawValue& v) { return scalar_of(key, v); }
+std::string parse_string(const std::string& key, const RawValue& v) {
+  return scalar_of(key, v);
+}
 
 std::vector<std::string> parse_list(const std::string& key, const RawValue& v) {
   std::vector<std::string> out;
@@ -112,7 +114,9 @@ const std::vector<Field>& fields() {
       {"server", "workers",
        [](Config& c, auto& k, auto& v) { c.server.workers = parse_uint(k, v, 0, 1024); }},
       {"server", "max_body_bytes",
-       [](Config& c, auto& k, auto& v) { c.server.max_body_bytes = parse_uint(k, v, 1, kMaxSize); }},
+       [](Config& c, auto& k, auto& v) {
+         c.server.max_body_bytes = parse_uint(k, v, 1, kMaxSize);
+       }},
       {"server", "max_header_bytes",
        [](Config& c, auto& k, auto& v) {
          c.server.max_header_bytes = parse_uint(k, v, 1024, 1024 * 1024);
@@ -182,9 +186,10 @@ const std::vector<Field>& fields() {
       {"logging", "level",
        [](Config& c, auto& k, auto& v) {
          static const std::set<std::string> levels = {"trace", "debug", "info",
-                                                       "warn",  "error", "off"};
+                                                      "warn",  "error", "off"};
          std::string s = parse_string(k, v);
-         if (!levels.count(s)) fail(k, v, "expected trace|debug|info|warn|error|off, got '" + s + "'");
+         if (!levels.count(s))
+           fail(k, v, "expected trace|debug|info|warn|error|off, got '" + s + "'");
          c.logging.level = s;
        }},
       {"logging", "format",
@@ -203,7 +208,9 @@ std::string upper(std::string s) {
   return s;
 }
 
-std::string env_name(const Field& f) { return "MCPGW_" + upper(f.section) + "_" + upper(f.key); }
+std::string env_name(const Field& f) {
+  return "MCPGW_" + upper(f.section) + "_" + upper(f.key);
+}
 
 std::string where(const std::string& name, const YAML::Node& node) {
   return name + ":" + std::to_string(node.Mark().line + 1);
@@ -226,16 +233,16 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
       const std::string sname = section.first.as<std::string>();
       const bool known = std::any_of(fields().begin(), fields().end(),
                                      [&](const Field& f) { return sname == f.section; });
-      if (!known) throw ConfigError(where(name, section.first) + ": unknown section '" + sname + "'");
+      if (!known)
+        throw ConfigError(where(name, section.first) + ": unknown section '" + sname + "'");
       if (section.second.IsNull()) continue;
       if (!section.second.IsMap())
         throw ConfigError(where(name, section.second) + ": section '" + sname + "' must be a map");
       for (const auto& kv : section.second) {
         const std::string key = kv.first.as<std::string>();
         const std::string full = sname + "." + key;
-        auto it = std::find_if(fields().begin(), fields().end(), [&](const Field& f) {
-          return sname == f.section && key == f.key;
-        });
+        auto it = std::find_if(fields().begin(), fields().end(),
+                               [&](const Field& f) { return sname == f.section && key == f.key; });
         if (it == fields().end())
           throw ConfigError(where(name, kv.first) + ": unknown key '" + full + "'");
         RawValue v{&kv.second, {}, where(name, kv.second)};
@@ -258,7 +265,8 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
     if (known_env.count(n)) continue;
     for (const Field& f : fields())
       if (n.rfind("MCPGW_" + upper(f.section) + "_", 0) == 0)
-        throw ConfigError("environment variable " + n + ": names no setting (see config/mcpgw.yaml)");
+        throw ConfigError("environment variable " + n +
+                          ": names no setting (see config/mcpgw.yaml)");
   }
   validate(cfg);
   return cfg;
@@ -302,7 +310,8 @@ Config load_file(const std::string& path, const Environment& env) {
 
 std::vector<std::string> all_keys() {
   std::vector<std::string> out;
-  for (const Field& f : fields()) out.push_back(std::string(f.section) + "." + f.key);
+  for (const Field& f : fields())
+    out.push_back(std::string(f.section) + "." + f.key);
   return out;
 }
 

@@ -48,7 +48,8 @@ RouteMatch Router::match(std::string_view method, std::string_view target) const
     return result;
   }
   std::vector<std::string> segments;
-  for (auto seg : parsed->segments()) segments.push_back(seg);  // decoded
+  for (auto seg : parsed->segments())
+    segments.push_back(seg);  // decoded
   // "/" parses as zero segments; the pattern "/" is one empty segment.
   if (segments.empty()) segments.emplace_back();
 
@@ -61,8 +62,10 @@ RouteMatch Router::match(std::string_view method, std::string_view target) const
       bool ok = true;
       for (std::size_t s = 0; s < segments.size() && ok; ++s) {
         if (r.segments[s].capture) {
-          if (segments[s].empty()) ok = false;
-          else params.values.emplace_back(r.segments[s].text, segments[s]);
+          if (segments[s].empty())
+            ok = false;
+          else
+            params.values.emplace_back(r.segments[s].text, segments[s]);
         } else {
           ok = r.segments[s].text == segments[s];
         }
@@ -93,7 +96,8 @@ RouteMatch Router::match(std::string_view method, std::string_view target) const
 
 std::vector<std::pair<std::string, std::string>> Router::routes() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+  for (const auto& r : routes_)
+    out.emplace_back(r.method, r.pattern);
   return out;
 }
 

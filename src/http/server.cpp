@@ -124,7 +124,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::steady_timer grace_timer;
 
   std::atomic<bool> is_draining{false};
-  std::mutex conns_mutex;  // guards conns, next_conn_id, on_drained; taken per connection, not per request
+  std::mutex
+      conns_mutex;  // guards conns, next_conn_id, on_drained; taken per connection, not per request
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
   std::uint64_t next_conn_id = 0;
   std::function<void()> on_drained;
@@ -152,14 +153,15 @@ void HttpServer::route(std::string method, std::string_view pattern, Access acce
   impl_->routes.push_back({std::move(access), std::move(handler)});
 }
 
-const Router& HttpServer::router() const { return impl_->router; }
+const Router& HttpServer::router() const {
+  return impl_->router;
+}
 
 std::uint16_t HttpServer::start() {
   auto& a = impl_->acceptor;
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(impl_->cfg.host, ec);
-  if (ec)
-    throw std::system_error(ec, "server.host '" + impl_->cfg.host + "' is not an IP address");
+  if (ec) throw std::system_error(ec, "server.host '" + impl_->cfg.host + "' is not an IP address");
   tcp::endpoint ep(address, impl_->cfg.port);
   const std::string where = impl_->cfg.host + ":" + std::to_string(impl_->cfg.port);
   a.open(ep.protocol(), ec);
@@ -171,7 +173,9 @@ std::uint16_t HttpServer::start() {
   return a.local_endpoint().port();
 }
 
-bool HttpServer::draining() const { return impl_->is_draining.load(); }
+bool HttpServer::draining() const {
+  return impl_->is_draining.load();
+}
 
 std::size_t HttpServer::connection_count() const {
   std::lock_guard lock(impl_->conns_mutex);
@@ -188,7 +192,8 @@ void HttpServer::drain(std::function<void()> on_drained) {
     {
       std::lock_guard lock(self->conns_mutex);
       self->on_drained = std::move(cb);
-      for (auto& [id, c] : self->conns) snapshot.push_back(c);
+      for (auto& [id, c] : self->conns)
+        snapshot.push_back(c);
       if (self->conns.empty()) {
         auto done = std::move(self->on_drained);
         self->on_drained = nullptr;
@@ -208,7 +213,8 @@ void HttpServer::drain(std::function<void()> on_drained) {
       std::vector<std::shared_ptr<Connection>> left;
       {
         std::lock_guard lock(self->conns_mutex);
-        for (auto& [id, c] : self->conns) left.push_back(c);
+        for (auto& [id, c] : self->conns)
+          left.push_back(c);
       }
       spdlog::warn("shutdown grace over: cutting {} connection(s)", left.size());
       for (auto& c : left)
@@ -231,7 +237,8 @@ void HttpServer::Impl::remove_connection(std::uint64_t id) {
     }
   }
   if (done) {
-    asio::post(grace_timer.get_executor(), [this, self = shared_from_this()] { grace_timer.cancel(); });
+    asio::post(grace_timer.get_executor(),
+               [this, self = shared_from_this()] { grace_timer.cancel(); });
     asio::post(ioc, std::move(done));
   }
 }
@@ -272,7 +279,8 @@ awaitable<void> HttpServer::Impl::reject_busy(tcp::socket socket) {
   auto self = shared_from_this();
   spdlog::warn("connection refused: server.max_connections ({}) reached", cfg.max_connections);
   beast::tcp_stream stream(std::move(socket));
-  auto res = error_response(Status::service_unavailable, "busy", "too many connections; retry later");
+  auto res =
+      error_response(Status::service_unavailable, "busy", "too many connections; retry later");
   finish_headers(res, new_request_id());
   res.set(bhttp::field::retry_after, "1");
   res.keep_alive(false);
@@ -291,7 +299,7 @@ void HttpServer::Impl::finish_headers(Response& res, const std::string& request_
 }
 
 awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx,
-                                                std::string& subject) {
+                                               std::string& subject) {
   const RouteMatch m = router.match(req.method_string(), req.target());
   switch (m.kind) {
     case RouteMatch::Kind::bad_path:
@@ -337,8 +345,9 @@ awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx
     spdlog::error("request {} {} {}: handler failed: {}", ctx.request_id,
                   std::string(req.method_string()), path_only(req.target()), e.what());
   }
-  co_return error_response(Status::internal_server_error, "internal_error",
-                           "the request failed; see the server log for request id " + ctx.request_id);
+  co_return error_response(
+      Status::internal_server_error, "internal_error",
+      "the request failed; see the server log for request id " + ctx.request_id);
 }
 
 void HttpServer::Impl::log_access(const Request* req, std::string_view target, unsigned status,
@@ -416,7 +425,8 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
         if (ec == beast::error::timeout) {
           st = Status::request_timeout;
           err = "request_timeout";
-          detail = "request not received within " + std::to_string(cfg.read_timeout.count()) + " ms";
+          detail =
+              "request not received within " + std::to_string(cfg.read_timeout.count()) + " ms";
         } else if (ec == bhttp::error::header_limit) {
           st = Status::request_header_fields_too_large;
           err = "header_too_large";
@@ -461,7 +471,8 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       res.keep_alive(keep_alive);
       stream.expires_after(cfg.read_timeout);
       auto [wec, wn] = co_await bhttp::async_write(stream, res, use_nothrow);
-      log_access(&req, req.target(), res.result_int(), res.body().size(), start, rid, subject, peer);
+      log_access(&req, req.target(), res.result_int(), res.body().size(), start, rid, subject,
+                 peer);
       if (wec || !keep_alive) break;
     }
   } catch (const std::exception& e) {

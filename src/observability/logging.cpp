@@ -34,7 +34,8 @@ class JsonFormatter final : public spdlog::formatter {
     line += boost::json::serialize(
         boost::json::string_view(msg.logger_name.data(), msg.logger_name.size()));
     line += ",\"msg\":";
-    line += boost::json::serialize(boost::json::string_view(msg.payload.data(), msg.payload.size()));
+    line +=
+        boost::json::serialize(boost::json::string_view(msg.payload.data(), msg.payload.size()));
     line += "}\n";
     dest.append(line.data(), line.data() + line.size());
   }
@@ -55,8 +56,8 @@ void init_logging(const config::LoggingConfig& cfg) {
   if (cfg.format == config::LogFormat::json)
     sink->set_formatter(std::make_unique<JsonFormatter>());
   else
-    sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%n] %v",
-                                                                    spdlog::pattern_time_type::utc));
+    sink->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+        "%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%n] %v", spdlog::pattern_time_type::utc));
   for (const char* name : {"mcpgw", "access"}) {
     auto logger = std::make_shared<spdlog::async_logger>(name, sink, spdlog::thread_pool(),
                                                          spdlog::async_overflow_policy::block);
@@ -68,6 +69,8 @@ void init_logging(const config::LoggingConfig& cfg) {
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
-void shutdown_logging() { spdlog::shutdown(); }
+void shutdown_logging() {
+  spdlog::shutdown();
+}
 
 }  // namespace mcpgw::observability

@@ -12,7 +12,8 @@ constexpr const char* kColumns =
 
 std::string to_json_array(const std::vector<std::string>& items) {
   boost::json::array a;
-  for (const auto& s : items) a.emplace_back(s);
+  for (const auto& s : items)
+    a.emplace_back(s);
   return boost::json::serialize(a);
 }
 
@@ -49,8 +50,8 @@ ApiTokenRecord read_row(SQLite::Statement& q) {
 std::optional<ApiTokenRecord> find_one(ConnectionPool& pool, const char* column,
                                        const std::string& value) {
   auto db = pool.acquire();
-  SQLite::Statement q(*db, std::string("SELECT ") + kColumns + " FROM api_tokens WHERE " + column +
-                               " = ?");
+  SQLite::Statement q(
+      *db, std::string("SELECT ") + kColumns + " FROM api_tokens WHERE " + column + " = ?");
   q.bind(1, value);
   if (!q.executeStep()) return std::nullopt;
   return read_row(q);
@@ -60,8 +61,8 @@ std::optional<ApiTokenRecord> find_one(ConnectionPool& pool, const char* column,
 
 void ApiTokenRepository::insert(const ApiTokenRecord& rec) {
   auto db = pool_.acquire();
-  SQLite::Statement q(*db, std::string("INSERT INTO api_tokens(") + kColumns +
-                               ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement q(
+      *db, std::string("INSERT INTO api_tokens(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, rec.id);
   q.bind(2, rec.name);
   q.bind(3, rec.token_hash);
@@ -70,8 +71,14 @@ void ApiTokenRepository::insert(const ApiTokenRecord& rec) {
   q.bind(6, to_json_array(rec.scopes));
   q.bind(7, to_json_array(rec.servers));
   q.bind(8, static_cast<int64_t>(rec.created_at));
-  if (rec.expires_at) q.bind(9, static_cast<int64_t>(*rec.expires_at)); else q.bind(9);
-  if (rec.revoked_at) q.bind(10, static_cast<int64_t>(*rec.revoked_at)); else q.bind(10);
+  if (rec.expires_at)
+    q.bind(9, static_cast<int64_t>(*rec.expires_at));
+  else
+    q.bind(9);
+  if (rec.revoked_at)
+    q.bind(10, static_cast<int64_t>(*rec.revoked_at));
+  else
+    q.bind(10);
   q.exec();
 }
 
@@ -85,10 +92,11 @@ std::optional<ApiTokenRecord> ApiTokenRepository::find_by_id(const std::string& 
 
 std::vector<ApiTokenRecord> ApiTokenRepository::list() {
   auto db = pool_.acquire();
-  SQLite::Statement q(*db, std::string("SELECT ") + kColumns +
-                               " FROM api_tokens ORDER BY created_at DESC, id");
+  SQLite::Statement q(
+      *db, std::string("SELECT ") + kColumns + " FROM api_tokens ORDER BY created_at DESC, id");
   std::vector<ApiTokenRecord> out;
-  while (q.executeStep()) out.push_back(read_row(q));
+  while (q.executeStep())
+    out.push_back(read_row(q));
   return out;
 }
 

@@ -45,7 +45,8 @@ MigrationReport migrate(SQLite::Database& db, const std::vector<Migration>& migr
         throw MigrationError("migration " + m.name + " failed: " + e.what() +
                              " (nothing was changed)");
       }
-      SQLite::Statement ins(db, "INSERT INTO schema_version(version, name, applied_at) VALUES(?,?,?)");
+      SQLite::Statement ins(db,
+                            "INSERT INTO schema_version(version, name, applied_at) VALUES(?,?,?)");
       ins.bind(1, m.version);
       ins.bind(2, m.name);
       ins.bind(3, static_cast<int64_t>(now_ms()));

@@ -87,10 +87,25 @@ export class Daemon {
     return result;
   }
 
+  // Stops the daemon gracefully (so sanitizers get to report at exit) and fails the test if it
+  // did not exit cleanly or any sanitizer spoke. SIGKILL only if it hangs.
   async cleanup() {
-    await this.stop('SIGKILL').catch(() => {});
-    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+    try {
+      if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
+        const hang = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+        await this.stop('SIGTERM');
+        clearTimeout(hang);
+      }
+      assertNoSanitizerReport(this.log);
+    } finally {
+      if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+    }
   }
+}
+
+export function assertNoSanitizerReport(log) {
+  const m = /(ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: )[^\n]*/.exec(log);
+  if (m) throw new Error(`sanitizer report from the daemon: ${m[0]}\n${log}`);
 }
 
 // Sends raw bytes on a fresh connection and collects everything the server sends until it closes

@@ -42,9 +42,14 @@ TEST_CASE("help and version", "[cli]") {
 
 TEST_CASE("usage errors exit 2 with one line on stderr", "[cli]") {
   for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"frobnicate"}, {"serve", "--bogus"}, {"serve", "-c"}, {"token", "create", "--scope", "admin"},
-           {"token", "create", "--sub", "a"}, {"token", "create", "--sub", "a", "--scope", "root"},
-           {"token", "create", "--sub", "a", "--scope", "mcp", "--ttl", "soon"}, {"token", "frob"}}) {
+           {"frobnicate"},
+           {"serve", "--bogus"},
+           {"serve", "-c"},
+           {"token", "create", "--scope", "admin"},
+           {"token", "create", "--sub", "a"},
+           {"token", "create", "--sub", "a", "--scope", "root"},
+           {"token", "create", "--sub", "a", "--scope", "mcp", "--ttl", "soon"},
+           {"token", "frob"}}) {
     auto r = run(args);
     INFO(args[0] << " " << (args.size() > 1 ? args[1] : ""));
     CHECK(r.code == 2);
@@ -75,13 +80,14 @@ TEST_CASE("migrate, then token create prints a JWT the daemon would accept", "[c
   CHECK_THAT(m.out, Contains("applied 0001_initial.sql"));
   CHECK_THAT(run({"migrate", "-c", cfg_path}).out, Contains("up to date"));
 
-  auto t = run({"token", "create", "--sub", "ops", "--scope", "admin,mcp", "--server", "s1", "--ttl", "2h",
-                "-c", cfg_path});
+  auto t = run({"token", "create", "--sub", "ops", "--scope", "admin,mcp", "--server", "s1",
+                "--ttl", "2h", "-c", cfg_path});
   REQUIRE(t.code == 0);
   std::string token = t.out.substr(0, t.out.find('\n'));
   auto cfg = config::load_file(cfg_path, {});
   auto secret = auth::load_or_create_jwt_secret(cfg);
-  auth::JwtVerifier verifier({secret.value, cfg.auth.issuer, cfg.auth.audience, std::chrono::seconds(0)});
+  auth::JwtVerifier verifier(
+      {secret.value, cfg.auth.issuer, cfg.auth.audience, std::chrono::seconds(0)});
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -97,7 +103,8 @@ TEST_CASE("opaque tokens: create, list, revoke", "[cli]") {
   test::TempDir dir;
   const std::string cfg_path = dir.file("c.yaml");
   std::ofstream(cfg_path) << "database:\n  path: " << dir.file("m.db") << "\n";
-  auto t = run({"token", "create", "--opaque", "--name", "ci", "--sub", "bot", "--scope", "mcp", "-c", cfg_path});
+  auto t = run({"token", "create", "--opaque", "--name", "ci", "--sub", "bot", "--scope", "mcp",
+                "-c", cfg_path});
   REQUIRE(t.code == 0);
   CHECK_THAT(t.out, StartsWith("mcpgw_"));
   const std::string id = t.err.substr(t.err.find("token ") + 6, 16);

@@ -37,7 +37,8 @@ TEST_CASE("API tokens are random, prefixed, and stored only as SHA-256", "[api_t
   CHECK(a.record.token_hash == crypto::sha256_hex(a.token));
   // Nothing in the table holds the token itself.
   auto db = f.pool->acquire();
-  SQLite::Statement q(*db, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = ? OR prefix = ? OR name = ?");
+  SQLite::Statement q(
+      *db, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = ? OR prefix = ? OR name = ?");
   q.bind(1, a.token);
   q.bind(2, a.token);
   q.bind(3, a.token);
@@ -87,7 +88,8 @@ TEST_CASE("unknown and malformed API tokens are refused", "[api_tokens]") {
 
 TEST_CASE("the authenticator reads Bearer headers and tells absent from bad", "[auth]") {
   Fixture f;
-  auth::JwtSettings js{"0123456789abcdef0123456789abcdef", "mcpgw", "mcpgw", std::chrono::seconds(0)};
+  auth::JwtSettings js{"0123456789abcdef0123456789abcdef", "mcpgw", "mcpgw",
+                       std::chrono::seconds(0)};
   auth::Authenticator a(true, auth::JwtVerifier(js), f.service.get());
   auto none = a.authenticate(std::nullopt);
   CHECK_FALSE(none.principal);

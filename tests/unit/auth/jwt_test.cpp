@@ -12,9 +12,13 @@ namespace {
 const std::string kSecret = "0123456789abcdef0123456789abcdef-test";
 const std::int64_t kNow = 1'800'000'000;
 
-JwtSettings settings() { return {kSecret, "mcpgw", "mcpgw", std::chrono::seconds(30)}; }
+JwtSettings settings() {
+  return {kSecret, "mcpgw", "mcpgw", std::chrono::seconds(30)};
+}
 
-JwtClaims admin_claims() { return {"alice", {"admin"}, {}, std::chrono::hours(1)}; }
+JwtClaims admin_claims() {
+  return {"alice", {"admin"}, {}, std::chrono::hours(1)};
+}
 
 // Builds a token with libjwt directly, for the shapes mint_jwt never makes.
 std::string raw_token(jwt_alg_t alg, const std::string& key, const std::string& claims_json) {
@@ -22,7 +26,8 @@ std::string raw_token(jwt_alg_t alg, const std::string& key, const std::string& 
   REQUIRE(jwt_new(&j) == 0);
   std::unique_ptr<jwt_t, void (*)(jwt_t*)> guard(j, jwt_free);
   REQUIRE(jwt_add_grants_json(j, claims_json.c_str()) == 0);
-  REQUIRE(jwt_set_alg(j, alg, key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
+  REQUIRE(jwt_set_alg(j, alg,
+                      key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
                       static_cast<int>(key.size())) == 0);
   char* out = jwt_encode_str(j);
   REQUIRE(out != nullptr);
@@ -32,7 +37,8 @@ std::string raw_token(jwt_alg_t alg, const std::string& key, const std::string& 
 }
 
 std::string claims(std::int64_t exp) {
-  return R"({"iss":"mcpgw","aud":"mcpgw","sub":"alice","scope":"admin","exp":)" + std::to_string(exp) + "}";
+  return R"({"iss":"mcpgw","aud":"mcpgw","sub":"alice","scope":"admin","exp":)" +
+         std::to_string(exp) + "}";
 }
 }  // namespace
 
@@ -91,9 +97,9 @@ TEST_CASE("wrong issuer or audience is refused", "[jwt]") {
 }
 
 TEST_CASE("an audience array containing ours is accepted", "[jwt]") {
-  auto token = raw_token(JWT_ALG_HS256, kSecret,
-                         R"({"iss":"mcpgw","aud":["x","mcpgw"],"sub":"a","exp":)" +
-                             std::to_string(kNow + 60) + "}");
+  auto token = raw_token(
+      JWT_ALG_HS256, kSecret,
+      R"({"iss":"mcpgw","aud":["x","mcpgw"],"sub":"a","exp":)" + std::to_string(kNow + 60) + "}");
   CHECK(JwtVerifier(settings()).verify(token, kNow).principal);
 }
 
@@ -116,7 +122,8 @@ TEST_CASE("other algorithms are refused even with the right key", "[jwt]") {
 TEST_CASE("exp is required and must be a number", "[jwt]") {
   auto no_exp = raw_token(JWT_ALG_HS256, kSecret, R"({"iss":"mcpgw","aud":"mcpgw","sub":"a"})");
   CHECK(JwtVerifier(settings()).verify(no_exp, kNow).reason == "token has no exp claim");
-  auto str_exp = raw_token(JWT_ALG_HS256, kSecret, R"({"iss":"mcpgw","aud":"mcpgw","sub":"a","exp":"tomorrow"})");
+  auto str_exp = raw_token(JWT_ALG_HS256, kSecret,
+                           R"({"iss":"mcpgw","aud":"mcpgw","sub":"a","exp":"tomorrow"})");
   CHECK_FALSE(JwtVerifier(settings()).verify(str_exp, kNow).principal);
 }
 
@@ -127,16 +134,18 @@ TEST_CASE("sub is required", "[jwt]") {
 }
 
 TEST_CASE("malformed tokens are refused", "[jwt]") {
-  for (const char* bad : {"", "abc", "a.b", "a.b.c", "....", "eyJhbGciOiJIUzI1NiJ9..", "\xff\xfe.x.y"}) {
+  for (const char* bad :
+       {"", "abc", "a.b", "a.b.c", "....", "eyJhbGciOiJIUzI1NiJ9..", "\xff\xfe.x.y"}) {
     INFO(bad);
     CHECK_FALSE(JwtVerifier(settings()).verify(bad, kNow).principal);
   }
 }
 
 TEST_CASE("unknown scopes are dropped", "[jwt]") {
-  auto t = raw_token(JWT_ALG_HS256, kSecret,
-                     R"({"iss":"mcpgw","aud":"mcpgw","sub":"a","scope":"mcp root admin:all","exp":)" +
-                         std::to_string(kNow + 60) + "}");
+  auto t =
+      raw_token(JWT_ALG_HS256, kSecret,
+                R"({"iss":"mcpgw","aud":"mcpgw","sub":"a","scope":"mcp root admin:all","exp":)" +
+                    std::to_string(kNow + 60) + "}");
   auto v = JwtVerifier(settings()).verify(t, kNow);
   REQUIRE(v.principal);
   CHECK(v.principal->scopes == std::vector<std::string>{"mcp"});

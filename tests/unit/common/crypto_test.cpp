@@ -14,4 +14,3 @@ TEST_CASE("random hex has the asked length and differs each time", "[crypto]") {
   CHECK(a != b);
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
 }
-

@@ -58,7 +58,8 @@ logging:
   CHECK_FALSE(c.auth.required);
   CHECK(c.auth.leeway == std::chrono::seconds(5));
   CHECK(c.transport.event_store == EventStoreKind::sqlite);
-  CHECK(c.transport.allowed_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(c.transport.allowed_origins ==
+        std::vector<std::string>{"https://a.example", "https://b.example"});
   CHECK(c.logging.format == LogFormat::json);
   CHECK(c.logging.level == "debug");
 }
@@ -89,13 +90,15 @@ TEST_CASE("wrong types name the key and the line", "[config]") {
 }
 
 TEST_CASE("invalid YAML is reported with its line", "[config]") {
-  CHECK_THAT(error_of("server:\n  port: [1, 2\n"), Contains("test.yaml:") && Contains("invalid YAML"));
+  CHECK_THAT(error_of("server:\n  port: [1, 2\n"),
+             Contains("test.yaml:") && Contains("invalid YAML"));
 }
 
 TEST_CASE("secrets are checked", "[config]") {
   CHECK_THAT(error_of("auth:\n  jwt_secret: short\n"), Contains("at least 32 bytes"));
-  CHECK_THAT(error_of("auth:\n  jwt_secret: 0123456789abcdef0123456789abcdef\n  jwt_secret_file: /x\n"),
-             Contains("both set"));
+  CHECK_THAT(
+      error_of("auth:\n  jwt_secret: 0123456789abcdef0123456789abcdef\n  jwt_secret_file: /x\n"),
+      Contains("both set"));
 }
 
 TEST_CASE("environment overrides win over the file", "[config]") {
@@ -118,7 +121,8 @@ TEST_CASE("bad environment overrides name the variable", "[config]") {
 
 TEST_CASE("load_file reports a missing file and reads a real one", "[config]") {
   mcpgw::test::TempDir dir;
-  CHECK_THROWS_WITH(load_file(dir.file("nope.yaml"), {}), Contains("nope.yaml") && Contains("cannot read"));
+  CHECK_THROWS_WITH(load_file(dir.file("nope.yaml"), {}),
+                    Contains("nope.yaml") && Contains("cannot read"));
   std::ofstream(dir.file("c.yaml")) << "server:\n  port: 1234\n";
   CHECK(load_file(dir.file("c.yaml"), {}).server.port == 1234);
 }
@@ -148,7 +152,8 @@ TEST_CASE("the documented example sets every key to its default", "[config]") {
   // Every key appears in the file, under its section, with a comment line above it.
   std::ifstream in(path);
   std::vector<std::string> lines;
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
   for (const auto& full : all_keys()) {
     const auto dot = full.find('.');
     const std::string section = full.substr(0, dot), key = full.substr(dot + 1);

@@ -8,14 +8,14 @@ using Kind = RouteMatch::Kind;
 namespace {
 Router make() {
   Router r;
-  r.add("GET", "/health");        // 0
-  r.add("POST", "/mcp");          // 1
-  r.add("GET", "/mcp");           // 2
-  r.add("DELETE", "/mcp");        // 3
-  r.add("POST", "/servers/{id}/mcp");   // 4
-  r.add("GET", "/v1/tokens");     // 5
-  r.add("DELETE", "/v1/tokens/{id}");   // 6
-  r.add("GET", "/");              // 7
+  r.add("GET", "/health");             // 0
+  r.add("POST", "/mcp");               // 1
+  r.add("GET", "/mcp");                // 2
+  r.add("DELETE", "/mcp");             // 3
+  r.add("POST", "/servers/{id}/mcp");  // 4
+  r.add("GET", "/v1/tokens");          // 5
+  r.add("DELETE", "/v1/tokens/{id}");  // 6
+  r.add("GET", "/");                   // 7
   return r;
 }
 }  // namespace
@@ -54,7 +54,8 @@ TEST_CASE("a capture never matches an empty or multi-segment value", "[router]")
   CHECK(r.match("POST", "/servers/a/b/mcp").kind == Kind::not_found);
 }
 
-TEST_CASE("unknown paths are 404 and known paths with other methods are 405 with Allow", "[router]") {
+TEST_CASE("unknown paths are 404 and known paths with other methods are 405 with Allow",
+          "[router]") {
   auto r = make();
   CHECK(r.match("GET", "/nope").kind == Kind::not_found);
   CHECK(r.match("GET", "/health/").kind == Kind::not_found);

@@ -35,9 +35,9 @@ TEST_CASE("a fresh database gets the whole schema", "[migrations]") {
   CHECK(report.from_version == 0);
   CHECK(report.to_version == store::embedded_migrations().back().version);
   CHECK(report.applied.size() == store::embedded_migrations().size());
-  for (const char* t : {"schema_version", "tools", "gateways", "servers", "server_tools",
-                        "server_resources", "server_prompts", "resources", "prompts", "api_tokens",
-                        "sessions", "events"}) {
+  for (const char* t :
+       {"schema_version", "tools", "gateways", "servers", "server_tools", "server_resources",
+        "server_prompts", "resources", "prompts", "api_tokens", "sessions", "events"}) {
     INFO(t);
     CHECK(db->tableExists(t));
   }
@@ -61,7 +61,8 @@ TEST_CASE("a database newer than the binary is refused and left alone", "[migrat
   test::TempDir dir;
   auto db = store::open_connection({dir.file("m.db"), std::chrono::milliseconds(1000)});
   store::migrate(*db, store::embedded_migrations());
-  db->exec("INSERT INTO schema_version(version, name, applied_at) VALUES (999, '0999_future.sql', 0)");
+  db->exec(
+      "INSERT INTO schema_version(version, name, applied_at) VALUES (999, '0999_future.sql', 0)");
   const int tables = table_count(*db);
   CHECK_THROWS_WITH(store::migrate(*db, store::embedded_migrations()),
                     Contains("999") && Contains("newer"));
@@ -76,7 +77,8 @@ TEST_CASE("a failing migration applies nothing at all", "[migrations]") {
       {1, "0001_good.sql", "CREATE TABLE a (x INTEGER);"},
       {2, "0002_bad.sql", "CREATE TABLE b (x INTEGER); THIS IS NOT SQL;"},
   };
-  CHECK_THROWS_WITH(store::migrate(*db, ms), Contains("0002_bad.sql") && Contains("nothing was changed"));
+  CHECK_THROWS_WITH(store::migrate(*db, ms),
+                    Contains("0002_bad.sql") && Contains("nothing was changed"));
   CHECK_FALSE(db->tableExists("a"));
   CHECK_FALSE(db->tableExists("b"));
   CHECK(store::schema_version(*db) == 0);
@@ -90,6 +92,7 @@ TEST_CASE("a failing migration applies nothing at all", "[migrations]") {
 TEST_CASE("an unopenable database path is a clear error", "[database]") {
   test::TempDir dir;
   std::ofstream(dir.file("file")) << "x";
-  CHECK_THROWS_WITH(store::open_connection({dir.file("file/sub/m.db"), std::chrono::milliseconds(10)}),
-                    Contains("cannot open database") && Contains("file/sub/m.db"));
+  CHECK_THROWS_WITH(
+      store::open_connection({dir.file("file/sub/m.db"), std::chrono::milliseconds(10)}),
+      Contains("cannot open database") && Contains("file/sub/m.db"));
 }

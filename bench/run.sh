@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Foundation benchmarks, all on 127.0.0.1, one run: the Beast "200 OK" ceiling server, mcpgw's
+# GET /health, and mcpgw's authenticated GET /v1/whoami (JWT and API token), under wrk; then the
+# daemon's idle RSS. Prints a Markdown table for bench/RESULTS.md.
+#   bench/run.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${2:-64}
+scripts/setup.sh --tests
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+out=bench/out
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Waits for "listening on ...:PORT" in FILE and prints PORT.
+port_from() { for _ in $(seq 200); do p=$(grep -oE 'listening on [^ ]*:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$' | head -1); [[ -n "$p" ]] && { echo "$p"; return 0; }; sleep 0.05; done; echo "no listening line in $1" >&2; return 1; }
+wait_http() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.05; done; echo "no answer from $1" >&2; return 1; }
+
+build/bench/bench_ceiling 0 2 >"$out/ceiling.log" & pids+=($!)
+ceiling_port=$(port_from "$out/ceiling.log")
+
+cat >"$work/mcpgw.yaml" <<YAML
+server:
+  port: 0
+  workers: 2
+database:
+  path: $work/data/mcpgw.db
+logging:
+  level: info
+  access_log: ${MCPGW_BENCH_ACCESS_LOG:-true}
+YAML
+build/src/mcpgw serve -c "$work/mcpgw.yaml" 2>"$out/mcpgw.log" & gw_pid=$!; pids+=($gw_pid)
+gw_port=$(port_from "$out/mcpgw.log")
+wait_http "http://127.0.0.1:$ceiling_port/health"
+wait_http "http://127.0.0.1:$gw_port/health"
+sleep 1
+idle_rss_kb=$(ps -o rss= -p "$gw_pid" | tr -d ' ')
+
+jwt=$(build/src/mcpgw token create --sub bench --scope mcp -c "$work/mcpgw.yaml")
+api=$(build/src/mcpgw token create --opaque --sub bench --scope mcp -c "$work/mcpgw.yaml" 2>/dev/null)
+
+# wrk: 1 thread (the server gets the other core), $conns connections, latency percentiles.
+run_wrk() {  # NAME URL [LUA]
+  local name=$1 url=$2 lua=${3:-}
+  wrk -t1 -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} "$url" >"$out/$name.txt"
+}
+# Warm up, then measure.
+wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$ceiling_port/health" >/dev/null
+wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$gw_port/health" >/dev/null
+run_wrk ceiling "http://127.0.0.1:$ceiling_port/health"
+run_wrk health "http://127.0.0.1:$gw_port/health"
+TOKEN=$jwt run_wrk whoami_jwt "http://127.0.0.1:$gw_port/v1/whoami" bench/auth.lua
+TOKEN=$api run_wrk whoami_api_token "http://127.0.0.1:$gw_port/v1/whoami" bench/auth.lua
+
+rps() { awk '/^Requests\/sec/ {print $2}' "$out/$1.txt"; }
+pct() { awk -v p="$2%" '$1 == p {print $2}' "$out/$1.txt"; }
+errors() { awk '/Non-2xx|Socket errors/ {print}' "$out/$1.txt" | tr '\n' ' '; }
+base=$(rps ceiling)
+echo "| target | requests/s | ratio to ceiling | p50 | p99 | errors |"
+echo "|---|---|---|---|---|---|"
+for n in ceiling health whoami_jwt whoami_api_token; do
+  r=$(rps "$n")
+  printf '| %s | %s | %.2f | %s | %s | %s |\n' "$n" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(pct "$n" 50)" "$(pct "$n" 99)" "$(errors "$n")"
+done
+echo
+echo "idle RSS after start: $((idle_rss_kb / 1024)) MiB ($idle_rss_kb KiB)"
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB, $(uname -r); wrk -t1 -c$conns -d${secs}s"
