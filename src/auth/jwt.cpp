@@ -4,8 +4,11 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "common/crypto.h"
 
@@ -62,7 +65,58 @@ std::vector<std::string> string_list(const json::value& v, bool split_spaces) {
 
 }  // namespace
 
+struct JwtVerifier::Verified {
+  Principal principal;
+  double exp = 0;
+  std::optional<double> nbf;
+};
+
+// Sharded so that concurrent requests rarely meet on a lock; each shard holds at most
+// kCacheCapacity / kShards entries and drops an arbitrary one when full.
+struct JwtVerifier::Cache {
+  static constexpr std::size_t kShards = 16;
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, Verified> entries;
+  };
+  Shard shards[kShards];
+  Shard& shard_for(const std::string& token) {
+    return shards[std::hash<std::string>{}(token) % kShards];
+  }
+};
+
+JwtVerifier::JwtVerifier(JwtSettings settings)
+    : settings_(std::move(settings)), cache_(std::make_unique<Cache>()) {}
+JwtVerifier::~JwtVerifier() = default;
+JwtVerifier::JwtVerifier(JwtVerifier&&) noexcept = default;
+
+JwtVerdict JwtVerifier::check_times(const Verified& v, std::int64_t now_s) const {
+  const double now = static_cast<double>(now_s);
+  const double leeway = static_cast<double>(settings_.leeway.count());
+  if (now >= v.exp + leeway) return reject("token has expired");
+  if (v.nbf && now + leeway < *v.nbf) return reject("token is not valid yet");
+  return {v.principal, {}};
+}
+
 JwtVerdict JwtVerifier::verify(const std::string& token, std::int64_t now_s) const {
+  auto& shard = cache_->shard_for(token);
+  {
+    std::lock_guard lock(shard.mutex);
+    if (auto it = shard.entries.find(token); it != shard.entries.end())
+      return check_times(it->second, now_s);
+  }
+  Verified v;
+  JwtVerdict verdict = verify_uncached(token, now_s, v);
+  if (!verdict.principal) return verdict;
+  std::lock_guard lock(shard.mutex);
+  if (shard.entries.size() >= kCacheCapacity / Cache::kShards)
+    shard.entries.erase(shard.entries.begin());
+  shard.entries.emplace(token, std::move(v));
+  return verdict;
+}
+
+JwtVerdict JwtVerifier::verify_uncached(const std::string& token, std::int64_t now_s,
+                                        Verified& out) const {
   jwt_t* raw = nullptr;
   // libjwt checks the signature with the key and refuses "alg":"none" when a key is given.
   const int rc = jwt_decode(&raw, token.c_str(),
@@ -81,15 +135,13 @@ JwtVerdict JwtVerifier::verify(const std::string& token, std::int64_t now_s) con
   if (ec || !parsed.is_object()) return reject("token claims are not a JSON object");
   const json::object& claims = parsed.get_object();
 
-  const double now = static_cast<double>(now_s);
-  const double leeway = static_cast<double>(settings_.leeway.count());
   auto exp = numeric_date(claims, "exp");
   if (!exp) return reject("token has no exp claim");
   if (std::isnan(*exp)) return reject("token exp claim is not a number");
-  if (now >= *exp + leeway) return reject("token has expired");
+  out.exp = *exp;
   if (auto nbf = numeric_date(claims, "nbf")) {
     if (std::isnan(*nbf)) return reject("token nbf claim is not a number");
-    if (now + leeway < *nbf) return reject("token is not valid yet");
+    out.nbf = *nbf;
   }
   if (!settings_.issuer.empty()) {
     auto it = claims.find("iss");
@@ -115,7 +167,8 @@ JwtVerdict JwtVerifier::verify(const std::string& token, std::int64_t now_s) con
       if (is_known_scope(s)) p.scopes.push_back(std::move(s));
   if (auto it = claims.find("servers"); it != claims.end())
     p.servers = string_list(it->value(), false);
-  return {std::move(p), {}};
+  out.principal = std::move(p);
+  return check_times(out, now_s);
 }
 
 std::string mint_jwt(const JwtSettings& settings, const JwtClaims& claims, std::int64_t now_s) {

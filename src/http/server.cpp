@@ -13,7 +13,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -67,35 +66,65 @@ std::string path_only(std::string_view target) {
   return std::string(target.substr(0, q));
 }
 
-// Everything here is touched only on the connection's strand.
+using Clock = steady_clock;
+
+std::int64_t ticks(Clock::time_point t) {
+  return t.time_since_epoch().count();
+}
+
+// One client connection. Timeouts are enforced by the server's deadline sweep rather than a timer
+// per operation: arming and cancelling timers on every read and write costs the reactor's lock and
+// a timerfd update each time, while a deadline here is two relaxed stores.
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)), read_deadline(stream.get_executor()) {}
-  beast::tcp_stream stream;
-  bool idle = true;
+  explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
 
-  // The read of one request has its own deadline: tcp_stream's expiry closes the socket, and
-  // after a read timeout the socket must stay open to send 408. Expiry cancels the read instead;
-  // the generation number keeps a late expiry from touching a later operation.
-  asio::steady_timer read_deadline;
-  std::uint64_t deadline_generation = 0;
-  bool read_timed_out = false;
+  // Strand-only state.
+  bool idle = true;        // waiting for the first byte of a request
+  bool timed_out = false;  // the sweep cancelled the current operation
 
-  void arm_read_deadline(std::chrono::milliseconds d, const std::shared_ptr<Connection>& self) {
-    const auto gen = ++deadline_generation;
-    read_timed_out = false;
-    read_deadline.expires_after(d);
-    read_deadline.async_wait([self, gen](boost::system::error_code ec) {
-      if (ec || gen != self->deadline_generation) return;
-      self->read_timed_out = true;
-      boost::system::error_code ignored;
-      self->stream.socket().cancel(ignored);
-    });
+  // Deadline of the current operation (Clock ticks, 0 = none), read by the sweep from any thread.
+  // The generation number lets the strand tell the deadline it was told about from a newer one.
+  std::atomic<std::int64_t> deadline{0};
+  std::atomic<std::uint64_t> generation{0};
+
+  void expire_in(std::chrono::milliseconds d) {
+    timed_out = false;
+    generation.fetch_add(1, std::memory_order_relaxed);
+    deadline.store(ticks(Clock::now() + d), std::memory_order_relaxed);
   }
-  void disarm_read_deadline() {
-    ++deadline_generation;
-    read_deadline.cancel();
+  void no_deadline() {
+    generation.fetch_add(1, std::memory_order_relaxed);
+    deadline.store(0, std::memory_order_relaxed);
+  }
+  // On the strand, after the sweep saw `gen` expired: re-check here, where the coroutine's own
+  // writes are visible, so that a stale observation never cancels a newer operation.
+  void on_deadline(std::uint64_t gen) {
+    const auto d = deadline.load(std::memory_order_relaxed);
+    if (gen != generation.load(std::memory_order_relaxed) || d == 0 || ticks(Clock::now()) < d)
+      return;
+    deadline.store(0, std::memory_order_relaxed);
+    timed_out = true;
+    boost::system::error_code ignored;
+    socket.cancel(ignored);
   }
 };
+
+// Parses what is already buffered without another asynchronous operation: a request that arrived
+// whole in one read costs no further scheduling. Returns need_more-free errors only.
+boost::system::error_code parse_buffered(bhttp::request_parser<bhttp::string_body>& parser,
+                                         beast::flat_buffer& buffer) {
+  boost::system::error_code ec;
+  while (buffer.size() > 0 && !parser.is_done()) {
+    const auto n = parser.put(buffer.data(), ec);
+    buffer.consume(n);
+    if (ec == bhttp::error::need_more) return {};
+    if (ec || n == 0) break;
+  }
+  return ec;
+}
+
+constexpr auto kSweepInterval = std::chrono::milliseconds(100);
 
 struct RouteEntry {
   Access access;
@@ -111,8 +140,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         cfg(cfg),
         authn(authn),
         access_log(access_log),
-        acceptor(asio::make_strand(ioc)),
-        grace_timer(acceptor.get_executor()) {}
+        acceptor(asio::make_strand(ioc)) {}
 
   asio::io_context& ioc;
   config::ServerConfig cfg;
@@ -120,8 +148,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   bool access_log;
   Router router;
   std::vector<RouteEntry> routes;
-  tcp::acceptor acceptor;
-  asio::steady_timer grace_timer;
+  tcp::acceptor acceptor;  // its strand also runs the deadline sweep
 
   std::atomic<bool> is_draining{false};
   std::mutex
@@ -129,8 +156,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
   std::uint64_t next_conn_id = 0;
   std::function<void()> on_drained;
+  Clock::time_point grace_end{};  // set when draining starts; acceptor strand only
 
   awaitable<void> accept_loop();
+  awaitable<void> sweep_loop();
   awaitable<void> session(std::uint64_t id, std::shared_ptr<Connection> conn);
   awaitable<void> reject_busy(tcp::socket socket);
   awaitable<Response> dispatch(Request& req, RequestContext& ctx, std::string& subject);
@@ -170,16 +199,12 @@ std::uint16_t HttpServer::start() {
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::system_error(ec, "cannot listen on " + where);
   asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
+  asio::co_spawn(a.get_executor(), impl_->sweep_loop(), asio::detached);
   return a.local_endpoint().port();
 }
 
 bool HttpServer::draining() const {
   return impl_->is_draining.load();
-}
-
-std::size_t HttpServer::connection_count() const {
-  std::lock_guard lock(impl_->conns_mutex);
-  return impl_->conns.size();
 }
 
 void HttpServer::drain(std::function<void()> on_drained) {
@@ -188,41 +213,25 @@ void HttpServer::drain(std::function<void()> on_drained) {
   asio::post(self->acceptor.get_executor(), [self, cb = std::move(on_drained)]() mutable {
     boost::system::error_code ignored;
     self->acceptor.close(ignored);
+    self->grace_end = Clock::now() + self->cfg.shutdown_grace;
     std::vector<std::shared_ptr<Connection>> snapshot;
     {
       std::lock_guard lock(self->conns_mutex);
+      if (self->conns.empty()) {
+        asio::post(self->ioc, std::move(cb));
+        return;
+      }
       self->on_drained = std::move(cb);
       for (auto& [id, c] : self->conns)
         snapshot.push_back(c);
-      if (self->conns.empty()) {
-        auto done = std::move(self->on_drained);
-        self->on_drained = nullptr;
-        if (done) asio::post(self->ioc, std::move(done));
-        return;
-      }
     }
     spdlog::info("draining {} connection(s), grace {} ms", snapshot.size(),
                  self->cfg.shutdown_grace.count());
     for (auto& c : snapshot)
-      asio::post(c->stream.get_executor(), [c] {
-        if (c->idle) c->stream.cancel();
+      asio::post(c->socket.get_executor(), [c] {
+        boost::system::error_code ignored;
+        if (c->idle) c->socket.cancel(ignored);
       });
-    self->grace_timer.expires_after(self->cfg.shutdown_grace);
-    self->grace_timer.async_wait([self](boost::system::error_code ec) {
-      if (ec) return;  // everything finished in time
-      std::vector<std::shared_ptr<Connection>> left;
-      {
-        std::lock_guard lock(self->conns_mutex);
-        for (auto& [id, c] : self->conns)
-          left.push_back(c);
-      }
-      spdlog::warn("shutdown grace over: cutting {} connection(s)", left.size());
-      for (auto& c : left)
-        asio::post(c->stream.get_executor(), [c] {
-          boost::system::error_code ignored;
-          c->stream.socket().close(ignored);
-        });
-    });
   });
 }
 
@@ -236,10 +245,41 @@ void HttpServer::Impl::remove_connection(std::uint64_t id) {
       on_drained = nullptr;
     }
   }
-  if (done) {
-    asio::post(grace_timer.get_executor(),
-               [this, self = shared_from_this()] { grace_timer.cancel(); });
-    asio::post(ioc, std::move(done));
+  if (done) asio::post(ioc, std::move(done));
+}
+
+// Every kSweepInterval: cancel operations past their deadline, and when draining past the grace
+// period, cut what is left. Ends once draining has emptied the server.
+awaitable<void> HttpServer::Impl::sweep_loop() {
+  auto self = shared_from_this();
+  asio::steady_timer timer(acceptor.get_executor());
+  bool cut = false;
+  for (;;) {
+    timer.expires_after(kSweepInterval);
+    auto [ec] = co_await timer.async_wait(use_nothrow);
+    if (ec) co_return;
+    const auto now = Clock::now();
+    const bool grace_over = is_draining && !cut && now >= grace_end;
+    std::lock_guard lock(conns_mutex);
+    if (is_draining && conns.empty()) co_return;
+    if (grace_over) {
+      cut = true;
+      spdlog::warn("shutdown grace over: cutting {} connection(s)", conns.size());
+    }
+    for (auto& [id, c] : conns) {
+      if (grace_over) {
+        asio::post(c->socket.get_executor(), [c] {
+          boost::system::error_code ignored;
+          c->socket.close(ignored);
+        });
+        continue;
+      }
+      const auto d = c->deadline.load(std::memory_order_relaxed);
+      if (d != 0 && ticks(now) >= d) {
+        const auto gen = c->generation.load(std::memory_order_relaxed);
+        asio::post(c->socket.get_executor(), [c, gen] { c->on_deadline(gen); });
+      }
+    }
   }
 }
 
@@ -271,23 +311,23 @@ awaitable<void> HttpServer::Impl::accept_loop() {
       conn = std::make_shared<Connection>(std::move(socket));
       conns.emplace(id, conn);
     }
-    asio::co_spawn(conn->stream.get_executor(), session(id, conn), asio::detached);
+    asio::co_spawn(conn->socket.get_executor(), session(id, conn), asio::detached);
   }
 }
 
 awaitable<void> HttpServer::Impl::reject_busy(tcp::socket socket) {
   auto self = shared_from_this();
   spdlog::warn("connection refused: server.max_connections ({}) reached", cfg.max_connections);
-  beast::tcp_stream stream(std::move(socket));
   auto res =
       error_response(Status::service_unavailable, "busy", "too many connections; retry later");
   finish_headers(res, new_request_id());
   res.set(bhttp::field::retry_after, "1");
   res.keep_alive(false);
-  stream.expires_after(std::chrono::seconds(2));
-  co_await bhttp::async_write(stream, res, use_nothrow);
+  // A few hundred bytes into an empty send buffer: this write completes at once, no deadline
+  // needed.
+  co_await bhttp::async_write(socket, res, use_nothrow);
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
 }
 
 void HttpServer::Impl::finish_headers(Response& res, const std::string& request_id) const {
@@ -367,11 +407,11 @@ void HttpServer::Impl::log_access(const Request* req, std::string_view target, u
 
 awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Connection> conn) {
   auto self = shared_from_this();
-  auto& stream = conn->stream;
+  auto& socket = conn->socket;
   std::string peer;
   {
     boost::system::error_code ec;
-    auto ep = stream.socket().remote_endpoint(ec);
+    auto ep = socket.remote_endpoint(ec);
     if (!ec) peer = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
   beast::flat_buffer buffer;
@@ -382,8 +422,8 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       conn->idle = true;
       if (is_draining) break;
       if (buffer.size() == 0) {
-        stream.expires_after(cfg.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_nothrow);
+        conn->expire_in(cfg.idle_timeout);
+        auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), use_nothrow);
         if (ec) break;  // idle timeout, peer closed, or drained: nothing to answer
         buffer.commit(n);
       }
@@ -395,26 +435,26 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
       parser.body_limit(cfg.max_body_bytes);
-      stream.expires_never();
-      conn->arm_read_deadline(cfg.read_timeout, conn);
-      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
-      boost::system::error_code ec = hec;
+      conn->expire_in(cfg.read_timeout);
+      boost::system::error_code ec = parse_buffered(parser, buffer);
+      if (!ec && !parser.is_header_done()) {
+        auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, use_nothrow);
+        ec = hec;
+      }
       if (!ec && !parser.is_done()) {
         auto& h = parser.get();
-        if (auto it = h.find(bhttp::field::expect); it != h.end()) {
-          if (beast::iequals(it->value(), "100-continue")) {
-            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-            stream.expires_after(cfg.read_timeout);
-            auto [wec, wn] = co_await bhttp::async_write(stream, cont, use_nothrow);
-            stream.expires_never();
-            if (wec) break;
-          }
+        if (auto it = h.find(bhttp::field::expect);
+            it != h.end() && beast::iequals(it->value(), "100-continue") && buffer.size() == 0) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+          auto [wec, wn] = co_await bhttp::async_write(socket, cont, use_nothrow);
+          ec = wec;
         }
-        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_nothrow);
-        ec = bec;
+        if (!ec) {
+          auto [bec, bn] = co_await bhttp::async_read(socket, buffer, parser, use_nothrow);
+          ec = bec;
+        }
       }
-      conn->disarm_read_deadline();
-      if (ec && conn->read_timed_out) ec = beast::error::timeout;
+      if (ec && conn->timed_out) ec = beast::error::timeout;
       if (ec) {
         Status st;
         std::string_view err;
@@ -443,8 +483,8 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
         auto res = error_response(st, err, detail);
         finish_headers(res, rid);
         res.keep_alive(false);
-        stream.expires_after(std::chrono::seconds(5));
-        auto [wec, wn] = co_await bhttp::async_write(stream, res, use_nothrow);
+        conn->expire_in(std::chrono::seconds(5));
+        auto [wec, wn] = co_await bhttp::async_write(socket, res, use_nothrow);
         const auto& hdr = parser.get();
         log_access(parser.is_header_done() ? &hdr : nullptr,
                    parser.is_header_done() ? hdr.target() : "-", res.result_int(),
@@ -453,6 +493,7 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
         linger = !wec;
         break;
       }
+      conn->no_deadline();
 
       Request req = parser.release();
       if (auto it = req.find("X-Request-Id"); it != req.end() && acceptable_request_id(it->value()))
@@ -469,8 +510,8 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       }
       finish_headers(res, rid);
       res.keep_alive(keep_alive);
-      stream.expires_after(cfg.read_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(stream, res, use_nothrow);
+      conn->expire_in(cfg.read_timeout);
+      auto [wec, wn] = co_await bhttp::async_write(socket, res, use_nothrow);
       log_access(&req, req.target(), res.result_int(), res.body().size(), start, rid, subject,
                  peer);
       if (wec || !keep_alive) break;
@@ -478,20 +519,20 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
   } catch (const std::exception& e) {
     spdlog::error("connection from {} failed: {}", peer, e.what());
   }
-  conn->disarm_read_deadline();
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   if (linger) {
-    stream.expires_after(kLingerTime);
+    conn->expire_in(kLingerTime);
     std::size_t discarded = 0;
     char sink[4096];
     while (discarded < kLingerBytes) {
-      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_nothrow);
+      auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), use_nothrow);
       if (ec) break;
       discarded += n;
     }
   }
-  stream.socket().close(ignored);
+  conn->no_deadline();
+  socket.close(ignored);
   remove_connection(id);
 }
 

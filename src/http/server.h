@@ -41,8 +41,6 @@ class HttpServer {
   void drain(std::function<void()> on_drained);
   bool draining() const;
 
-  std::size_t connection_count() const;
-
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

@@ -47,22 +47,26 @@ ApiTokenRecord read_row(SQLite::Statement& q) {
   return r;
 }
 
-std::optional<ApiTokenRecord> find_one(ConnectionPool& pool, const char* column,
+const std::string kSelect = std::string("SELECT ") + kColumns + " FROM api_tokens";
+
+std::optional<ApiTokenRecord> find_one(ConnectionPool& pool, const std::string& sql,
                                        const std::string& value) {
   auto db = pool.acquire();
-  SQLite::Statement q(
-      *db, std::string("SELECT ") + kColumns + " FROM api_tokens WHERE " + column + " = ?");
+  auto& q = db.prepare(sql);
   q.bind(1, value);
   if (!q.executeStep()) return std::nullopt;
-  return read_row(q);
+  auto rec = read_row(q);
+  q.reset();  // release the read snapshot now, not at the next use of the statement
+  return rec;
 }
 
 }  // namespace
 
 void ApiTokenRepository::insert(const ApiTokenRecord& rec) {
+  static const std::string sql =
+      std::string("INSERT INTO api_tokens(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)";
   auto db = pool_.acquire();
-  SQLite::Statement q(
-      *db, std::string("INSERT INTO api_tokens(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+  auto& q = db.prepare(sql);
   q.bind(1, rec.id);
   q.bind(2, rec.name);
   q.bind(3, rec.token_hash);
@@ -71,39 +75,37 @@ void ApiTokenRepository::insert(const ApiTokenRecord& rec) {
   q.bind(6, to_json_array(rec.scopes));
   q.bind(7, to_json_array(rec.servers));
   q.bind(8, static_cast<int64_t>(rec.created_at));
-  if (rec.expires_at)
-    q.bind(9, static_cast<int64_t>(*rec.expires_at));
-  else
-    q.bind(9);
-  if (rec.revoked_at)
-    q.bind(10, static_cast<int64_t>(*rec.revoked_at));
-  else
-    q.bind(10);
+  if (rec.expires_at) q.bind(9, static_cast<int64_t>(*rec.expires_at));
+  if (rec.revoked_at) q.bind(10, static_cast<int64_t>(*rec.revoked_at));
   q.exec();
 }
 
 std::optional<ApiTokenRecord> ApiTokenRepository::find_by_hash(const std::string& token_hash) {
-  return find_one(pool_, "token_hash", token_hash);
+  static const std::string sql = kSelect + " WHERE token_hash = ?";
+  return find_one(pool_, sql, token_hash);
 }
 
 std::optional<ApiTokenRecord> ApiTokenRepository::find_by_id(const std::string& id) {
-  return find_one(pool_, "id", id);
+  static const std::string sql = kSelect + " WHERE id = ?";
+  return find_one(pool_, sql, id);
 }
 
 std::vector<ApiTokenRecord> ApiTokenRepository::list() {
+  static const std::string sql = kSelect + " ORDER BY created_at DESC, id";
   auto db = pool_.acquire();
-  SQLite::Statement q(
-      *db, std::string("SELECT ") + kColumns + " FROM api_tokens ORDER BY created_at DESC, id");
+  auto& q = db.prepare(sql);
   std::vector<ApiTokenRecord> out;
   while (q.executeStep())
     out.push_back(read_row(q));
+  q.reset();
   return out;
 }
 
 bool ApiTokenRepository::revoke(const std::string& id, std::int64_t now_ms) {
+  static const std::string sql =
+      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
   auto db = pool_.acquire();
-  SQLite::Statement q(*db,
-                      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  auto& q = db.prepare(sql);
   q.bind(1, static_cast<int64_t>(now_ms));
   q.bind(2, id);
   return q.exec() == 1;

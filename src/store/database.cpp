@@ -32,29 +32,42 @@ void open_and_migrate(const DatabaseOptions& opts) {
 ConnectionPool::ConnectionPool(DatabaseOptions opts) : opts_(std::move(opts)) {}
 ConnectionPool::~ConnectionPool() = default;
 
-ConnectionPool::Lease::Lease(ConnectionPool& pool, std::unique_ptr<SQLite::Database> db)
-    : pool_(&pool), db_(std::move(db)) {}
+ConnectionPool::Lease::Lease(ConnectionPool& pool, std::unique_ptr<Pooled> conn)
+    : pool_(&pool), conn_(std::move(conn)) {}
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), db_(std::move(other.db_)) {}
+    : pool_(other.pool_), conn_(std::move(other.conn_)) {}
 ConnectionPool::Lease::~Lease() {
-  if (db_) pool_->release(std::move(db_));
+  if (conn_) pool_->release(std::move(conn_));
+}
+
+SQLite::Statement& ConnectionPool::Lease::prepare(const std::string& sql) {
+  auto& slot = conn_->statements[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(*conn_->db, sql);
+  } else {
+    slot->reset();
+    slot->clearBindings();
+  }
+  return *slot;
 }
 
 ConnectionPool::Lease ConnectionPool::acquire() {
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
-      auto db = std::move(idle_.back());
+      auto conn = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(*this, std::move(db));
+      return Lease(*this, std::move(conn));
     }
   }
-  return Lease(*this, open_connection(opts_));
+  auto conn = std::make_unique<Pooled>();
+  conn->db = open_connection(opts_);
+  return Lease(*this, std::move(conn));
 }
 
-void ConnectionPool::release(std::unique_ptr<SQLite::Database> db) {
+void ConnectionPool::release(std::unique_ptr<Pooled> conn) {
   std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(db));
+  idle_.push_back(std::move(conn));
 }
 
 }  // namespace mcpgw::store

@@ -1,12 +1,14 @@
 #pragma once
 // Opens SQLite connections to mcpgw's database with the settings every connection needs.
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mcpgw::store {
@@ -29,7 +31,8 @@ std::unique_ptr<SQLite::Database> open_connection(const DatabaseOptions& opts);
 void open_and_migrate(const DatabaseOptions& opts);
 
 // A small pool of connections. SQLite connections must not be used by two threads at once; the
-// pool hands each caller its own. The lock is held only to pop or push a pointer.
+// pool hands each caller its own. The lock is held only to pop or push a pointer. Each connection
+// keeps its prepared statements, so a hot query is parsed once per connection, not per call.
 class ConnectionPool {
  public:
   explicit ConnectionPool(DatabaseOptions opts);
@@ -37,29 +40,36 @@ class ConnectionPool {
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
+  struct Pooled {
+    std::unique_ptr<SQLite::Database> db;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+  };
+
   class Lease {
    public:
-    Lease(ConnectionPool& pool, std::unique_ptr<SQLite::Database> db);
+    Lease(ConnectionPool& pool, std::unique_ptr<Pooled> conn);
     Lease(Lease&&) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    SQLite::Database& operator*() const { return *db_; }
-    SQLite::Database* operator->() const { return db_.get(); }
+    SQLite::Database& operator*() const { return *conn_->db; }
+    SQLite::Database* operator->() const { return conn_->db.get(); }
+    // The cached statement for sql on this connection, reset and with bindings cleared.
+    SQLite::Statement& prepare(const std::string& sql);
 
    private:
     ConnectionPool* pool_;
-    std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<Pooled> conn_;
   };
 
   Lease acquire();
   const DatabaseOptions& options() const { return opts_; }
 
  private:
-  void release(std::unique_ptr<SQLite::Database> db);
+  void release(std::unique_ptr<Pooled> conn);
 
   DatabaseOptions opts_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<SQLite::Database>> idle_;
+  std::vector<std::unique_ptr<Pooled>> idle_;
 };
 
 }  // namespace mcpgw::store

@@ -150,3 +150,39 @@ TEST_CASE("unknown scopes are dropped", "[jwt]") {
   REQUIRE(v.principal);
   CHECK(v.principal->scopes == std::vector<std::string>{"mcp"});
 }
+
+TEST_CASE("a remembered token is still checked against the clock", "[jwt]") {
+  JwtVerifier verifier(settings());
+  auto token = mint_jwt(settings(), admin_claims(), kNow);  // nbf kNow, exp kNow + 3600
+  REQUIRE(verifier.verify(token, kNow).principal);          // now cached
+  CHECK(verifier.verify(token, kNow + 100).principal);
+  CHECK(verifier.verify(token, kNow + 3600 + 30).reason == "token has expired");
+  CHECK(verifier.verify(token, kNow - 31).reason == "token is not valid yet");
+}
+
+TEST_CASE("nothing but the exact remembered token is served from memory", "[jwt]") {
+  JwtVerifier verifier(settings());
+  auto token = mint_jwt(settings(), admin_claims(), kNow);
+  REQUIRE(verifier.verify(token, kNow).principal);
+  std::string tampered = token;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  CHECK_FALSE(verifier.verify(tampered, kNow).principal);
+  CHECK_FALSE(verifier.verify(token + "x", kNow).principal);
+  CHECK_FALSE(verifier.verify(token.substr(0, token.size() - 1), kNow).principal);
+}
+
+TEST_CASE("the verified-token memory stays bounded", "[jwt]") {
+  JwtVerifier verifier(settings());
+  const auto total = JwtVerifier::kCacheCapacity + 500;
+  std::string first;
+  for (std::size_t i = 0; i < total; ++i) {
+    JwtClaims c{"user-" + std::to_string(i), {"mcp"}, {}, std::chrono::hours(1)};
+    auto t = mint_jwt(settings(), c, kNow);
+    if (i == 0) first = t;
+    REQUIRE(verifier.verify(t, kNow).principal);
+  }
+  // Whatever was dropped verifies again from scratch.
+  auto v = verifier.verify(first, kNow);
+  REQUIRE(v.principal);
+  CHECK(v.principal->subject == "user-0");
+}
