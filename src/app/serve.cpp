@@ -59,7 +59,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   asio::io_context ioc(static_cast<int>(workers));
   asio::thread_pool blocking(2);
 
-  http::HttpServer server(ioc, cfg.server, authenticator, cfg.logging.access_log);
+  http::HttpServer server(ioc, cfg.server, authenticator,
+                          cfg.logging.access_log ? spdlog::get("access") : nullptr);
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
 

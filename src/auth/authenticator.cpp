@@ -1,5 +1,6 @@
 #include "auth/authenticator.h"
 
+#include <cctype>
 #include <chrono>
 
 namespace mcpgw::auth {
@@ -35,6 +36,9 @@ AuthResult Authenticator::authenticate(std::optional<std::string_view> authoriza
   if (token.empty()) return {std::nullopt, true, "empty bearer token"};
 
   const auto now = std::chrono::system_clock::now().time_since_epoch();
+  // API tokens are a point lookup on an indexed column of the WAL-mode database, done inline on
+  // the I/O thread: WAL readers never wait for writers, and handing each lookup to another
+  // thread would cost more than the lookup.
   if (ApiTokenService::looks_like_api_token(token)) {
     if (!api_tokens_) return {std::nullopt, true, "API tokens are not enabled"};
     auto v = api_tokens_->verify(

@@ -22,7 +22,7 @@ struct RequestContext {
   RouteParams params;
   const auth::Principal* principal = nullptr;  // set on routes that require authentication
   std::string request_id;
-  std::string peer;
+  std::string_view peer;  // "address:port" of the client, valid for the request's lifetime
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;

@@ -135,17 +135,17 @@ struct RouteEntry {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& ioc, const config::ServerConfig& cfg, const auth::Authenticator& authn,
-       bool access_log)
+       std::shared_ptr<spdlog::logger> access_log)
       : ioc(ioc),
         cfg(cfg),
         authn(authn),
-        access_log(access_log),
+        access_log(std::move(access_log)),
         acceptor(asio::make_strand(ioc)) {}
 
   asio::io_context& ioc;
   config::ServerConfig cfg;
   const auth::Authenticator& authn;
-  bool access_log;
+  std::shared_ptr<spdlog::logger> access_log;
   Router router;
   std::vector<RouteEntry> routes;
   tcp::acceptor acceptor;  // its strand also runs the deadline sweep
@@ -166,13 +166,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   void finish_headers(Response& res, const std::string& request_id) const;
   void log_access(const Request* req, std::string_view target, unsigned status, std::size_t bytes,
                   steady_clock::time_point start, const std::string& rid,
-                  const std::string& subject, const std::string& peer) const;
+                  const std::string& subject, std::string_view peer) const;
   void remove_connection(std::uint64_t id);
 };
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::ServerConfig& cfg,
-                       const auth::Authenticator& authenticator, bool access_log)
-    : impl_(std::make_shared<Impl>(ioc, cfg, authenticator, access_log)) {}
+                       const auth::Authenticator& authenticator,
+                       std::shared_ptr<spdlog::logger> access_log)
+    : impl_(std::make_shared<Impl>(ioc, cfg, authenticator, std::move(access_log))) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -340,7 +341,7 @@ void HttpServer::Impl::finish_headers(Response& res, const std::string& request_
 
 awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx,
                                                std::string& subject) {
-  const RouteMatch m = router.match(req.method_string(), req.target());
+  RouteMatch m = router.match(req.method_string(), req.target());
   switch (m.kind) {
     case RouteMatch::Kind::bad_path:
       co_return error_response(Status::bad_request, "bad_request", "malformed request target");
@@ -356,7 +357,7 @@ awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx
       break;
   }
   const RouteEntry& route = routes[m.index];
-  ctx.params = m.params;
+  ctx.params = std::move(m.params);
   std::optional<auth::Principal> principal;
   if (route.access.kind != Access::Kind::open) {
     std::optional<std::string_view> authz;
@@ -393,16 +394,14 @@ awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx
 void HttpServer::Impl::log_access(const Request* req, std::string_view target, unsigned status,
                                   std::size_t bytes, steady_clock::time_point start,
                                   const std::string& rid, const std::string& subject,
-                                  const std::string& peer) const {
+                                  std::string_view peer) const {
   if (!access_log) return;
-  static const auto logger = spdlog::get("access");
-  if (!logger) return;
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - start).count();
   // Query strings are left out: they are the one place a careless client may put a secret.
-  logger->info("{} {} {} {} {}us rid={} sub={} peer={}",
-               req ? std::string(req->method_string()) : std::string("-"), path_only(target),
-               status, bytes, us, rid, subject.empty() ? "-" : subject, peer);
+  access_log->info("{} {} {} {} {}us rid={} sub={} peer={}",
+                   req ? std::string(req->method_string()) : std::string("-"), path_only(target),
+                   status, bytes, us, rid, subject.empty() ? "-" : subject, peer);
 }
 
 awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Connection> conn) {

@@ -13,6 +13,9 @@
 namespace boost::asio {
 class io_context;
 }
+namespace spdlog {
+class logger;
+}
 namespace mcpgw::auth {
 class Authenticator;
 }
@@ -21,8 +24,9 @@ namespace mcpgw::http {
 
 class HttpServer {
  public:
+  // access_log: where the one line per request goes; null for none.
   HttpServer(boost::asio::io_context& ioc, const config::ServerConfig& cfg,
-             const auth::Authenticator& authenticator, bool access_log);
+             const auth::Authenticator& authenticator, std::shared_ptr<spdlog::logger> access_log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -85,11 +85,6 @@ std::optional<ApiTokenRecord> ApiTokenRepository::find_by_hash(const std::string
   return find_one(pool_, sql, token_hash);
 }
 
-std::optional<ApiTokenRecord> ApiTokenRepository::find_by_id(const std::string& id) {
-  static const std::string sql = kSelect + " WHERE id = ?";
-  return find_one(pool_, sql, id);
-}
-
 std::vector<ApiTokenRecord> ApiTokenRepository::list() {
   static const std::string sql = kSelect + " ORDER BY created_at DESC, id";
   auto db = pool_.acquire();

@@ -28,7 +28,6 @@ class ApiTokenRepository {
 
   void insert(const ApiTokenRecord& rec);
   std::optional<ApiTokenRecord> find_by_hash(const std::string& token_hash);
-  std::optional<ApiTokenRecord> find_by_id(const std::string& id);
   // Newest first.
   std::vector<ApiTokenRecord> list();
   // Sets revoked_at; false if no such token or it was already revoked.
