@@ -16,6 +16,7 @@
 #include "auth/secret.h"
 #include "common/version.h"
 #include "http/server.h"
+#include "observability/logging.h"
 #include "store/api_token_repository.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -60,7 +61,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   asio::thread_pool blocking(2);
 
   http::HttpServer server(ioc, cfg.server, authenticator,
-                          cfg.logging.access_log ? spdlog::get("access") : nullptr);
+                          observability::make_access_log(cfg.logging));
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
 

@@ -26,6 +26,7 @@
 #include "common/crypto.h"
 #include "common/version.h"
 #include "http/date.h"
+#include "observability/access_log.h"
 
 namespace mcpgw::http {
 namespace asio = boost::asio;
@@ -61,9 +62,8 @@ bool acceptable_request_id(std::string_view id) {
   return true;
 }
 
-std::string path_only(std::string_view target) {
-  auto q = target.find('?');
-  return std::string(target.substr(0, q));
+std::string_view path_only(std::string_view target) {
+  return target.substr(0, target.find('?'));
 }
 
 using Clock = steady_clock;
@@ -135,7 +135,7 @@ struct RouteEntry {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& ioc, const config::ServerConfig& cfg, const auth::Authenticator& authn,
-       std::shared_ptr<spdlog::logger> access_log)
+       std::shared_ptr<const observability::AccessLog> access_log)
       : ioc(ioc),
         cfg(cfg),
         authn(authn),
@@ -145,7 +145,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::io_context& ioc;
   config::ServerConfig cfg;
   const auth::Authenticator& authn;
-  std::shared_ptr<spdlog::logger> access_log;
+  std::shared_ptr<const observability::AccessLog> access_log;
   Router router;
   std::vector<RouteEntry> routes;
   tcp::acceptor acceptor;  // its strand also runs the deadline sweep
@@ -172,7 +172,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::ServerConfig& cfg,
                        const auth::Authenticator& authenticator,
-                       std::shared_ptr<spdlog::logger> access_log)
+                       std::shared_ptr<const observability::AccessLog> access_log)
     : impl_(std::make_shared<Impl>(ioc, cfg, authenticator, std::move(access_log))) {}
 
 HttpServer::~HttpServer() = default;
@@ -399,9 +399,8 @@ void HttpServer::Impl::log_access(const Request* req, std::string_view target, u
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - start).count();
   // Query strings are left out: they are the one place a careless client may put a secret.
-  access_log->info("{} {} {} {} {}us rid={} sub={} peer={}",
-                   req ? std::string(req->method_string()) : std::string("-"), path_only(target),
-                   status, bytes, us, rid, subject.empty() ? "-" : subject, peer);
+  access_log->write({req ? std::string_view(req->method_string()) : std::string_view("-"),
+                     path_only(target), status, bytes, us, rid, subject, peer});
 }
 
 awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Connection> conn) {

@@ -13,8 +13,8 @@
 namespace boost::asio {
 class io_context;
 }
-namespace spdlog {
-class logger;
+namespace mcpgw::observability {
+class AccessLog;
 }
 namespace mcpgw::auth {
 class Authenticator;
@@ -26,7 +26,8 @@ class HttpServer {
  public:
   // access_log: where the one line per request goes; null for none.
   HttpServer(boost::asio::io_context& ioc, const config::ServerConfig& cfg,
-             const auth::Authenticator& authenticator, std::shared_ptr<spdlog::logger> access_log);
+             const auth::Authenticator& authenticator,
+             std::shared_ptr<const observability::AccessLog> access_log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -195,6 +195,27 @@ describe('limits and modes', () => {
     assert.match(d.log, /warn.*auth\.required is false/);
   });
 
+  test('logging.format: json writes one JSON object per line, access lines with fields', async (t) => {
+    const d = new Daemon({ logging: { format: 'json' } });
+    t.after(() => d.cleanup());
+    await d.start();
+    await fetch(`${d.base}/health?token=hunter2`, { headers: { 'x-request-id': 'json-1' } });
+    await new Promise((r) => setTimeout(r, 1200));
+    const lines = d.log.trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(lines.every((l) => l.ts && l.level && l.logger));
+    const access = lines.find((l) => l.logger === 'access' && l.request_id === 'json-1');
+    assert.ok(access, d.log);
+    assert.equal(access.method, 'GET');
+    assert.equal(access.path, '/health');
+    assert.equal(access.status, 200);
+    assert.equal(access.bytes, 15);
+    assert.equal(typeof access.duration_us, 'number');
+    assert.equal(access.subject, null);
+    assert.match(access.peer, /^127\.0\.0\.1:\d+$/);
+    assert.ok(lines.some((l) => l.logger === 'mcpgw' && /listening on/.test(l.msg)));
+    assert.ok(!d.log.includes('hunter2'));
+  });
+
   test('first start generates a secret and logs the exact command for an admin token', async (t) => {
     const d = new Daemon();
     t.after(() => d.cleanup());
