@@ -2,15 +2,19 @@
 # Foundation benchmarks, all on 127.0.0.1, one run: the Beast "200 OK" ceiling server, mcpgw's
 # GET /health, and mcpgw's authenticated GET /v1/whoami (JWT and API token), under wrk; then the
 # daemon's idle RSS. Prints a Markdown table for bench/RESULTS.md.
-#   bench/run.sh [SECONDS] [CONNECTIONS]
+# Targets are measured in interleaved rounds (ceiling, health, ... then again) and each figure is
+# the median over the rounds, so drift on a shared machine hits every target alike.
+#   bench/run.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=${2:-64}
+rounds=${3:-3}
 scripts/setup.sh --tests
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
 out=bench/out
+rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d)
 pids=()
@@ -51,26 +55,40 @@ api=$(build/src/mcpgw token create --opaque --sub bench --scope mcp -c "$work/mc
 # wrk: 1 thread (the server gets the other core), $conns connections, latency percentiles.
 run_wrk() {  # NAME URL [LUA]
   local name=$1 url=$2 lua=${3:-}
-  wrk -t1 -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} "$url" >"$out/$name.txt"
+  wrk -t1 -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} "$url" >"$out/$name.$round.txt"
 }
 # Warm up, then measure.
 wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$ceiling_port/health" >/dev/null
 wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$gw_port/health" >/dev/null
-run_wrk ceiling "http://127.0.0.1:$ceiling_port/health"
-run_wrk health "http://127.0.0.1:$gw_port/health"
-TOKEN=$jwt run_wrk whoami_jwt "http://127.0.0.1:$gw_port/v1/whoami" bench/auth.lua
-TOKEN=$api run_wrk whoami_api_token "http://127.0.0.1:$gw_port/v1/whoami" bench/auth.lua
+targets=(ceiling health whoami_jwt whoami_api_token)
+for round in $(seq "$rounds"); do
+  run_wrk ceiling "http://127.0.0.1:$ceiling_port/health"
+  run_wrk health "http://127.0.0.1:$gw_port/health"
+  TOKEN=$jwt run_wrk whoami_jwt "http://127.0.0.1:$gw_port/v1/whoami" bench/auth.lua
+  TOKEN=$api run_wrk whoami_api_token "http://127.0.0.1:$gw_port/v1/whoami" bench/auth.lua
+done
 
-rps() { awk '/^Requests\/sec/ {print $2}' "$out/$1.txt"; }
-pct() { awk -v p="$2%" '$1 == p {print $2}' "$out/$1.txt"; }
-errors() { awk '/Non-2xx|Socket errors/ {print}' "$out/$1.txt" | tr '\n' ' '; }
-base=$(rps ceiling)
-echo "| target | requests/s | ratio to ceiling | p50 | p99 | errors |"
+# Latencies in microseconds, whatever unit wrk printed.
+to_us() { awk '{v=$1; if (v ~ /ms$/) {sub(/ms$/,"",v); v*=1000} else if (v ~ /us$/) {sub(/us$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000000}; printf "%.0f\n", v}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+stat_of() {  # NAME rps|p50|p99
+  for f in "$out/$1".*.txt; do
+    case $2 in
+      rps) awk '/^Requests\/sec/ {print $2}' "$f" ;;
+      p50) awk '$1 == "50%" {print $2}' "$f" | to_us ;;
+      p99) awk '$1 == "99%" {print $2}' "$f" | to_us ;;
+    esac
+  done | median
+}
+errors() { cat "$out/$1".*.txt | awk '/Non-2xx|Socket errors/' | sort -u | tr '\n' ' '; }
+base=$(stat_of ceiling rps)
+echo "| target | requests/s (median of $rounds) | ratio to ceiling | p50 µs | p99 µs | errors |"
 echo "|---|---|---|---|---|---|"
-for n in ceiling health whoami_jwt whoami_api_token; do
-  r=$(rps "$n")
-  printf '| %s | %s | %.2f | %s | %s | %s |\n' "$n" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(pct "$n" 50)" "$(pct "$n" 99)" "$(errors "$n")"
+for n in "${targets[@]}"; do
+  r=$(stat_of "$n" rps)
+  printf '| %s | %.0f | %.2f | %s | %s | %s |\n' "$n" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" \
+    "$(stat_of "$n" p50)" "$(stat_of "$n" p99)" "$(errors "$n")"
 done
 echo
 echo "idle RSS after start: $((idle_rss_kb / 1024)) MiB ($idle_rss_kb KiB)"
-echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB, $(uname -r); wrk -t1 -c$conns -d${secs}s"
+echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/^Mem/ {print $2}') GiB, Linux $(uname -r); wrk -t1 -c$conns -d${secs}s x $rounds rounds; access log ${MCPGW_BENCH_ACCESS_LOG:-true}"
