@@ -5,6 +5,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/fwd.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -17,12 +18,32 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 using Status = boost::beast::http::status;
 
+// The body of a streamed (chunked) response, such as an SSE stream. Used on the connection's
+// strand only, except for the waker.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Writes one chunk. False once the client is gone or stopped reading (the write deadline).
+  virtual boost::asio::awaitable<bool> write(std::string data) = 0;
+  enum class Wake { woken, timeout };
+  // Sleeps until the waker is called (also if it was called since the last wait) or timeout.
+  virtual boost::asio::awaitable<Wake> wait(std::chrono::milliseconds timeout) = 0;
+  // Thread-safe and callable after the stream has ended (then it does nothing).
+  virtual std::function<void()> waker() = 0;
+  // True once the server is shutting down: end the stream (clients reconnect elsewhere).
+  virtual bool closing() const = 0;
+};
+using Streamer = std::function<boost::asio::awaitable<void>(ResponseStream&)>;
+
 struct RequestContext {
   const Request& request;
   RouteParams params;
   const auth::Principal* principal = nullptr;  // set on routes that require authentication
   std::string request_id;
   std::string_view peer;  // "address:port" of the client, valid for the request's lifetime
+  // Set by a handler to stream the body: the returned Response's header goes out with chunked
+  // transfer coding, then the streamer writes the body. The connection stays usable afterwards.
+  Streamer streamer;
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;

@@ -12,11 +12,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <mutex>
@@ -80,8 +83,9 @@ struct Connection {
   tcp::socket socket;
 
   // Strand-only state.
-  bool idle = true;        // waiting for the first byte of a request
-  bool timed_out = false;  // the sweep cancelled the current operation
+  bool idle = true;                    // waiting for the first byte of a request
+  bool timed_out = false;              // the sweep cancelled the current operation
+  std::function<void()> stream_waker;  // set while a streamed response is being written
 
   // Deadline of the current operation (Clock ticks, 0 = none), read by the sweep from any thread.
   // The generation number lets the strand tell the deadline it was told about from a newer one.
@@ -126,6 +130,68 @@ boost::system::error_code parse_buffered(bhttp::request_parser<bhttp::string_bod
 
 constexpr auto kSweepInterval = std::chrono::milliseconds(100);
 
+// The body of a streamed response on one connection: chunks under the write deadline, and a wait
+// that a waker from any thread can end. A wake that comes while nobody waits is remembered.
+class ChunkedStream final : public ResponseStream {
+ public:
+  ChunkedStream(std::shared_ptr<Connection> conn, std::chrono::milliseconds write_timeout,
+                const std::atomic<bool>& server_draining)
+      : conn_(std::move(conn)),
+        write_timeout_(write_timeout),
+        draining_(server_draining),
+        wake_(std::make_shared<WakeState>(conn_->socket.get_executor())) {}
+
+  awaitable<bool> write(std::string data) override {
+    if (failed_) co_return false;
+    conn_->expire_in(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(conn_->socket, bhttp::make_chunk(asio::buffer(data)),
+                                              use_nothrow);
+    conn_->no_deadline();
+    if (ec) failed_ = true;
+    bytes_ += data.size();
+    co_return !failed_;
+  }
+
+  awaitable<Wake> wait(std::chrono::milliseconds timeout) override {
+    if (!wake_->pending) {
+      wake_->timer.expires_after(timeout);
+      co_await wake_->timer.async_wait(use_nothrow);
+    }
+    if (!wake_->pending) co_return Wake::timeout;
+    wake_->pending = false;
+    co_return Wake::woken;
+  }
+
+  std::function<void()> waker() override {
+    std::weak_ptr<WakeState> weak = wake_;
+    return [weak] {
+      if (auto w = weak.lock())
+        asio::post(w->executor, [w] {
+          w->pending = true;
+          w->timer.cancel();
+        });
+    };
+  }
+
+  bool closing() const override { return draining_.load(); }
+  bool failed() const { return failed_; }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  struct WakeState {
+    explicit WakeState(asio::any_io_executor ex) : executor(ex), timer(ex) {}
+    asio::any_io_executor executor;
+    asio::steady_timer timer;
+    bool pending = false;  // strand-only
+  };
+  std::shared_ptr<Connection> conn_;
+  std::chrono::milliseconds write_timeout_;
+  const std::atomic<bool>& draining_;
+  std::shared_ptr<WakeState> wake_;
+  bool failed_ = false;
+  std::size_t bytes_ = 0;
+};
+
 struct RouteEntry {
   Access access;
   Handler handler;
@@ -161,6 +227,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   awaitable<void> accept_loop();
   awaitable<void> sweep_loop();
   awaitable<void> session(std::uint64_t id, std::shared_ptr<Connection> conn);
+  awaitable<bool> write_streamed(const std::shared_ptr<Connection>& conn, Response& res,
+                                 const Streamer& streamer, bool keep_alive, const std::string& rid,
+                                 steady_clock::time_point start, const std::string& subject,
+                                 std::string_view peer, const Request& req);
   awaitable<void> reject_busy(tcp::socket socket);
   awaitable<Response> dispatch(Request& req, RequestContext& ctx, std::string& subject);
   void finish_headers(Response& res, const std::string& request_id) const;
@@ -232,6 +302,7 @@ void HttpServer::drain(std::function<void()> on_drained) {
       asio::post(c->socket.get_executor(), [c] {
         boost::system::error_code ignored;
         if (c->idle) c->socket.cancel(ignored);
+        if (c->stream_waker) c->stream_waker();  // streams see closing() and end
       });
   });
 }
@@ -403,6 +474,49 @@ void HttpServer::Impl::log_access(const Request* req, std::string_view target, u
                      path_only(target), status, bytes, us, rid, subject, peer});
 }
 
+// Header with chunked transfer coding, the streamer's chunks, the last chunk. False when the
+// connection cannot be used any more.
+awaitable<bool> HttpServer::Impl::write_streamed(const std::shared_ptr<Connection>& conn,
+                                                 Response& res, const Streamer& streamer,
+                                                 bool keep_alive, const std::string& rid,
+                                                 steady_clock::time_point start,
+                                                 const std::string& subject, std::string_view peer,
+                                                 const Request& req) {
+  finish_headers(res, rid);
+  bhttp::response<bhttp::empty_body> head;
+  head.base() = res.base();
+  head.erase(bhttp::field::content_length);
+  head.chunked(true);
+  head.keep_alive(keep_alive);
+  bhttp::response_serializer<bhttp::empty_body> sr{head};
+  conn->expire_in(cfg.read_timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(conn->socket, sr, use_nothrow);
+  conn->no_deadline();
+  bool ok = !hec;
+  std::size_t bytes = 0;
+  if (ok) {
+    ChunkedStream body(conn, cfg.read_timeout, is_draining);
+    conn->stream_waker = body.waker();
+    try {
+      co_await streamer(body);
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: streamed response failed: {}", rid, e.what());
+    }
+    conn->stream_waker = nullptr;
+    bytes = body.bytes();
+    ok = !body.failed();
+    if (ok) {
+      conn->expire_in(cfg.read_timeout);
+      auto [lec, ln] =
+          co_await asio::async_write(conn->socket, bhttp::make_chunk_last(), use_nothrow);
+      conn->no_deadline();
+      ok = !lec;
+    }
+  }
+  log_access(&req, req.target(), res.result_int(), bytes, start, rid, subject, peer);
+  co_return ok;
+}
+
 awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Connection> conn) {
   auto self = shared_from_this();
   auto& socket = conn->socket;
@@ -496,10 +610,16 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       Request req = parser.release();
       if (auto it = req.find("X-Request-Id"); it != req.end() && acceptable_request_id(it->value()))
         rid = std::string(it->value());
-      RequestContext ctx{req, {}, nullptr, rid, peer};
+      RequestContext ctx{req, {}, nullptr, rid, peer, {}};
       std::string subject;
       Response res = co_await dispatch(req, ctx, subject);
-      const bool keep_alive = req.keep_alive() && !is_draining;
+      bool keep_alive = req.keep_alive() && !is_draining;
+      if (ctx.streamer && req.method() != bhttp::verb::head) {
+        const bool ok = co_await write_streamed(conn, res, ctx.streamer, keep_alive, rid, start,
+                                                subject, peer, req);
+        if (!ok || !keep_alive || is_draining) break;
+        continue;
+      }
       if (req.method() == bhttp::verb::head) {
         res.prepare_payload();
         const auto len = res.body().size();

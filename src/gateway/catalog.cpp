@@ -1,0 +1,160 @@
+#include "gateway/catalog.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "store/database.h"
+
+namespace mcpgw::gateway {
+namespace json = boost::json;
+
+const std::vector<CatalogItem>& Catalog::items(ItemKind k) const {
+  switch (k) {
+    case ItemKind::tool:
+      return tools;
+    case ItemKind::resource:
+      return resources;
+    case ItemKind::resource_template:
+      return resource_templates;
+    case ItemKind::prompt:
+      return prompts;
+  }
+  return tools;
+}
+
+namespace {
+
+bool in_scope(const Catalog& c, const CatalogItem& item, const Scope& scope) {
+  auto held_by = [&](const std::string& server_id) {
+    auto it = c.servers.find(server_id);
+    return it != c.servers.end() && it->second.items.count(item.id) != 0;
+  };
+  if (scope.server) return held_by(*scope.server);
+  if (scope.token_servers.empty()) return true;
+  return std::any_of(scope.token_servers.begin(), scope.token_servers.end(), held_by);
+}
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+json::value parse_or(const std::string& text, json::value fallback) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return ec ? fallback : v;
+}
+
+}  // namespace
+
+std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope) {
+  std::vector<const CatalogItem*> out;
+  for (const auto& item : c.items(k))
+    if (in_scope(c, item, scope)) out.push_back(&item);
+  return out;
+}
+
+std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const auto* item : visible(c, k, scope)) {
+    h = fnv1a(h, item->key);
+    h = fnv1a(h, json::serialize(item->definition));
+  }
+  return h;
+}
+
+void normalize(Catalog& c) {
+  for (auto* v : {&c.tools, &c.resources, &c.resource_templates, &c.prompts})
+    std::sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+}
+
+Catalog load_catalog(store::ConnectionPool& pool) {
+  Catalog c;
+  auto db = pool.acquire();
+  {
+    auto& q = db.prepare(
+        "SELECT id, name, description, input_schema, output_schema, annotations FROM tools "
+        "WHERE enabled = 1");
+    while (q.executeStep()) {
+      json::object def{{"name", q.getColumn(1).getString()}};
+      if (auto d = q.getColumn(2).getString(); !d.empty()) def["description"] = d;
+      def["inputSchema"] = parse_or(q.getColumn(3).getString(), json::object{{"type", "object"}});
+      if (!q.getColumn(4).isNull())
+        def["outputSchema"] = parse_or(q.getColumn(4).getString(), nullptr);
+      if (auto a = parse_or(q.getColumn(5).getString(), json::object{});
+          a.is_object() && !a.get_object().empty())
+        def["annotations"] = a;
+      c.tools.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def)});
+    }
+    q.reset();
+  }
+  {
+    auto& q = db.prepare(
+        "SELECT id, uri, name, description, mime_type, is_template FROM resources WHERE enabled = "
+        "1");
+    while (q.executeStep()) {
+      const bool is_template = q.getColumn(5).getInt() != 0;
+      json::object def;
+      def[is_template ? "uriTemplate" : "uri"] = q.getColumn(1).getString();
+      def["name"] = q.getColumn(2).getString();
+      if (auto d = q.getColumn(3).getString(); !d.empty()) def["description"] = d;
+      if (!q.getColumn(4).isNull()) def["mimeType"] = q.getColumn(4).getString();
+      (is_template ? c.resource_templates : c.resources)
+          .push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def)});
+    }
+    q.reset();
+  }
+  {
+    auto& q = db.prepare("SELECT id, name, description, arguments FROM prompts WHERE enabled = 1");
+    while (q.executeStep()) {
+      json::object def{{"name", q.getColumn(1).getString()}};
+      if (auto d = q.getColumn(2).getString(); !d.empty()) def["description"] = d;
+      if (auto a = parse_or(q.getColumn(3).getString(), json::array{});
+          a.is_array() && !a.get_array().empty())
+        def["arguments"] = a;
+      c.prompts.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def)});
+    }
+    q.reset();
+  }
+  {
+    auto& q = db.prepare("SELECT id, name FROM servers");
+    while (q.executeStep())
+      c.servers[q.getColumn(0).getString()] = {
+          q.getColumn(0).getString(), q.getColumn(1).getString(), {}};
+    q.reset();
+    auto& a = db.prepare(
+        "SELECT server_id, tool_id FROM server_tools UNION ALL "
+        "SELECT server_id, resource_id FROM server_resources UNION ALL "
+        "SELECT server_id, prompt_id FROM server_prompts");
+    while (a.executeStep())
+      if (auto it = c.servers.find(a.getColumn(0).getString()); it != c.servers.end())
+        it->second.items.insert(a.getColumn(1).getString());
+    a.reset();
+  }
+  normalize(c);
+  return c;
+}
+
+CatalogService::CatalogService() : current_(std::make_shared<const Catalog>()) {}
+
+void CatalogService::publish(Catalog next) {
+  std::lock_guard lock(publish_mutex_);
+  auto before = current_.load();
+  next.version = before->version + 1;
+  auto after = std::make_shared<const Catalog>(std::move(next));
+  current_.store(after);
+  for (const auto& l : listeners_)
+    l(*before, *after);
+}
+
+void CatalogService::subscribe(Listener listener) {
+  std::lock_guard lock(publish_mutex_);
+  listeners_.push_back(std::move(listener));
+}
+
+}  // namespace mcpgw::gateway

@@ -1,0 +1,84 @@
+#pragma once
+// The catalog: every tool, resource, resource template and prompt mcpgw serves, and which virtual
+// server holds which. A Catalog is immutable; readers hold a shared_ptr to the snapshot they
+// started with and never take a lock. CatalogService swaps in a new snapshot after each committed
+// change and tells subscribers.
+#include <atomic>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mcpgw::store {
+class ConnectionPool;
+}
+
+namespace mcpgw::gateway {
+
+struct CatalogItem {
+  std::string id;                  // database id
+  std::string key;                 // what lists sort by and clients name it by: name, or uri
+  boost::json::object definition;  // the item exactly as the list methods return it
+};
+
+struct VirtualServer {
+  std::string id;
+  std::string name;
+  std::set<std::string> items;  // ids of its tools, resources, templates and prompts
+};
+
+enum class ItemKind { tool, resource, resource_template, prompt };
+inline constexpr ItemKind kAllKinds[] = {ItemKind::tool, ItemKind::resource,
+                                         ItemKind::resource_template, ItemKind::prompt};
+
+struct Catalog {
+  std::uint64_t version = 0;
+  std::vector<CatalogItem> tools, resources, resource_templates, prompts;  // sorted by key
+  std::map<std::string, VirtualServer> servers;
+
+  const std::vector<CatalogItem>& items(ItemKind k) const;
+};
+
+// Which part of the catalog one caller sees. /mcp: everything the token may see (all items when
+// the token names no servers, else the union of its servers). /servers/<id>/mcp: that server's.
+struct Scope {
+  std::optional<std::string> server;
+  std::vector<std::string> token_servers;  // empty: unrestricted
+
+  bool operator==(const Scope&) const = default;
+};
+
+// Items of kind k visible in scope, in catalog order.
+std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope);
+// A value that changes exactly when what `scope` sees of kind k changes.
+std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
+
+// Sorts each list by key; call before publishing a hand-built catalog.
+void normalize(Catalog& c);
+
+// Reads the enabled catalog items and virtual servers from the database.
+Catalog load_catalog(store::ConnectionPool& db);
+
+class CatalogService {
+ public:
+  using Listener = std::function<void(const Catalog& before, const Catalog& after)>;
+
+  CatalogService();
+  std::shared_ptr<const Catalog> current() const { return current_.load(); }
+  // Installs next (its version is set to the previous one + 1) and calls every listener.
+  void publish(Catalog next);
+  void subscribe(Listener listener);
+
+ private:
+  std::atomic<std::shared_ptr<const Catalog>> current_;
+  std::mutex publish_mutex_;  // serializes writers and listener calls; readers never take it
+  std::vector<Listener> listeners_;
+};
+
+}  // namespace mcpgw::gateway

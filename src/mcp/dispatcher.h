@@ -1,0 +1,57 @@
+#pragma once
+// Method name → handler entry. Handlers are registered, never switched on.
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "jsonrpc/message.h"
+#include "mcp/context.h"
+
+namespace mcpgw::mcp {
+
+// A handler's answer: a result, or a JSON-RPC error.
+struct Outcome {
+  json::value result;
+  std::optional<jsonrpc::Error> error;
+
+  static Outcome ok(json::value v) { return {std::move(v), std::nullopt}; }
+  static Outcome fail(int code, std::string message) {
+    return {nullptr, jsonrpc::Error{code, std::move(message), {}}};
+  }
+};
+
+using RequestHandler =
+    std::function<boost::asio::awaitable<Outcome>(RequestContext&, const json::object& params)>;
+using NotificationHandler = std::function<void(RequestContext&, const json::object& params)>;
+
+struct HandlerEntry {
+  RequestHandler handler;
+  // True when the handler may send messages related to the request (progress, logging,
+  // server-to-client requests) before its result; such requests are answered on an SSE stream
+  // when the client accepts one.
+  bool streams = false;
+};
+
+class Dispatcher {
+ public:
+  void on_request(std::string method, HandlerEntry entry);
+  void on_notification(std::string method, NotificationHandler handler);
+
+  const HandlerEntry* find(std::string_view method) const;
+
+  // The response object for a request: the handler's result or error, -32601 for an unknown
+  // method, -32602 when params is not an object, -32603 (logged) when the handler throws.
+  boost::asio::awaitable<json::object> handle(RequestContext& ctx,
+                                              const jsonrpc::Message& request) const;
+  // Unknown notifications are ignored, as JSON-RPC asks.
+  void notify(RequestContext& ctx, const jsonrpc::Message& notification) const;
+
+ private:
+  std::unordered_map<std::string, HandlerEntry> requests_;
+  std::unordered_map<std::string, NotificationHandler> notifications_;
+};
+
+}  // namespace mcpgw::mcp

@@ -1,0 +1,28 @@
+#pragma once
+#include <array>
+#include <string_view>
+
+namespace mcpgw::mcp {
+
+// Newest first. initialize answers with the client's version when it is here, else the first.
+inline constexpr std::array<std::string_view, 3> kSupportedVersions = {"2025-11-25", "2025-06-18",
+                                                                       "2025-03-26"};
+inline constexpr std::string_view kLatestVersion = kSupportedVersions[0];
+// The version assumed when a request carries no MCP-Protocol-Version and nothing else tells.
+inline constexpr std::string_view kDefaultVersion = "2025-03-26";
+
+inline bool is_supported_version(std::string_view v) {
+  for (auto s : kSupportedVersions)
+    if (s == v) return true;
+  return false;
+}
+// Batches exist only in 2025-03-26.
+inline bool allows_batches(std::string_view version) {
+  return version == "2025-03-26";
+}
+// Priming events and retry hints are understood from 2025-11-25 on; older clients choke on them.
+inline bool wants_priming_event(std::string_view version) {
+  return version >= "2025-11-25";
+}
+
+}  // namespace mcpgw::mcp

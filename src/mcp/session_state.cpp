@@ -1,0 +1,105 @@
+#include "mcp/session_state.h"
+
+#include <boost/json.hpp>
+
+namespace mcpgw::mcp {
+
+std::string SessionState::key(const json::value& id) {
+  return json::serialize(id);
+}
+
+void SessionState::set_client(json::object info, json::object capabilities) {
+  std::lock_guard lock(mutex_);
+  client_info_ = std::move(info);
+  client_capabilities_ = std::move(capabilities);
+}
+
+json::object SessionState::client_capabilities() const {
+  std::lock_guard lock(mutex_);
+  return client_capabilities_;
+}
+
+json::object SessionState::client_info() const {
+  std::lock_guard lock(mutex_);
+  return client_info_;
+}
+
+bool SessionState::client_has_capability(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  return client_capabilities_.contains(name);
+}
+
+void SessionState::set_log_level(std::string level) {
+  std::lock_guard lock(mutex_);
+  log_level_ = std::move(level);
+}
+
+std::string SessionState::log_level() const {
+  std::lock_guard lock(mutex_);
+  return log_level_;
+}
+
+std::shared_ptr<std::atomic<bool>> SessionState::begin_request(const json::value& id) {
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mutex_);
+  in_flight_[key(id)] = flag;
+  return flag;
+}
+
+void SessionState::end_request(const json::value& id) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(key(id));
+}
+
+bool SessionState::cancel_request(const json::value& id) {
+  std::lock_guard lock(mutex_);
+  auto it = in_flight_.find(key(id));
+  if (it == in_flight_.end()) return false;
+  it->second->store(true);
+  return true;
+}
+
+json::value SessionState::next_request_id() {
+  std::lock_guard lock(mutex_);
+  return json::value("mcpgw-" + std::to_string(++next_id_));
+}
+
+void SessionState::await_reply(const json::value& id, ReplyHandler on_reply) {
+  std::lock_guard lock(mutex_);
+  waiting_[key(id)] = std::move(on_reply);
+}
+
+bool SessionState::deliver_reply(const jsonrpc::Message& response) {
+  ReplyHandler handler;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = waiting_.find(key(response.id));
+    if (it == waiting_.end()) return false;
+    handler = std::move(it->second);
+    waiting_.erase(it);
+  }
+  Reply r;
+  if (response.error)
+    r.error = response.error;
+  else
+    r.result = response.result;
+  handler(std::move(r));
+  return true;
+}
+
+bool SessionState::forget_reply(const json::value& id) {
+  std::lock_guard lock(mutex_);
+  return waiting_.erase(key(id)) != 0;
+}
+
+void SessionState::fail_all_replies(const jsonrpc::Error& why) {
+  std::unordered_map<std::string, ReplyHandler> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    waiting.swap(waiting_);
+  }
+  for (auto& [k, h] : waiting)
+    h(Reply{std::nullopt, why});
+}
+
+}  // namespace mcpgw::mcp

@@ -1,0 +1,77 @@
+#pragma once
+// The protocol-level state of one MCP session, independent of how it is transported: what was
+// negotiated, the client's log level, client requests in flight (for notifications/cancelled) and
+// server-to-client requests awaiting the client's answer. Safe to use from several connections.
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "jsonrpc/message.h"
+
+namespace mcpgw::mcp {
+
+namespace json = boost::json;
+
+// A client's answer to a server-to-client request, or why there is none.
+struct Reply {
+  std::optional<json::value> result;
+  std::optional<jsonrpc::Error> error;
+};
+
+class SessionState {
+ public:
+  explicit SessionState(std::string protocol_version)
+      : protocol_version_(std::move(protocol_version)) {}
+
+  const std::string& protocol_version() const { return protocol_version_; }
+
+  void set_client(json::object info, json::object capabilities);
+  json::object client_capabilities() const;
+  json::object client_info() const;
+  bool client_has_capability(std::string_view name) const;
+
+  void mark_initialized() { initialized_ = true; }
+  bool initialized() const { return initialized_; }
+
+  void set_log_level(std::string level);
+  std::string log_level() const;
+
+  // Client requests in flight. begin returns the flag notifications/cancelled sets.
+  std::shared_ptr<std::atomic<bool>> begin_request(const json::value& id);
+  void end_request(const json::value& id);
+  // True if the request was in flight.
+  bool cancel_request(const json::value& id);
+
+  // Server-to-client requests. A waiter is resumed on its executor with the reply.
+  using ReplyHandler = std::function<void(Reply)>;
+  json::value next_request_id();
+  void await_reply(const json::value& id, ReplyHandler on_reply);
+  // Routes a response message from the client; false if nothing was waiting for that id.
+  bool deliver_reply(const jsonrpc::Message& response);
+  // Drops a waiter (on timeout); false if it had already been answered.
+  bool forget_reply(const json::value& id);
+  // Answers every waiter with an error (session closing).
+  void fail_all_replies(const jsonrpc::Error& why);
+
+ private:
+  static std::string key(const json::value& id);  // type-preserving: "1" and 1 differ
+
+  const std::string protocol_version_;
+  std::atomic<bool> initialized_{false};
+  mutable std::mutex mutex_;
+  json::object client_info_, client_capabilities_;
+  std::string log_level_;
+  std::unordered_map<std::string, std::shared_ptr<std::atomic<bool>>> in_flight_;
+  std::unordered_map<std::string, ReplyHandler> waiting_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace mcpgw::mcp
