@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
@@ -15,11 +16,17 @@
 #include "auth/authenticator.h"
 #include "auth/secret.h"
 #include "common/version.h"
+#include "gateway/catalog.h"
 #include "http/server.h"
+#include "mcp/core_handlers.h"
+#include "mcp/dispatcher.h"
 #include "observability/logging.h"
 #include "store/api_token_repository.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "transport/endpoint.h"
+#include "transport/memory_event_store.h"
+#include "transport/session_manager.h"
 
 namespace mcpgw::app {
 namespace asio = boost::asio;
@@ -60,10 +67,22 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   asio::io_context ioc(static_cast<int>(workers));
   asio::thread_pool blocking(2);
 
+  gateway::CatalogService catalog;
+  catalog.publish(gateway::load_catalog(pool));
+  mcp::Dispatcher dispatcher;
+  mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
+  transport::MemoryEventStore events(cfg.transport.max_events_per_stream);
+  transport::SessionManager sessions(cfg.transport, events, nullptr, catalog);
+  sessions.start_reaper(ioc.get_executor());
+
   http::HttpServer server(ioc, cfg.server, authenticator,
                           observability::make_access_log(cfg.logging));
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
+  boost::system::error_code addr_ec;
+  const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
+  transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},
+                                 sessions, dispatcher, catalog, blocking);
 
   const auto port = server.start();
   spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port,
@@ -81,6 +100,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
       return;
     }
     spdlog::info("signal {}: draining (grace {} ms)", sig, cfg.server.shutdown_grace.count());
+    sessions.stop_reaper();
     server.drain([&] {
       spdlog::info("drained; exiting");
       signals.cancel();

@@ -24,7 +24,9 @@ class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
   // Writes one chunk. False once the client is gone or stopped reading (the write deadline).
-  virtual boost::asio::awaitable<bool> write(std::string data) = 0;
+  // data must stay valid until the write completes (a view, so that no temporary string is
+  // made inside the caller's co_await; see common/offload.h).
+  virtual boost::asio::awaitable<bool> write(std::string_view data) = 0;
   enum class Wake { woken, timeout };
   // Sleeps until the waker is called (also if it was called since the last wait) or timeout.
   virtual boost::asio::awaitable<Wake> wait(std::chrono::milliseconds timeout) = 0;

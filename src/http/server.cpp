@@ -141,11 +141,11 @@ class ChunkedStream final : public ResponseStream {
         draining_(server_draining),
         wake_(std::make_shared<WakeState>(conn_->socket.get_executor())) {}
 
-  awaitable<bool> write(std::string data) override {
+  awaitable<bool> write(std::string_view data) override {
     if (failed_) co_return false;
     conn_->expire_in(write_timeout_);
-    auto [ec, n] = co_await asio::async_write(conn_->socket, bhttp::make_chunk(asio::buffer(data)),
-                                              use_nothrow);
+    const auto chunk = bhttp::make_chunk(asio::buffer(data.data(), data.size()));
+    auto [ec, n] = co_await asio::async_write(conn_->socket, chunk, use_nothrow);
     conn_->no_deadline();
     if (ec) failed_ = true;
     bytes_ += data.size();
@@ -507,8 +507,8 @@ awaitable<bool> HttpServer::Impl::write_streamed(const std::shared_ptr<Connectio
     ok = !body.failed();
     if (ok) {
       conn->expire_in(cfg.read_timeout);
-      auto [lec, ln] =
-          co_await asio::async_write(conn->socket, bhttp::make_chunk_last(), use_nothrow);
+      const auto last = bhttp::make_chunk_last();
+      auto [lec, ln] = co_await asio::async_write(conn->socket, last, use_nothrow);
       conn->no_deadline();
       ok = !lec;
     }

@@ -1,0 +1,586 @@
+#include "transport/endpoint.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json.hpp>
+
+#include "common/offload.h"
+#include "gateway/catalog.h"
+#include "http/server.h"
+#include "jsonrpc/message.h"
+#include "mcp/core_handlers.h"
+#include "mcp/dispatcher.h"
+#include "mcp/protocol.h"
+#include "transport/memory_event_store.h"
+#include "transport/session_manager.h"
+
+namespace mcpgw::transport {
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace bhttp = boost::beast::http;
+using asio::awaitable;
+using http::Response;
+using http::Status;
+
+namespace {
+
+constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
+constexpr std::size_t kReadBatch = 64;
+constexpr int kRetryMs = 1000;
+
+// Errors on the MCP endpoint carry a JSON-RPC error object, as MCP clients expect.
+Response rpc_error(Status status, int code, std::string_view message,
+                   const json::value& id = nullptr) {
+  return http::json_response(status, jsonrpc::error_response(id, {code, std::string(message), {}}));
+}
+
+std::string sse_event(std::string_view id, std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + id.size() + 32);
+  out += "event: message\n";
+  if (!id.empty()) {
+    out += "id: ";
+    out += id;
+    out += '\n';
+  }
+  out += "data: ";
+  out += data;
+  out += "\n\n";
+  return out;
+}
+
+// 2025-11-25: an event with an id and empty data, so a client can resume a stream that has not
+// carried a message yet. Older clients choke on it and never get one.
+std::string sse_priming(std::string_view id) {
+  return "id: " + std::string(id) + "\nretry: " + std::to_string(kRetryMs) + "\ndata: \n\n";
+}
+
+Response sse_response(const std::string* session_id) {
+  Response res{Status::ok, 11};
+  res.set(bhttp::field::content_type, "text/event-stream");
+  res.set(bhttp::field::cache_control, "no-cache, no-transform");
+  res.set("X-Accel-Buffering", "no");
+  if (session_id) res.set(kSessionHeader, *session_id);
+  return res;
+}
+
+std::optional<std::string_view> header(const http::Request& req, std::string_view name) {
+  auto it = req.find(name);
+  if (it == req.end()) return std::nullopt;
+  return it->value();
+}
+
+bool media_is(std::string_view value, std::string_view type) {
+  const auto semi = value.find(';');
+  auto media = value.substr(0, semi);
+  while (!media.empty() && media.back() == ' ')
+    media.remove_suffix(1);
+  while (!media.empty() && media.front() == ' ')
+    media.remove_prefix(1);
+  return boost::beast::iequals(media, type);
+}
+
+// Puts messages related to one request on that request's stream.
+class StreamOutbound final : public mcp::Outbound {
+ public:
+  explicit StreamOutbound(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
+  bool send(json::object message) override {
+    return stream_->append(json::serialize(message)) != 0;
+  }
+
+ private:
+  std::shared_ptr<Stream> stream_;
+};
+
+// Everything the processing of one POST needs after the HTTP exchange has moved on: it runs to
+// completion even if the client goes away, so that its events can be resumed.
+struct PostJob {
+  std::unique_ptr<MemoryEventStore> own_store;  // stateless: this response's private store
+  std::shared_ptr<Session> session;             // null when stateless
+  std::shared_ptr<Stream> stream;
+  auth::Principal principal;
+  gateway::Scope scope;
+  std::string version;
+  std::string log_id;
+  std::vector<jsonrpc::Message> requests;
+  std::vector<jsonrpc::Parsed::Invalid> invalid;
+};
+
+class Endpoint : public std::enable_shared_from_this<Endpoint> {
+ public:
+  Endpoint(EndpointOptions options, SessionManager& sessions, const mcp::Dispatcher& dispatcher,
+           const gateway::CatalogService& catalog, asio::thread_pool& blocking)
+      : o_(std::move(options)),
+        sessions_(sessions),
+        dispatcher_(dispatcher),
+        catalog_(catalog),
+        blocking_(blocking) {}
+
+  awaitable<Response> post(http::RequestContext& hc);
+  awaitable<Response> get(http::RequestContext& hc);
+  awaitable<Response> del(http::RequestContext& hc);
+
+ private:
+  struct Checked {
+    gateway::Scope scope;
+    std::shared_ptr<Session> session;  // when the request named one and it exists
+    bool named_session = false;
+    std::optional<Response> error;
+  };
+  // Origin/Host, the virtual server, the protocol version header and the session, in that
+  // order; an unknown session is 404 before any check of the body.
+  awaitable<Checked> check(http::RequestContext& hc);
+  awaitable<std::shared_ptr<Session>> lookup(const std::string& id);
+  awaitable<void> run(std::shared_ptr<PostJob> job);
+  // Arguments by reference: the streamer lambdas that call this own them.
+  awaitable<void> pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
+                       const std::shared_ptr<Session>& session, std::uint64_t after,
+                       const std::optional<std::string>& priming_id);
+  mcp::RequestContext context(const PostJob& job, const jsonrpc::Message& m, mcp::Outbound* out,
+                              std::shared_ptr<std::atomic<bool>> cancelled) const;
+
+  const EndpointOptions o_;
+  SessionManager& sessions_;
+  const mcp::Dispatcher& dispatcher_;
+  const gateway::CatalogService& catalog_;
+  asio::thread_pool& blocking_;
+};
+
+awaitable<std::shared_ptr<Session>> Endpoint::lookup(const std::string& id) {
+  if (auto s = sessions_.find(id)) co_return s;
+  if (!sessions_.has_registry()) co_return nullptr;
+  co_return co_await offload(blocking_, [this, &id] { return sessions_.restore(id); });
+}
+
+awaitable<Endpoint::Checked> Endpoint::check(http::RequestContext& hc) {
+  Checked c;
+  const auto& req = hc.request;
+  if (auto origin = header(req, "Origin")) {
+    const auto& allowed = o_.transport.allowed_origins;
+    const bool ok = allowed.empty()
+                        ? is_local_origin(*origin)
+                        : std::find(allowed.begin(), allowed.end(), *origin) != allowed.end();
+    if (!ok) {
+      c.error = rpc_error(Status::forbidden, -32000, "Forbidden: Origin not allowed");
+      co_return c;
+    }
+  }
+  if (o_.loopback_bind && !is_local_host(req[bhttp::field::host])) {
+    c.error =
+        rpc_error(Status::forbidden, -32000, "Forbidden: Host not allowed for a loopback server");
+    co_return c;
+  }
+  const auth::Principal& p = *hc.principal;
+  c.scope.token_servers = p.servers;
+  if (auto id = hc.params.get("id")) {
+    const auto snapshot = catalog_.current();
+    if (!snapshot->servers.count(std::string(*id))) {
+      c.error = rpc_error(Status::not_found, -32000,
+                          "Not Found: no virtual server '" + std::string(*id) + "'");
+      co_return c;
+    }
+    if (!p.may_use_server(*id)) {
+      c.error = rpc_error(Status::forbidden, -32000,
+                          "Forbidden: this token may not use server '" + std::string(*id) + "'");
+      co_return c;
+    }
+    c.scope.server = std::string(*id);
+  }
+  if (auto v = header(req, kVersionHeader); v && !mcp::is_supported_version(*v)) {
+    c.error = rpc_error(Status::bad_request, -32000,
+                        "Bad Request: unsupported MCP-Protocol-Version '" + std::string(*v) + "'");
+    co_return c;
+  }
+  if (!o_.transport.stateful) co_return c;
+  if (auto sid = header(req, kSessionHeader)) {
+    c.named_session = true;
+    const std::string id(*sid);
+    auto s = co_await lookup(id);
+    // Another principal's session, or one opened on another endpoint, is "not found" too: a 403
+    // would confirm that it exists.
+    if (!s || s->closed() || s->subject() != p.subject || s->scope().server != c.scope.server) {
+      c.error = rpc_error(Status::not_found, -32001, "Session not found");
+      co_return c;
+    }
+    c.session = std::move(s);
+    sessions_.touch(*c.session);
+  }
+  co_return c;
+}
+
+mcp::RequestContext Endpoint::context(const PostJob& job, const jsonrpc::Message& m,
+                                      mcp::Outbound* out,
+                                      std::shared_ptr<std::atomic<bool>> cancelled) const {
+  return mcp::RequestContext({job.session ? &job.session->state() : nullptr, &job.principal,
+                              job.scope, job.version, m.id, job.log_id, out, std::move(cancelled)});
+}
+
+awaitable<void> Endpoint::run(std::shared_ptr<PostJob> job) {
+  try {
+    for (const auto& m : job->requests) {
+      std::shared_ptr<std::atomic<bool>> cancelled;
+      if (job->session) cancelled = job->session->state().begin_request(m.id);
+      StreamOutbound out(job->stream);
+      auto ctx = context(*job, m, &out, cancelled);
+      json::object response = co_await dispatcher_.handle(ctx, m);
+      if (job->session) job->session->state().end_request(m.id);
+      // A cancelled request gets no response (the client no longer waits for one).
+      if (!(cancelled && cancelled->load())) job->stream->append(json::serialize(response));
+    }
+    for (const auto& bad : job->invalid)
+      job->stream->append(json::serialize(jsonrpc::error_response(bad.id, bad.error)));
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: processing failed: {}", job->log_id, e.what());
+  }
+  job->stream->finish();
+}
+
+// Writes the stream's events after `after` to the client, then waits for more, until the stream
+// is finished and drained, the session ends, another reader takes over, the server shuts down, or
+// the client is gone. Events stay in the store either way, for Last-Event-ID.
+awaitable<void> Endpoint::pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
+                               const std::shared_ptr<Session>& session, std::uint64_t after,
+                               const std::optional<std::string>& priming_id) {
+  const auto token = stream->attach(rs.waker());
+  const bool with_ids = session != nullptr;
+  if (priming_id) {
+    const std::string priming = sse_priming(*priming_id);
+    if (!co_await rs.write(priming)) {
+      stream->detach(token);
+      co_return;
+    }
+  }
+  for (;;) {
+    if (!stream->is_reader(token) || rs.closing()) break;
+    auto events = stream->store().read_after(stream->key(), after, kReadBatch);
+    if (!events.empty()) {
+      // The store dropped events this reader never sent: it fell too far behind. Close; the
+      // client resumes from what it has.
+      if (events.front().seq != after + 1) {
+        spdlog::warn("stream {}: reader fell behind the event store; closing it", stream->key());
+        break;
+      }
+      bool ok = true;
+      for (auto& e : events) {
+        const std::string id =
+            with_ids ? event_id(stream->session_id(), stream->number(), e.seq) : std::string();
+        const std::string text = sse_event(id, e.data);
+        if (!(ok = co_await rs.write(text))) break;
+        after = e.seq;
+      }
+      if (!ok) break;
+      if (session) sessions_.touch(*session);
+      continue;
+    }
+    if (stream->finished() && after >= stream->last_seq()) break;
+    if (co_await rs.wait(o_.transport.keepalive) == http::ResponseStream::Wake::timeout) {
+      static constexpr std::string_view kKeepalive = ": keepalive\n\n";
+      if (!co_await rs.write(kKeepalive)) break;
+      if (session) sessions_.touch(*session);
+    }
+  }
+  stream->detach(token);
+}
+
+awaitable<Response> Endpoint::post(http::RequestContext& hc) {
+  const auto& req = hc.request;
+  auto c = co_await check(hc);
+  if (c.error) co_return std::move(*c.error);
+  if (!media_is(req[bhttp::field::content_type], "application/json"))
+    co_return rpc_error(Status::unsupported_media_type, -32000,
+                        "Unsupported Media Type: Content-Type must be application/json");
+  const Accepts accepts = parse_accept(req[bhttp::field::accept]);
+  if (!accepts.json && !accepts.sse)
+    co_return rpc_error(Status::not_acceptable, -32000,
+                        "Not Acceptable: Accept must list application/json or text/event-stream");
+
+  jsonrpc::Parsed parsed = jsonrpc::parse(req.body());
+  if (parsed.failure)
+    co_return rpc_error(Status::bad_request, parsed.failure->code, parsed.failure->message,
+                        parsed.failure_id);
+  const auto is_init = [](const jsonrpc::Message& m) {
+    return m.kind == jsonrpc::Message::Kind::request && m.method == "initialize";
+  };
+  const bool has_init = std::any_of(parsed.messages.begin(), parsed.messages.end(), is_init);
+  if (has_init && parsed.batch)
+    co_return rpc_error(Status::bad_request, jsonrpc::kInvalidRequest,
+                        "Invalid Request: initialize must not be part of a batch");
+
+  auto job = std::make_shared<PostJob>();
+  job->principal = *hc.principal;
+  job->scope = c.scope;
+  job->log_id = hc.request_id;
+  if (has_init) {
+    if (c.named_session)
+      co_return rpc_error(Status::bad_request, jsonrpc::kInvalidRequest,
+                          "Invalid Request: this session is already initialized");
+    const auto& m = parsed.messages.front();
+    static const json::value kNone;
+    const json::value& requested =
+        m.params.is_object() && m.params.get_object().contains("protocolVersion")
+            ? m.params.get_object().at("protocolVersion")
+            : kNone;
+    job->version = mcp::negotiate_version(requested);
+    if (o_.transport.stateful) {
+      if (sessions_.full()) {
+        auto res = rpc_error(Status::service_unavailable, -32000,
+                             "Service Unavailable: too many sessions; retry later");
+        res.set(bhttp::field::retry_after, "5");
+        co_return res;
+      }
+      job->session = sessions_.make(hc.principal->subject, c.scope, job->version);
+    }
+  } else if (o_.transport.stateful) {
+    if (!c.session)
+      co_return rpc_error(Status::bad_request, -32000,
+                          "Bad Request: Mcp-Session-Id header is required");
+    job->session = c.session;
+    job->version = c.session->state().protocol_version();
+  } else {
+    auto v = header(req, kVersionHeader);
+    job->version = v ? std::string(*v) : std::string(mcp::kDefaultVersion);
+  }
+  if (parsed.batch && !mcp::allows_batches(job->version))
+    co_return rpc_error(
+        Status::bad_request, jsonrpc::kInvalidRequest,
+        "Invalid Request: JSON-RPC batches are not part of protocol version " + job->version);
+
+  // Notifications and responses are taken in order; requests are answered below.
+  for (auto& m : parsed.messages) {
+    switch (m.kind) {
+      case jsonrpc::Message::Kind::request:
+        job->requests.push_back(std::move(m));
+        break;
+      case jsonrpc::Message::Kind::notification: {
+        auto ctx = context(*job, m, nullptr, nullptr);
+        dispatcher_.notify(ctx, m);
+        break;
+      }
+      case jsonrpc::Message::Kind::response:
+        if (!job->session || !job->session->state().deliver_reply(m))
+          spdlog::debug("request {}: response to unknown id {} ignored", hc.request_id,
+                        json::serialize(m.id));
+        break;
+    }
+  }
+  job->invalid = std::move(parsed.invalid);
+  if (job->requests.empty() && job->invalid.empty()) {
+    Response res{Status::accepted, 11};
+    co_return res;
+  }
+
+  // initialize is answered at once: the session exists only if it succeeds.
+  if (has_init) {
+    auto ctx = context(*job, job->requests.front(), nullptr, nullptr);
+    json::object response = co_await dispatcher_.handle(ctx, job->requests.front());
+    const bool ok = response.contains("result");
+    if (ok && job->session && !sessions_.add(job->session)) {
+      auto res = rpc_error(Status::service_unavailable, -32000,
+                           "Service Unavailable: too many sessions; retry later");
+      res.set(bhttp::field::retry_after, "5");
+      co_return res;
+    }
+    const std::string* sid = ok && job->session ? &job->session->id() : nullptr;
+    if (accepts.json) {
+      auto res = http::json_response(Status::ok, response);
+      if (sid) res.set(kSessionHeader, *sid);
+      co_return res;
+    }
+    auto res = sse_response(sid);
+    const std::string event = sse_event("", json::serialize(response));
+    hc.streamer = [event](http::ResponseStream& rs) -> awaitable<void> {
+      co_await rs.write(event);
+    };
+    co_return res;
+  }
+
+  // JSON when the client takes only JSON, or when nothing but the result can come (no handler
+  // that streams) and it accepts JSON, or when configured so. Otherwise an SSE stream.
+  const bool streams = std::any_of(job->requests.begin(), job->requests.end(), [&](const auto& m) {
+    const auto* e = dispatcher_.find(m.method);
+    return e && e->streams;
+  });
+  const bool use_sse = accepts.sse && (!accepts.json || (streams && !o_.transport.json_response));
+  if (!use_sse) {
+    json::array responses;
+    for (const auto& m : job->requests) {
+      std::shared_ptr<std::atomic<bool>> cancelled;
+      if (job->session) cancelled = job->session->state().begin_request(m.id);
+      auto ctx = context(*job, m, nullptr, cancelled);
+      responses.push_back(co_await dispatcher_.handle(ctx, m));
+      if (job->session) job->session->state().end_request(m.id);
+    }
+    for (const auto& bad : job->invalid)
+      responses.push_back(jsonrpc::error_response(bad.id, bad.error));
+    if (!parsed.batch) co_return http::json_response(Status::ok, responses.front());
+    co_return http::json_response(Status::ok, responses);
+  }
+
+  if (job->session) {
+    job->stream = job->session->open_post_stream();
+  } else {
+    job->own_store = std::make_unique<MemoryEventStore>(o_.transport.max_events_per_stream);
+    job->stream = std::make_shared<Stream>("stateless", 1, *job->own_store);
+  }
+  auto ex = co_await asio::this_coro::executor;
+  asio::co_spawn(ex, run(job), asio::detached);
+  std::optional<std::string> priming;
+  if (job->session && mcp::wants_priming_event(job->version))
+    priming = event_id(job->session->id(), job->stream->number(), 0);
+  hc.streamer = [self = shared_from_this(), job,
+                 priming](http::ResponseStream& rs) -> awaitable<void> {
+    co_await self->pump(rs, job->stream, job->session, 0, priming);
+  };
+  co_return sse_response(nullptr);
+}
+
+awaitable<Response> Endpoint::get(http::RequestContext& hc) {
+  if (!o_.transport.stateful) {
+    auto res = rpc_error(Status::method_not_allowed, -32000,
+                         "Method Not Allowed: this server is stateless; there is no GET stream");
+    res.set(bhttp::field::allow, "POST");
+    co_return res;
+  }
+  auto c = co_await check(hc);
+  if (c.error) co_return std::move(*c.error);
+  if (!parse_accept(hc.request[bhttp::field::accept]).sse)
+    co_return rpc_error(Status::not_acceptable, -32000,
+                        "Not Acceptable: Accept must list text/event-stream");
+  if (!c.session)
+    co_return rpc_error(Status::bad_request, -32000,
+                        "Bad Request: Mcp-Session-Id header is required");
+  auto session = c.session;
+  const std::string& version = session->state().protocol_version();
+
+  std::shared_ptr<Stream> stream;
+  std::uint64_t after = 0;
+  std::optional<std::string> priming;
+  if (auto last = header(hc.request, "Last-Event-ID")) {
+    auto id = parse_event_id(*last);
+    // Only this session's own streams: an id from another session, or one the store does not
+    // know, replays nothing.
+    if (id && id->session_id == session->id()) {
+      stream = id->stream == 0 ? session->standalone() : session->stream(id->stream);
+      if (stream && id->seq > stream->last_seq()) stream = nullptr;  // an id from the future
+      if (stream) {
+        after = id->seq;
+        // A finished stream with nothing left to replay: 405 tells the client to stop polling.
+        if (stream->finished() && after >= stream->last_seq()) {
+          auto res =
+              rpc_error(Status::method_not_allowed, -32000,
+                        "Method Not Allowed: that stream has ended and nothing is left to replay");
+          res.set(bhttp::field::allow, "GET, POST, DELETE");
+          co_return res;
+        }
+      }
+    }
+  }
+  if (!stream) {
+    stream = session->standalone();
+    after = stream->last_seq();
+    if (mcp::wants_priming_event(version)) priming = event_id(session->id(), 0, after);
+  }
+  hc.streamer = [self = shared_from_this(), stream, session, after,
+                 priming](http::ResponseStream& rs) -> awaitable<void> {
+    co_await self->pump(rs, stream, session, after, priming);
+  };
+  co_return sse_response(&session->id());
+}
+
+awaitable<Response> Endpoint::del(http::RequestContext& hc) {
+  if (!o_.transport.stateful) {
+    auto res = rpc_error(Status::method_not_allowed, -32000,
+                         "Method Not Allowed: this server is stateless; there are no sessions");
+    res.set(bhttp::field::allow, "POST");
+    co_return res;
+  }
+  auto c = co_await check(hc);
+  if (c.error) co_return std::move(*c.error);
+  if (!c.session)
+    co_return rpc_error(Status::bad_request, -32000,
+                        "Bad Request: Mcp-Session-Id header is required");
+  sessions_.remove(c.session->id());
+  Response res{Status::no_content, 11};
+  co_return res;
+}
+
+bool token_listed(std::string_view header, std::initializer_list<std::string_view> types) {
+  std::size_t pos = 0;
+  while (pos <= header.size()) {
+    auto end = header.find(',', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view item = header.substr(pos, end - pos);
+    pos = end + 1;
+    // q=0 means "not acceptable".
+    const auto q = item.find("q=");
+    if (q != std::string_view::npos) {
+      auto value = item.substr(q + 2);
+      while (!value.empty() && value.back() == ' ')
+        value.remove_suffix(1);
+      if (value == "0" || value == "0.0" || value == "0.00" || value == "0.000") continue;
+    }
+    for (auto t : types)
+      if (media_is(item, t)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Accepts parse_accept(std::string_view header) {
+  if (header.empty()) return {true, true};  // no Accept: anything goes
+  return {token_listed(header, {"application/json", "application/*", "*/*"}),
+          token_listed(header, {"text/event-stream", "text/*", "*/*"})};
+}
+
+namespace {
+std::string_view host_part(std::string_view authority) {
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    return close == std::string_view::npos ? authority : authority.substr(0, close + 1);
+  }
+  return authority.substr(0, authority.find(':'));
+}
+bool local_name(std::string_view host) {
+  return boost::beast::iequals(host, "localhost") || host == "127.0.0.1" || host == "[::1]";
+}
+}  // namespace
+
+bool is_local_origin(std::string_view origin) {
+  for (std::string_view scheme : {"http://", "https://"})
+    if (origin.substr(0, scheme.size()) == scheme) {
+      auto rest = origin.substr(scheme.size());
+      if (rest.find('/') != std::string_view::npos) return false;
+      return local_name(host_part(rest));
+    }
+  return false;
+}
+
+bool is_local_host(std::string_view host_header) {
+  return local_name(host_part(host_header));
+}
+
+void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
+                         SessionManager& sessions, const mcp::Dispatcher& dispatcher,
+                         const gateway::CatalogService& catalog, asio::thread_pool& blocking) {
+  auto ep = std::make_shared<Endpoint>(std::move(options), sessions, dispatcher, catalog, blocking);
+  const auto access = http::Access::require(auth::kScopeMcp);
+  for (std::string_view path : {"/mcp", "/servers/{id}/mcp"}) {
+    server.route("POST", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {
+      co_return co_await ep->post(hc);
+    });
+    server.route("GET", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {
+      co_return co_await ep->get(hc);
+    });
+    server.route("DELETE", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {
+      co_return co_await ep->del(hc);
+    });
+  }
+}
+
+}  // namespace mcpgw::transport

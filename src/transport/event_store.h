@@ -1,0 +1,45 @@
+#pragma once
+// Where SSE events are kept so that a client that lost its connection can resume with
+// Last-Event-ID. Events belong to one stream of one session; a stream's events are numbered
+// 1, 2, 3... in the order they were sent. Implementations never block on I/O in these calls.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mcpgw::transport {
+
+struct StoredEvent {
+  std::uint64_t seq = 0;
+  std::string data;  // one serialized JSON-RPC message
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+  // Keeps the event; older events of the stream beyond the store's bound are dropped.
+  virtual void append(const std::string& session_id, const std::string& stream_key,
+                      std::uint64_t seq, std::string data) = 0;
+  // Up to max events of the stream with seq > after, oldest first.
+  virtual std::vector<StoredEvent> read_after(const std::string& stream_key, std::uint64_t after,
+                                              std::size_t max) const = 0;
+  // The highest seq kept for the stream; 0 when none.
+  virtual std::uint64_t last_seq(const std::string& stream_key) const = 0;
+  virtual void erase_session(const std::string& session_id) = 0;
+};
+
+// "<session>.<stream>": the key of stream n of a session.
+std::string stream_key(std::string_view session_id, std::uint64_t stream);
+
+// SSE event ids are "<session>.<stream>.<seq>": unique across the session's streams, and a
+// cursor within one stream.
+std::string event_id(std::string_view session_id, std::uint64_t stream, std::uint64_t seq);
+struct EventId {
+  std::string session_id;
+  std::uint64_t stream = 0;
+  std::uint64_t seq = 0;
+};
+std::optional<EventId> parse_event_id(std::string_view id);
+
+}  // namespace mcpgw::transport

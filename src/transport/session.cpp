@@ -1,0 +1,163 @@
+#include "transport/session.h"
+
+namespace mcpgw::transport {
+namespace {
+std::int64_t now_ticks() {
+  return std::chrono::steady_clock::now().time_since_epoch().count();
+}
+}  // namespace
+
+Stream::Stream(std::string session_id, std::uint64_t number, EventStore& store)
+    : session_id_(std::move(session_id)),
+      number_(number),
+      key_(stream_key(session_id_, number)),
+      store_(store),
+      seq_(store.last_seq(key_)) {}
+
+std::uint64_t Stream::append(std::string data) {
+  std::function<void()> wake;
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return 0;
+    seq = ++seq_;
+    store_.append(session_id_, key_, seq, std::move(data));
+    wake = waker_;
+  }
+  if (wake) wake();
+  return seq;
+}
+
+void Stream::finish() {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    wake = waker_;
+  }
+  if (wake) wake();
+}
+
+bool Stream::finished() const {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+std::uint64_t Stream::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return seq_;
+}
+
+std::uint64_t Stream::attach(std::function<void()> waker) {
+  std::function<void()> previous;
+  std::uint64_t token;
+  {
+    std::lock_guard lock(mutex_);
+    previous = std::move(waker_);
+    waker_ = std::move(waker);
+    token = reader_ = ++next_token_;
+  }
+  if (previous) previous();
+  return token;
+}
+
+bool Stream::is_reader(std::uint64_t token) const {
+  std::lock_guard lock(mutex_);
+  return reader_ == token;
+}
+
+void Stream::detach(std::uint64_t token) {
+  std::lock_guard lock(mutex_);
+  if (reader_ != token) return;
+  reader_ = 0;
+  waker_ = nullptr;
+}
+
+bool Stream::has_reader() const {
+  std::lock_guard lock(mutex_);
+  return reader_ != 0;
+}
+
+Session::Session(std::string id, std::string subject, gateway::Scope scope,
+                 std::string protocol_version, EventStore& store)
+    : id_(std::move(id)),
+      subject_(std::move(subject)),
+      scope_(std::move(scope)),
+      state_(std::move(protocol_version)),
+      store_(store),
+      last_used_(now_ticks()) {}
+
+std::shared_ptr<Stream> Session::standalone() {
+  std::lock_guard lock(mutex_);
+  auto& s = streams_[0];
+  if (!s) s = std::make_shared<Stream>(id_, 0, store_);
+  return s;
+}
+
+std::shared_ptr<Stream> Session::open_post_stream() {
+  std::lock_guard lock(mutex_);
+  const auto n = next_stream_++;
+  auto s = std::make_shared<Stream>(id_, n, store_);
+  if (closed_) s->finish();
+  streams_[n] = s;
+  // Forget the oldest finished POST streams beyond the bound (their events age out of the store).
+  std::size_t post_streams = streams_.size() - streams_.count(0);
+  for (auto it = streams_.begin(); post_streams > kKeptStreams && it != streams_.end();) {
+    if (it->first != 0 && it->second->finished()) {
+      it = streams_.erase(it);
+      --post_streams;
+    } else {
+      ++it;
+    }
+  }
+  return s;
+}
+
+std::shared_ptr<Stream> Session::stream(std::uint64_t number) {
+  std::lock_guard lock(mutex_);
+  if (auto it = streams_.find(number); it != streams_.end()) return it->second;
+  // After a restart the stream objects are gone but their events may be in the store: a finished
+  // stream that can still be replayed.
+  if (number != 0 && number < next_stream_ && store_.last_seq(stream_key(id_, number)) > 0) {
+    auto s = std::make_shared<Stream>(id_, number, store_);
+    s->finish();
+    streams_[number] = s;
+    return s;
+  }
+  return nullptr;
+}
+
+void Session::continue_streams_after(std::uint64_t number) {
+  std::lock_guard lock(mutex_);
+  next_stream_ = std::max(next_stream_, number + 1);
+}
+
+void Session::touch() {
+  last_used_.store(now_ticks(), std::memory_order_relaxed);
+}
+
+std::chrono::steady_clock::time_point Session::last_used() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(last_used_.load(std::memory_order_relaxed)));
+}
+
+bool Session::has_reader() const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [n, s] : streams_)
+    if (s->has_reader()) return true;
+  return false;
+}
+
+void Session::close() {
+  if (closed_.exchange(true)) return;
+  std::map<std::uint64_t, std::shared_ptr<Stream>> streams;
+  {
+    std::lock_guard lock(mutex_);
+    streams = streams_;
+  }
+  for (auto& [n, s] : streams)
+    s->finish();
+  state_.fail_all_replies({jsonrpc::kInternalError, "session closed", {}});
+}
+
+}  // namespace mcpgw::transport

@@ -1,0 +1,101 @@
+#pragma once
+// A streamable-HTTP session: who owns it, where it was opened, its MCP protocol state and its SSE
+// streams. Stream 0 is the standalone GET stream; POST streams are numbered from 1.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "gateway/catalog.h"
+#include "mcp/session_state.h"
+#include "transport/event_store.h"
+
+namespace mcpgw::transport {
+
+// One logical SSE stream. Every message is stored before it is sent, so the connection that
+// carries the stream is only a reader of the store; at most one reader is attached at a time
+// (a new one replaces the old: nothing is ever broadcast to two connections).
+class Stream {
+ public:
+  Stream(std::string session_id, std::uint64_t number, EventStore& store);
+
+  const std::string& key() const { return key_; }
+  std::uint64_t number() const { return number_; }
+  const std::string& session_id() const { return session_id_; }
+
+  // Stores a message as the next event and wakes the reader. Returns its seq; 0 when the stream
+  // is already finished (the message is dropped).
+  std::uint64_t append(std::string data);
+  // No more events: the POST stream's response is in, or the session ended.
+  void finish();
+  bool finished() const;
+  std::uint64_t last_seq() const;
+
+  // Attaches a reader and returns its token; a previous reader is woken and sees is_reader false.
+  std::uint64_t attach(std::function<void()> waker);
+  bool is_reader(std::uint64_t token) const;
+  void detach(std::uint64_t token);
+  bool has_reader() const;
+
+  EventStore& store() const { return store_; }
+
+ private:
+  const std::string session_id_;
+  const std::uint64_t number_;
+  const std::string key_;
+  EventStore& store_;
+  mutable std::mutex mutex_;
+  std::uint64_t seq_;
+  bool finished_ = false;
+  std::uint64_t reader_ = 0;
+  std::uint64_t next_token_ = 0;
+  std::function<void()> waker_;
+};
+
+class Session {
+ public:
+  Session(std::string id, std::string subject, gateway::Scope scope, std::string protocol_version,
+          EventStore& store);
+
+  const std::string& id() const { return id_; }
+  const std::string& subject() const { return subject_; }
+  const gateway::Scope& scope() const { return scope_; }
+  mcp::SessionState& state() { return state_; }
+  EventStore& store() const { return store_; }
+
+  std::shared_ptr<Stream> standalone();
+  std::shared_ptr<Stream> open_post_stream();
+  // A stream of this session by number (for Last-Event-ID); null when unknown or long gone.
+  std::shared_ptr<Stream> stream(std::uint64_t number);
+  // After a restart: POST streams continue above the highest number the store knows.
+  void continue_streams_after(std::uint64_t number);
+
+  void touch();
+  std::chrono::steady_clock::time_point last_used() const;
+  bool has_reader() const;
+
+  // Finishes every stream (their readers end) and fails pending server-to-client requests.
+  void close();
+  bool closed() const { return closed_.load(); }
+
+  // POST streams kept for resumption after they finished.
+  static constexpr std::size_t kKeptStreams = 32;
+
+ private:
+  const std::string id_;
+  const std::string subject_;
+  const gateway::Scope scope_;
+  mcp::SessionState state_;
+  EventStore& store_;
+  std::atomic<std::int64_t> last_used_;
+  std::atomic<bool> closed_{false};
+  mutable std::mutex mutex_;
+  std::uint64_t next_stream_ = 1;
+  std::map<std::uint64_t, std::shared_ptr<Stream>> streams_;  // includes 0 once opened
+};
+
+}  // namespace mcpgw::transport

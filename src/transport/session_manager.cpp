@@ -1,0 +1,225 @@
+#include "transport/session_manager.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <map>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "jsonrpc/message.h"
+
+namespace mcpgw::transport {
+namespace json = boost::json;
+namespace asio = boost::asio;
+
+struct SessionManager::Reaper {
+  explicit Reaper(asio::any_io_executor ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::atomic<bool> stopped{false};
+};
+
+SessionManager::SessionManager(const config::TransportConfig& cfg, EventStore& store,
+                               SessionRegistry* registry, gateway::CatalogService& catalog)
+    : cfg_(cfg), store_(store), registry_(registry) {
+  catalog.subscribe([this](const gateway::Catalog& before, const gateway::Catalog& after) {
+    on_catalog_change(before, after);
+  });
+}
+
+SessionManager::~SessionManager() {
+  stop_reaper();
+}
+
+std::shared_ptr<Session> SessionManager::make(const std::string& subject, gateway::Scope scope,
+                                              const std::string& protocol_version) {
+  // 128 bits from the CSPRNG, hex: visible ASCII only, as the specification asks.
+  return std::make_shared<Session>(crypto::random_hex(16), subject, std::move(scope),
+                                   protocol_version, store_);
+}
+
+bool SessionManager::full() const {
+  std::shared_lock lock(mutex_);
+  return sessions_.size() >= cfg_.max_sessions;
+}
+
+SessionRecord SessionManager::record_of(Session& s) const {
+  SessionRecord r;
+  r.id = s.id();
+  r.subject = s.subject();
+  r.server_id = s.scope().server;
+  r.token_servers = s.scope().token_servers;
+  r.protocol_version = s.state().protocol_version();
+  r.client_info = json::serialize(s.state().client_info());
+  r.capabilities = json::serialize(s.state().client_capabilities());
+  r.created_at = r.last_used_at = unix_ms();
+  return r;
+}
+
+bool SessionManager::add(const std::shared_ptr<Session>& session) {
+  {
+    std::unique_lock lock(mutex_);
+    if (sessions_.size() >= cfg_.max_sessions) return false;
+    sessions_.emplace(session->id(), session);
+  }
+  if (registry_) registry_->save(record_of(*session));
+  return true;
+}
+
+std::shared_ptr<Session> SessionManager::find(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
+  if (!registry_) return nullptr;
+  if (auto s = find(id)) return s;
+  std::uint64_t max_stream = 0;
+  auto rec = registry_->restore(id, max_stream);
+  if (!rec) return nullptr;
+  auto s = std::make_shared<Session>(rec->id, rec->subject,
+                                     gateway::Scope{rec->server_id, rec->token_servers},
+                                     rec->protocol_version, store_);
+  boost::system::error_code ec;
+  auto info = json::parse(rec->client_info, ec);
+  auto caps = json::parse(rec->capabilities, ec);
+  s->state().set_client(info.is_object() ? info.get_object() : json::object{},
+                        caps.is_object() ? caps.get_object() : json::object{});
+  s->state().mark_initialized();
+  s->continue_streams_after(max_stream);
+  std::unique_lock lock(mutex_);
+  auto [it, inserted] = sessions_.emplace(id, s);  // another request may have restored it first
+  if (inserted) spdlog::info("session {}… restored from the database", id.substr(0, 8));
+  return it->second;
+}
+
+bool SessionManager::remove(const std::string& id) {
+  std::shared_ptr<Session> s;
+  {
+    std::unique_lock lock(mutex_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return false;
+    s = std::move(it->second);
+    sessions_.erase(it);
+  }
+  s->close();
+  store_.erase_session(id);
+  if (registry_) registry_->remove(id);
+  std::lock_guard lock(persisted_mutex_);
+  persisted_touch_.erase(id);
+  return true;
+}
+
+void SessionManager::touch(Session& s) {
+  s.touch();
+  if (!registry_) return;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(persisted_mutex_);
+    auto& last = persisted_touch_[s.id()];
+    if (now - last < std::chrono::minutes(1)) return;
+    last = now;
+  }
+  registry_->touch(s.id(), unix_ms());
+}
+
+std::size_t SessionManager::reap(std::chrono::steady_clock::time_point now) {
+  std::vector<std::string> idle;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [id, s] : sessions_)
+      if (now - s->last_used() > cfg_.session_idle_ttl && !s->has_reader()) idle.push_back(id);
+  }
+  std::size_t n = 0;
+  for (const auto& id : idle)
+    n += remove(id) ? 1 : 0;
+  if (n) spdlog::info("closed {} idle session(s)", n);
+  return n;
+}
+
+std::size_t SessionManager::size() const {
+  std::shared_lock lock(mutex_);
+  return sessions_.size();
+}
+
+void SessionManager::start_reaper(asio::any_io_executor ex) {
+  reaper_ = std::make_shared<Reaper>(ex);
+  const auto interval = std::clamp<std::chrono::milliseconds>(
+      cfg_.session_idle_ttl / 4, std::chrono::milliseconds(250), std::chrono::minutes(1));
+  asio::co_spawn(
+      ex,
+      [this, r = reaper_, interval]() -> asio::awaitable<void> {
+        while (!r->stopped) {
+          r->timer.expires_after(interval);
+          auto [ec] = co_await r->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+          if (ec || r->stopped) co_return;
+          reap(std::chrono::steady_clock::now());
+        }
+      },
+      asio::detached);
+}
+
+void SessionManager::stop_reaper() {
+  if (!reaper_) return;
+  reaper_->stopped = true;
+  auto r = reaper_;
+  asio::post(r->timer.get_executor(), [r] { r->timer.cancel(); });
+}
+
+// For each session, compare what its scope sees before and after; a change of tools, resources
+// (or templates) or prompts puts one list_changed notification on its GET stream. Sessions that
+// share a scope share the comparison.
+void SessionManager::on_catalog_change(const gateway::Catalog& before,
+                                       const gateway::Catalog& after) {
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::shared_lock lock(mutex_);
+    sessions.reserve(sessions_.size());
+    for (const auto& [id, s] : sessions_)
+      sessions.push_back(s);
+  }
+  struct Changes {
+    bool tools, resources, prompts;
+  };
+  std::vector<std::pair<gateway::Scope, Changes>> seen;
+  auto changes_for = [&](const gateway::Scope& scope) -> Changes {
+    for (const auto& [sc, ch] : seen)
+      if (sc == scope) return ch;
+    auto differs = [&](gateway::ItemKind k) {
+      return gateway::fingerprint(before, k, scope) != gateway::fingerprint(after, k, scope);
+    };
+    Changes ch{
+        differs(gateway::ItemKind::tool),
+        differs(gateway::ItemKind::resource) || differs(gateway::ItemKind::resource_template),
+        differs(gateway::ItemKind::prompt)};
+    seen.emplace_back(scope, ch);
+    return ch;
+  };
+  static const std::string tools =
+      json::serialize(jsonrpc::notification("notifications/tools/list_changed", nullptr));
+  static const std::string resources =
+      json::serialize(jsonrpc::notification("notifications/resources/list_changed", nullptr));
+  static const std::string prompts =
+      json::serialize(jsonrpc::notification("notifications/prompts/list_changed", nullptr));
+  std::size_t notified = 0;
+  for (const auto& s : sessions) {
+    if (s->closed() || !s->state().initialized()) continue;
+    const Changes ch = changes_for(s->scope());
+    if (!ch.tools && !ch.resources && !ch.prompts) continue;
+    auto stream = s->standalone();
+    if (ch.tools) stream->append(tools);
+    if (ch.resources) stream->append(resources);
+    if (ch.prompts) stream->append(prompts);
+    ++notified;
+  }
+  if (notified)
+    spdlog::debug("catalog v{}: list_changed to {} session(s)", after.version, notified);
+}
+
+}  // namespace mcpgw::transport

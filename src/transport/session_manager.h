@@ -1,0 +1,64 @@
+#pragma once
+// All live sessions: lookup, creation under the configured limit, idle reaping, and the
+// list_changed notifications that catalog changes cause.
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "config/config.h"
+#include "gateway/catalog.h"
+#include "transport/session.h"
+#include "transport/session_registry.h"
+
+namespace mcpgw::transport {
+
+class SessionManager {
+ public:
+  // registry may be null (sessions then live in memory only).
+  SessionManager(const config::TransportConfig& cfg, EventStore& store, SessionRegistry* registry,
+                 gateway::CatalogService& catalog);
+  ~SessionManager();
+
+  // A new session object, not yet registered (initialize may still fail).
+  std::shared_ptr<Session> make(const std::string& subject, gateway::Scope scope,
+                                const std::string& protocol_version);
+  // Registers an initialized session; false when the session limit is reached.
+  bool add(const std::shared_ptr<Session>& session);
+  bool full() const;
+
+  std::shared_ptr<Session> find(const std::string& id) const;
+  // Blocking (run it off the I/O threads): a session from the registry after a restart.
+  std::shared_ptr<Session> restore(const std::string& id);
+  bool has_registry() const { return registry_ != nullptr; }
+
+  // Ends and forgets the session; false when unknown.
+  bool remove(const std::string& id);
+  // Ends sessions idle for longer than the TTL that have no open stream. Returns how many.
+  std::size_t reap(std::chrono::steady_clock::time_point now);
+  // Records use of the session (persisted at most once a minute).
+  void touch(Session& s);
+
+  std::size_t size() const;
+  // Starts periodic reaping on ex.
+  void start_reaper(boost::asio::any_io_executor ex);
+  void stop_reaper();
+
+ private:
+  void on_catalog_change(const gateway::Catalog& before, const gateway::Catalog& after);
+  SessionRecord record_of(Session& s) const;
+
+  const config::TransportConfig cfg_;
+  EventStore& store_;
+  SessionRegistry* registry_;
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::mutex persisted_mutex_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> persisted_touch_;
+  struct Reaper;
+  std::shared_ptr<Reaper> reaper_;
+};
+
+}  // namespace mcpgw::transport
