@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "admin/catalog_api.h"
 #include "admin/tokens_api.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
@@ -79,6 +80,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                           observability::make_access_log(cfg.logging));
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
+  admin::register_catalog_routes(server, pool, catalog, blocking);
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
   transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},

@@ -620,8 +620,10 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
         if (!ok || !keep_alive || is_draining) break;
         continue;
       }
+      // Framing is set here for every response, so that no handler can send one a client would
+      // have to read until the connection closes (a 202 without Content-Length did exactly that).
+      res.prepare_payload();
       if (req.method() == bhttp::verb::head) {
-        res.prepare_payload();
         const auto len = res.body().size();
         res.body().clear();
         res.content_length(len);  // HEAD: the GET's length, no body

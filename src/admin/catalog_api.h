@@ -1,0 +1,22 @@
+#pragma once
+// /v1/tools and /v1/servers (admin scope): register REST tools and virtual servers. Every
+// committed write rebuilds the catalog snapshot, which tells live sessions (list_changed).
+namespace boost::asio {
+class thread_pool;
+}
+namespace mcpgw::gateway {
+class CatalogService;
+}
+namespace mcpgw::http {
+class HttpServer;
+}
+namespace mcpgw::store {
+class ConnectionPool;
+}
+
+namespace mcpgw::admin {
+
+void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db,
+                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking);
+
+}  // namespace mcpgw::admin
