@@ -28,6 +28,7 @@
 #include "transport/endpoint.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
+#include "transport/sqlite_event_store.h"
 
 namespace mcpgw::app {
 namespace asio = boost::asio;
@@ -72,8 +73,18 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   catalog.publish(gateway::load_catalog(pool));
   mcp::Dispatcher dispatcher;
   mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
-  transport::MemoryEventStore events(cfg.transport.max_events_per_stream);
-  transport::SessionManager sessions(cfg.transport, events, nullptr, catalog);
+  // SQLite keeps events and sessions across restarts; memory is faster and forgets them.
+  std::unique_ptr<transport::EventStore> events;
+  transport::SessionRegistry* registry = nullptr;
+  if (cfg.transport.event_store == config::EventStoreKind::sqlite) {
+    auto sqlite = std::make_unique<transport::SqliteEventStore>(
+        dbopts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl);
+    registry = sqlite.get();
+    events = std::move(sqlite);
+  } else {
+    events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
+  }
+  transport::SessionManager sessions(cfg.transport, *events, registry, catalog);
   sessions.start_reaper(ioc.get_executor());
 
   http::HttpServer server(ioc, cfg.server, authenticator,

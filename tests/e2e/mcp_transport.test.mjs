@@ -444,3 +444,54 @@ describe('resumption', () => {
     g2.close();
   });
 });
+
+describe('SQLite event store', () => {
+  test('a session and its missed events survive a daemon restart', async (t) => {
+    const d = new Daemon({ transport: { event_store: 'sqlite' } });
+    t.after(() => d.cleanup());
+    await d.start();
+    const admin = d.token('--sub', 'root', '--scope', 'admin');
+    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const s = await initialize(`${d.base}/mcp`, user);
+    const first = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
+    await first.next(); // priming
+    await addTool(d, admin, 'before_restart');
+    const seen = await first.next();
+    assert.equal(JSON.parse(seen.data).method, 'notifications/tools/list_changed');
+    first.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await addTool(d, admin, 'missed_1');
+    await addTool(d, admin, 'missed_2');
+    assert.deepEqual(await d.stop(), { code: 0, signal: null });
+
+    await d.start();
+    const [sid, stream, seq] = seen.id.split('.');
+    const resumed = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, { ...s.headers, 'last-event-id': seen.id }) });
+    assert.equal(resumed.status, 200);
+    const a = await resumed.next();
+    const b = await resumed.next();
+    assert.deepEqual([a.id, b.id], [`${sid}.${stream}.${Number(seq) + 1}`, `${sid}.${stream}.${Number(seq) + 2}`]);
+    await addTool(d, admin, 'after_restart');
+    const live = await resumed.next();
+    assert.equal(live.id, `${sid}.${stream}.${Number(seq) + 3}`);
+    resumed.close();
+    // The restored session still answers requests, and only for its owner.
+    const ping = await post(`${d.base}/mcp`, user, { jsonrpc: '2.0', id: 1, method: 'ping' }, s.headers);
+    assert.equal(ping.text, '{"jsonrpc":"2.0","id":1,"result":{}}');
+    const other = d.token('--sub', 'mallory', '--scope', 'mcp');
+    assert.equal((await post(`${d.base}/mcp`, other, { jsonrpc: '2.0', id: 2, method: 'ping' }, s.headers)).status, 404);
+    assert.match(d.log, /restored from the database/);
+  });
+
+  test('a deleted session stays deleted across a restart', async (t) => {
+    const d = new Daemon({ transport: { event_store: 'sqlite' } });
+    t.after(() => d.cleanup());
+    await d.start();
+    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const s = await initialize(`${d.base}/mcp`, user);
+    assert.equal((await fetch(`${d.base}/mcp`, { method: 'DELETE', headers: { authorization: `Bearer ${user}`, ...s.headers } })).status, 204);
+    await d.stop();
+    await d.start();
+    assert.equal((await post(`${d.base}/mcp`, user, { jsonrpc: '2.0', id: 1, method: 'ping' }, s.headers)).status, 404);
+  });
+});

@@ -1,0 +1,96 @@
+#include "store/batch_writer.h"
+
+#include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
+
+namespace mcpgw::store {
+
+BatchWriter::BatchWriter(DatabaseOptions opts, std::size_t max_queue, Op idle_task,
+                         std::chrono::milliseconds idle_interval)
+    : db_(open_connection(opts)),
+      max_queue_(max_queue),
+      idle_task_(std::move(idle_task)),
+      idle_interval_(idle_interval),
+      thread_([this] { run(); }) {}
+
+BatchWriter::~BatchWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  has_work_.notify_all();
+  thread_.join();
+}
+
+void BatchWriter::enqueue(Op op) {
+  std::unique_lock lock(mutex_);
+  if (queue_.size() >= max_queue_) {
+    spdlog::warn("SQLite writer queue full ({} writes): waiting for the disk", max_queue_);
+    has_room_.wait(lock, [&] { return queue_.size() < max_queue_ || stopping_; });
+  }
+  queue_.push_back(std::move(op));
+  ++enqueued_;
+  lock.unlock();
+  has_work_.notify_one();
+}
+
+void BatchWriter::flush() {
+  std::unique_lock lock(mutex_);
+  const auto target = enqueued_;
+  committed_.wait(lock, [&] { return done_ >= target; });
+}
+
+std::uint64_t BatchWriter::committed_ops() const {
+  std::lock_guard lock(mutex_);
+  return done_;
+}
+
+void BatchWriter::run() {
+  constexpr std::size_t kMaxBatch = 2048;
+  auto next_idle = std::chrono::steady_clock::now() + idle_interval_;
+  for (;;) {
+    std::deque<Op> batch;
+    {
+      std::unique_lock lock(mutex_);
+      has_work_.wait_until(lock, next_idle, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    has_room_.notify_all();
+    if (batch.empty()) {
+      next_idle = std::chrono::steady_clock::now() + idle_interval_;
+      if (idle_task_) {
+        try {
+          idle_task_(*db_);
+        } catch (const std::exception& e) {
+          spdlog::error("SQLite writer: periodic task failed: {}", e.what());
+        }
+      }
+      continue;
+    }
+    try {
+      SQLite::Transaction tx(*db_);
+      for (auto& op : batch) {
+        try {
+          op(*db_);
+        } catch (const SQLite::Exception& e) {
+          // One bad write must not take the batch down with it.
+          spdlog::error("SQLite writer: a write failed and was dropped: {}", e.what());
+        }
+      }
+      tx.commit();
+    } catch (const std::exception& e) {
+      spdlog::error("SQLite writer: batch of {} write(s) lost: {}", batch.size(), e.what());
+    }
+    {
+      std::lock_guard lock(mutex_);
+      done_ += batch.size();
+    }
+    committed_.notify_all();
+  }
+}
+
+}  // namespace mcpgw::store

@@ -1,0 +1,48 @@
+#pragma once
+// One thread that applies queued writes to SQLite in batches, one transaction per batch (group
+// commit), so that callers on I/O threads never wait for the disk. The queue is bounded: when it
+// is full, enqueue waits (back-pressure rather than lost writes).
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "store/database.h"
+
+namespace mcpgw::store {
+
+class BatchWriter {
+ public:
+  using Op = std::function<void(SQLite::Database&)>;
+
+  // idle_task runs on the writer thread every idle_interval (retention pruning); may be empty.
+  BatchWriter(DatabaseOptions opts, std::size_t max_queue, Op idle_task = {},
+              std::chrono::milliseconds idle_interval = std::chrono::minutes(1));
+  ~BatchWriter();  // commits what is queued, then stops
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  void enqueue(Op op);
+  // Returns once everything enqueued before the call is committed.
+  void flush();
+
+  std::uint64_t committed_ops() const;
+
+ private:
+  void run();
+
+  std::unique_ptr<SQLite::Database> db_;
+  const std::size_t max_queue_;
+  Op idle_task_;
+  std::chrono::milliseconds idle_interval_;
+  mutable std::mutex mutex_;
+  std::condition_variable has_work_, has_room_, committed_;
+  std::deque<Op> queue_;
+  std::uint64_t enqueued_ = 0, done_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mcpgw::store

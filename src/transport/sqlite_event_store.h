@@ -1,0 +1,43 @@
+#pragma once
+// Events and sessions kept in SQLite, so that sessions and Last-Event-ID resumption survive a
+// restart. Reads are served from memory (the same bounded rings as MemoryEventStore); writes
+// go to one writer thread in batches. After a restart, a session and its events are loaded from
+// the database the first time the session is used.
+#include <chrono>
+
+#include "store/batch_writer.h"
+#include "transport/memory_event_store.h"
+#include "transport/session_registry.h"
+
+namespace mcpgw::transport {
+
+class SqliteEventStore final : public EventStore, public SessionRegistry {
+ public:
+  // max_age: events and sessions older than this are deleted (retention by age).
+  SqliteEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
+                   std::chrono::milliseconds max_age);
+
+  void append(const std::string& session_id, const std::string& stream_key, std::uint64_t seq,
+              std::string data) override;
+  std::vector<StoredEvent> read_after(const std::string& stream_key, std::uint64_t after,
+                                      std::size_t max) const override;
+  std::uint64_t last_seq(const std::string& stream_key) const override;
+  void erase_session(const std::string& session_id) override;
+
+  void save(const SessionRecord& record) override;
+  void touch(const std::string& id, std::int64_t last_used_at) override;
+  void remove(const std::string& id) override;
+  std::optional<SessionRecord> restore(const std::string& id, std::uint64_t& max_stream) override;
+
+  // Waits until every write so far is committed.
+  void flush() { writer_.flush(); }
+
+ private:
+  store::DatabaseOptions db_;
+  std::size_t max_per_stream_;
+  std::chrono::milliseconds max_age_;
+  MemoryEventStore memory_;
+  store::BatchWriter writer_;
+};
+
+}  // namespace mcpgw::transport
