@@ -1,0 +1,160 @@
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "transport/endpoint.h"
+#include "transport/memory_event_store.h"
+#include "transport/session_manager.h"
+
+using namespace mcpgw;
+using namespace mcpgw::transport;
+namespace json = boost::json;
+
+namespace {
+gateway::CatalogItem tool(std::string name) {
+  return {name + "-id", name, json::object{{"name", name}}};
+}
+config::TransportConfig cfg_with(std::size_t max_sessions, std::chrono::milliseconds ttl) {
+  config::TransportConfig c;
+  c.max_sessions = max_sessions;
+  c.session_idle_ttl = ttl;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("a stream stores before it wakes, numbers its events, and ends", "[session]") {
+  MemoryEventStore store(100);
+  Stream s("sid", 1, store);
+  int woken = 0;
+  const auto token = s.attach([&] { ++woken; });
+  CHECK(s.append("a") == 1);
+  CHECK(s.append("b") == 2);
+  CHECK(woken == 2);
+  CHECK(store.read_after(s.key(), 0, 10).size() == 2);
+  s.finish();
+  CHECK(s.finished());
+  CHECK(s.append("late") == 0);  // nothing after the end
+  CHECK(s.last_seq() == 2);
+  CHECK(s.is_reader(token));
+}
+
+TEST_CASE("a new reader replaces the old one: one message, one stream", "[session]") {
+  MemoryEventStore store(100);
+  Stream s("sid", 0, store);
+  int first = 0, second = 0;
+  const auto t1 = s.attach([&] { ++first; });
+  const auto t2 = s.attach([&] { ++second; });
+  CHECK(first == 1);  // told to look up and leave
+  CHECK_FALSE(s.is_reader(t1));
+  CHECK(s.is_reader(t2));
+  s.append("x");
+  CHECK(first == 1);
+  CHECK(second == 1);
+  s.detach(t1);  // a stale detach changes nothing
+  CHECK(s.has_reader());
+  s.detach(t2);
+  CHECK_FALSE(s.has_reader());
+}
+
+TEST_CASE("a stream continues numbering after what the store holds", "[session]") {
+  MemoryEventStore store(100);
+  store.append("sid", "sid.0", 41, "old");
+  Stream s("sid", 0, store);
+  CHECK(s.append("new") == 42);
+}
+
+TEST_CASE("sessions: limit, lookup, removal closes streams and drops events", "[session]") {
+  MemoryEventStore store(100);
+  gateway::CatalogService catalog;
+  SessionManager m(cfg_with(2, std::chrono::minutes(5)), store, nullptr, catalog);
+  auto a = m.make("alice", {}, "2025-11-25");
+  auto b = m.make("alice", {}, "2025-11-25");
+  auto c = m.make("alice", {}, "2025-11-25");
+  CHECK(a->id() != b->id());
+  CHECK(a->id().size() == 32);
+  CHECK(m.add(a));
+  CHECK(m.add(b));
+  CHECK(m.full());
+  CHECK_FALSE(m.add(c));
+  CHECK(m.find(a->id()) == a);
+  CHECK_FALSE(m.find(c->id()));
+  auto g = a->standalone();
+  g->append("e");
+  CHECK(m.remove(a->id()));
+  CHECK(a->closed());
+  CHECK(g->finished());
+  CHECK(store.read_after(g->key(), 0, 10).empty());
+  CHECK_FALSE(m.remove(a->id()));
+  CHECK(m.size() == 1);
+}
+
+TEST_CASE("idle sessions are reaped, busy or streaming ones are not", "[session]") {
+  MemoryEventStore store(100);
+  gateway::CatalogService catalog;
+  SessionManager m(cfg_with(10, std::chrono::milliseconds(1000)), store, nullptr, catalog);
+  auto idle = m.make("a", {}, "2025-11-25");
+  auto streaming = m.make("a", {}, "2025-11-25");
+  m.add(idle);
+  m.add(streaming);
+  streaming->standalone()->attach([] {});
+  const auto later = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  CHECK(m.reap(later) == 1);
+  CHECK_FALSE(m.find(idle->id()));
+  CHECK(m.find(streaming->id()));
+  CHECK(m.reap(std::chrono::steady_clock::now()) == 0);
+}
+
+TEST_CASE("catalog changes notify exactly the sessions whose view changed", "[session]") {
+  MemoryEventStore store(100);
+  gateway::CatalogService catalog;
+  gateway::Catalog c0;
+  c0.tools = {tool("a"), tool("b")};
+  c0.servers["s1"] = {"s1", "one", {"a-id"}};
+  c0.servers["s2"] = {"s2", "two", {"b-id"}};
+  catalog.publish(c0);
+  SessionManager m(cfg_with(10, std::chrono::minutes(5)), store, nullptr, catalog);
+  auto all = m.make("u", {}, "2025-11-25");
+  auto on_s1 = m.make("u", gateway::Scope{"s1", {}}, "2025-11-25");
+  auto on_s2 = m.make("u", gateway::Scope{"s2", {}}, "2025-11-25");
+  auto not_ready = m.make("u", {}, "2025-11-25");
+  for (auto& s : {all, on_s1, on_s2, not_ready})
+    m.add(s);
+  for (auto& s : {all, on_s1, on_s2})
+    s->state().mark_initialized();
+
+  gateway::Catalog c1 = c0;
+  c1.tools.push_back(tool("c"));
+  c1.servers["s2"].items.insert("c-id");
+  gateway::normalize(c1);
+  catalog.publish(c1);
+  auto events = [&](const std::shared_ptr<Session>& s) {
+    return store.read_after(s->standalone()->key(), 0, 10);
+  };
+  REQUIRE(events(all).size() == 1);
+  CHECK(json::parse(events(all)[0].data).at("method") == "notifications/tools/list_changed");
+  CHECK(events(on_s1).empty());  // s1's view did not change
+  CHECK(events(on_s2).size() == 1);
+  CHECK(events(not_ready).empty());  // not initialized yet
+}
+
+TEST_CASE("Accept, Origin and Host helpers", "[endpoint]") {
+  CHECK(parse_accept("application/json, text/event-stream").json);
+  CHECK(parse_accept("application/json, text/event-stream").sse);
+  auto only_sse = parse_accept("text/event-stream");
+  CHECK((!only_sse.json && only_sse.sse));
+  CHECK(parse_accept("*/*").json);
+  CHECK(parse_accept("").sse);
+  CHECK_FALSE(parse_accept("text/plain").json);
+  CHECK_FALSE(parse_accept("application/json;q=0, text/event-stream").json);
+  CHECK(parse_accept("Application/JSON; charset=utf-8").json);
+  CHECK(is_local_origin("http://localhost:3000"));
+  CHECK(is_local_origin("https://127.0.0.1"));
+  CHECK(is_local_origin("http://[::1]:8080"));
+  CHECK_FALSE(is_local_origin("http://localhost.evil.example"));
+  CHECK_FALSE(is_local_origin("http://evil.example"));
+  CHECK_FALSE(is_local_origin("null"));
+  CHECK(is_local_host("127.0.0.1:8080"));
+  CHECK(is_local_host("localhost"));
+  CHECK(is_local_host("[::1]:9"));
+  CHECK_FALSE(is_local_host("evil.example:8080"));
+  CHECK_FALSE(is_local_host(""));
+}
