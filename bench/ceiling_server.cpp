@@ -1,6 +1,7 @@
-// Minimal Beast HTTP/1.1 server answering every request with 200 and {"status":"ok"}: the
-// ceiling mcpgw's /health is measured against (same library, same threads, same machine).
-// Usage: bench_ceiling PORT [THREADS]   (PORT 0: any free port; the port is printed)
+// Minimal Beast HTTP/1.1 server answering every request with 200 and {"status":"ok"} (or the
+// bytes of BODY_FILE): the ceiling mcpgw is measured against, with the same library, threads
+// and machine. With BODY_FILE it stands for "the same response bytes, without any MCP work".
+// Usage: bench_ceiling PORT [THREADS] [BODY_FILE]   (PORT 0: any free port; the port is printed)
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -22,6 +25,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+static std::string g_body = R"({"status":"ok"})";
 
 asio::awaitable<void> session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
@@ -32,7 +37,7 @@ asio::awaitable<void> session(tcp::socket socket) {
     if (ec) break;
     http::response<http::string_body> res{http::status::ok, req.version()};
     res.set(http::field::content_type, "application/json");
-    res.body() = R"({"status":"ok"})";
+    res.body() = g_body;
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
     auto [wec, wn] = co_await http::async_write(stream, res, nothrow);
@@ -60,6 +65,12 @@ int main(int argc, char** argv) {
   const auto port = static_cast<unsigned short>(std::atoi(argv[1]));
   const int threads =
       argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::thread::hardware_concurrency());
+  if (argc > 3) {
+    std::ifstream in(argv[3], std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    g_body = ss.str();
+  }
   asio::io_context ioc(threads);
   tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), port});
   std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;

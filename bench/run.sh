@@ -42,7 +42,7 @@ logging:
   level: info
   access_log: ${MCPGW_BENCH_ACCESS_LOG:-true}
 YAML
-build/src/mcpgw serve -c "$work/mcpgw.yaml" 2>"$out/mcpgw.log" & gw_pid=$!; pids+=($gw_pid)
+build/src/mcpgw serve -c "$work/mcpgw.yaml" >/dev/null 2>"$out/mcpgw.log" & gw_pid=$!; pids+=($gw_pid)
 gw_port=$(port_from "$out/mcpgw.log")
 wait_http "http://127.0.0.1:$ceiling_port/health"
 wait_http "http://127.0.0.1:$gw_port/health"

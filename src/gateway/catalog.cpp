@@ -63,14 +63,17 @@ std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope) {
   std::uint64_t h = 14695981039346656037ull;
   for (const auto* item : visible(c, k, scope)) {
     h = fnv1a(h, item->key);
-    h = fnv1a(h, json::serialize(item->definition));
+    h = fnv1a(h, item->json);
   }
   return h;
 }
 
 void normalize(Catalog& c) {
-  for (auto* v : {&c.tools, &c.resources, &c.resource_templates, &c.prompts})
+  for (auto* v : {&c.tools, &c.resources, &c.resource_templates, &c.prompts}) {
     std::sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    for (auto& item : *v)
+      item.json = json::serialize(item.definition);
+  }
 }
 
 Catalog load_catalog(store::ConnectionPool& pool) {
@@ -89,7 +92,8 @@ Catalog load_catalog(store::ConnectionPool& pool) {
       if (auto a = parse_or(q.getColumn(5).getString(), json::object{});
           a.is_object() && !a.get_object().empty())
         def["annotations"] = a;
-      c.tools.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def)});
+      c.tools.push_back(
+          {q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}});
     }
     q.reset();
   }
@@ -105,7 +109,7 @@ Catalog load_catalog(store::ConnectionPool& pool) {
       if (auto d = q.getColumn(3).getString(); !d.empty()) def["description"] = d;
       if (!q.getColumn(4).isNull()) def["mimeType"] = q.getColumn(4).getString();
       (is_template ? c.resource_templates : c.resources)
-          .push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def)});
+          .push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}});
     }
     q.reset();
   }
@@ -117,7 +121,8 @@ Catalog load_catalog(store::ConnectionPool& pool) {
       if (auto a = parse_or(q.getColumn(3).getString(), json::array{});
           a.is_array() && !a.get_array().empty())
         def["arguments"] = a;
-      c.prompts.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def)});
+      c.prompts.push_back(
+          {q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}});
     }
     q.reset();
   }
@@ -136,7 +141,6 @@ Catalog load_catalog(store::ConnectionPool& pool) {
         it->second.items.insert(a.getColumn(1).getString());
     a.reset();
   }
-  normalize(c);
   return c;
 }
 
@@ -146,6 +150,7 @@ void CatalogService::publish(Catalog next) {
   std::lock_guard lock(publish_mutex_);
   auto before = current_.load();
   next.version = before->version + 1;
+  normalize(next);
   auto after = std::make_shared<const Catalog>(std::move(next));
   current_.store(after);
   for (const auto& l : listeners_)

@@ -25,6 +25,7 @@ struct CatalogItem {
   std::string id;                  // database id
   std::string key;                 // what lists sort by and clients name it by: name, or uri
   boost::json::object definition;  // the item exactly as the list methods return it
+  std::string json;                // definition, serialized once per snapshot (normalize())
 };
 
 struct VirtualServer {
@@ -59,10 +60,10 @@ std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scop
 // A value that changes exactly when what `scope` sees of kind k changes.
 std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
 
-// Sorts each list by key; call before publishing a hand-built catalog.
+// Sorts each list by key and serializes each item; call before publishing a hand-built catalog.
 void normalize(Catalog& c);
 
-// Reads the enabled catalog items and virtual servers from the database.
+// Reads the enabled catalog items and virtual servers from the database (publish normalizes).
 Catalog load_catalog(store::ConnectionPool& db);
 
 class CatalogService {
@@ -71,7 +72,7 @@ class CatalogService {
 
   CatalogService();
   std::shared_ptr<const Catalog> current() const { return current_.load(); }
-  // Installs next (its version is set to the previous one + 1) and calls every listener.
+  // Installs next, normalized, as version previous + 1, and calls every listener.
   void publish(Catalog next);
   void subscribe(Listener listener);
 

@@ -63,6 +63,8 @@ struct Access {
 
 // A JSON response with the given status.
 Response json_response(Status status, const boost::json::value& body);
+// The same with a body that is already serialized JSON.
+Response json_text_response(Status status, std::string body);
 // The error body every mcpgw HTTP error uses: {"error": short, "detail": detail}.
 Response error_response(Status status, std::string_view error, std::string_view detail);
 

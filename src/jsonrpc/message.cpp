@@ -136,6 +136,15 @@ json::object response(const json::value& id, json::value result) {
   return json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }
 
+std::string response_text(const json::value& id, std::string_view result_json) {
+  std::string out = R"({"jsonrpc":"2.0","id":)";
+  out += json::serialize(id);
+  out += R"(,"result":)";
+  out += result_json;
+  out += '}';
+  return out;
+}
+
 json::object error_response(const json::value& id, const Error& error) {
   json::object e{{"code", error.code}, {"message", error.message}};
   if (error.data) e["data"] = *error.data;

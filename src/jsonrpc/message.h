@@ -61,6 +61,8 @@ Parsed parse(std::string_view body, const Limits& limits = {});
 std::optional<Message> to_message(const json::value& v, Error& why, json::value& id_if_any);
 
 json::object response(const json::value& id, json::value result);
+// The same response as text, around a result that is already serialized JSON.
+std::string response_text(const json::value& id, std::string_view result_json);
 json::object error_response(const json::value& id, const Error& error);
 json::object notification(std::string_view method, json::value params);
 json::object request(const json::value& id, std::string_view method, json::value params);

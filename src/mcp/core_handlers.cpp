@@ -50,12 +50,23 @@ RequestHandler list_handler(const gateway::CatalogService& catalog, gateway::Ite
       it = std::upper_bound(
           items.begin(), items.end(), *after,
           [](const std::string& k, const gateway::CatalogItem* item) { return k < item->key; });
-    json::array page;
-    for (std::size_t n = 0; it != items.end() && n < kPageSize; ++it, ++n)
-      page.push_back((*it)->definition);
-    json::object result{{field, std::move(page)}};
-    if (it != items.end()) result["nextCursor"] = encode_cursor((*(it - 1))->key);
-    co_return Outcome::ok(std::move(result));
+    // The items are serialized once per catalog snapshot; a page is their concatenation.
+    std::string page = "{\"";
+    page += field;
+    page += "\":[";
+    std::size_t n = 0;
+    for (; it != items.end() && n < kPageSize; ++it, ++n) {
+      if (n) page += ',';
+      page += (*it)->json;
+    }
+    page += ']';
+    if (it != items.end()) {
+      page += ",\"nextCursor\":\"";
+      page += encode_cursor((*(it - 1))->key);  // hex: nothing to escape
+      page += '"';
+    }
+    page += '}';
+    co_return Outcome::ok_json(std::move(page));
   };
 }
 

@@ -19,21 +19,31 @@ const HandlerEntry* Dispatcher::find(std::string_view method) const {
   return it == requests_.end() ? nullptr : &it->second;
 }
 
-boost::asio::awaitable<json::object> Dispatcher::handle(RequestContext& ctx,
-                                                        const jsonrpc::Message& request) const {
+namespace {
+Answer error_answer(const json::value& id, const jsonrpc::Error& e) {
+  return {json::serialize(jsonrpc::error_response(id, e)), true};
+}
+}  // namespace
+
+boost::asio::awaitable<Answer> Dispatcher::handle(RequestContext& ctx,
+                                                  const jsonrpc::Message& request) const {
   const HandlerEntry* entry = find(request.method);
   if (!entry)
-    co_return jsonrpc::error_response(
-        request.id, {jsonrpc::kMethodNotFound, "Method not found: " + request.method, {}});
+    co_return error_answer(request.id,
+                           {jsonrpc::kMethodNotFound, "Method not found: " + request.method, {}});
   static const json::object kNoParams;
   if (!request.params.is_null() && !request.params.is_object())
-    co_return jsonrpc::error_response(
-        request.id, {jsonrpc::kInvalidParams, "Invalid params: expected an object", {}});
+    co_return error_answer(request.id,
+                           {jsonrpc::kInvalidParams, "Invalid params: expected an object", {}});
   const json::object& params = request.params.is_object() ? request.params.get_object() : kNoParams;
   std::optional<jsonrpc::Error> failure;
   try {
     Outcome out = co_await entry->handler(ctx, params);
-    if (!out.error) co_return jsonrpc::response(request.id, std::move(out.result));
+    if (!out.error) {
+      if (!out.raw.empty()) co_return Answer{jsonrpc::response_text(request.id, out.raw), false};
+      co_return Answer{json::serialize(jsonrpc::response(request.id, std::move(out.result))),
+                       false};
+    }
     failure = std::move(out.error);
   } catch (const std::exception& e) {
     spdlog::error("request {}: {} failed: {}", ctx.log_id(), request.method, e.what());
@@ -41,7 +51,7 @@ boost::asio::awaitable<json::object> Dispatcher::handle(RequestContext& ctx,
                              "Internal error (see the server log for request " + ctx.log_id() + ")",
                              {}};
   }
-  co_return jsonrpc::error_response(request.id, *failure);
+  co_return error_answer(request.id, *failure);
 }
 
 void Dispatcher::notify(RequestContext& ctx, const jsonrpc::Message& notification) const {

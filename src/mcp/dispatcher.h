@@ -12,15 +12,25 @@
 
 namespace mcpgw::mcp {
 
-// A handler's answer: a result, or a JSON-RPC error.
+// A handler's answer: a result (as a value, or as JSON text it already has), or an error.
 struct Outcome {
   json::value result;
   std::optional<jsonrpc::Error> error;
+  std::string raw;  // when not empty: the result, serialized (used instead of `result`)
 
-  static Outcome ok(json::value v) { return {std::move(v), std::nullopt}; }
-  static Outcome fail(int code, std::string message) {
-    return {nullptr, jsonrpc::Error{code, std::move(message), {}}};
+  static Outcome ok(json::value v) { return {std::move(v), std::nullopt, {}}; }
+  static Outcome ok_json(std::string serialized) {
+    return {nullptr, std::nullopt, std::move(serialized)};
   }
+  static Outcome fail(int code, std::string message) {
+    return {nullptr, jsonrpc::Error{code, std::move(message), {}}, {}};
+  }
+};
+
+// A response message, serialized, ready for the wire.
+struct Answer {
+  std::string text;
+  bool is_error = false;
 };
 
 using RequestHandler =
@@ -42,10 +52,9 @@ class Dispatcher {
 
   const HandlerEntry* find(std::string_view method) const;
 
-  // The response object for a request: the handler's result or error, -32601 for an unknown
-  // method, -32602 when params is not an object, -32603 (logged) when the handler throws.
-  boost::asio::awaitable<json::object> handle(RequestContext& ctx,
-                                              const jsonrpc::Message& request) const;
+  // The response for a request: the handler's result or error, -32601 for an unknown method,
+  // -32602 when params is not an object, -32603 (logged) when the handler throws.
+  boost::asio::awaitable<Answer> handle(RequestContext& ctx, const jsonrpc::Message& request) const;
   // Unknown notifications are ignored, as JSON-RPC asks.
   void notify(RequestContext& ctx, const jsonrpc::Message& notification) const;
 

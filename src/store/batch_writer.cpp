@@ -7,7 +7,8 @@ namespace mcpgw::store {
 
 BatchWriter::BatchWriter(DatabaseOptions opts, std::size_t max_queue, Op idle_task,
                          std::chrono::milliseconds idle_interval)
-    : db_(open_connection(opts)),
+    : pool_(std::move(opts)),
+      conn_(pool_.acquire()),
       max_queue_(max_queue),
       idle_task_(std::move(idle_task)),
       idle_interval_(idle_interval),
@@ -25,7 +26,10 @@ BatchWriter::~BatchWriter() {
 void BatchWriter::enqueue(Op op) {
   std::unique_lock lock(mutex_);
   if (queue_.size() >= max_queue_) {
-    spdlog::warn("SQLite writer queue full ({} writes): waiting for the disk", max_queue_);
+    if (!warned_full_) {
+      warned_full_ = true;
+      spdlog::warn("SQLite writer queue full ({} writes): callers wait for the disk", max_queue_);
+    }
     has_room_.wait(lock, [&] { return queue_.size() < max_queue_ || stopping_; });
   }
   queue_.push_back(std::move(op));
@@ -58,13 +62,14 @@ void BatchWriter::run() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      if (queue_.size() < max_queue_ / 2) warned_full_ = false;
     }
     has_room_.notify_all();
     if (batch.empty()) {
       next_idle = std::chrono::steady_clock::now() + idle_interval_;
       if (idle_task_) {
         try {
-          idle_task_(*db_);
+          idle_task_(*conn_);
         } catch (const std::exception& e) {
           spdlog::error("SQLite writer: periodic task failed: {}", e.what());
         }
@@ -72,10 +77,10 @@ void BatchWriter::run() {
       continue;
     }
     try {
-      SQLite::Transaction tx(*db_);
+      SQLite::Transaction tx(**conn_);
       for (auto& op : batch) {
         try {
-          op(*db_);
+          op(*conn_);
         } catch (const SQLite::Exception& e) {
           // One bad write must not take the batch down with it.
           spdlog::error("SQLite writer: a write failed and was dropped: {}", e.what());

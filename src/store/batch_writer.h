@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "store/database.h"
@@ -15,7 +16,8 @@ namespace mcpgw::store {
 
 class BatchWriter {
  public:
-  using Op = std::function<void(SQLite::Database&)>;
+  // An op gets the writer's connection; its prepare() caches statements across batches.
+  using Op = std::function<void(ConnectionPool::Lease&)>;
 
   // idle_task runs on the writer thread every idle_interval (retention pruning); may be empty.
   BatchWriter(DatabaseOptions opts, std::size_t max_queue, Op idle_task = {},
@@ -33,7 +35,8 @@ class BatchWriter {
  private:
   void run();
 
-  std::unique_ptr<SQLite::Database> db_;
+  ConnectionPool pool_;
+  std::optional<ConnectionPool::Lease> conn_;
   const std::size_t max_queue_;
   Op idle_task_;
   std::chrono::milliseconds idle_interval_;
@@ -42,6 +45,7 @@ class BatchWriter {
   std::deque<Op> queue_;
   std::uint64_t enqueued_ = 0, done_ = 0;
   bool stopping_ = false;
+  bool warned_full_ = false;  // one warning per episode of a full queue
   std::thread thread_;
 };
 

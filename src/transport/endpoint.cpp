@@ -227,10 +227,10 @@ awaitable<void> Endpoint::run(std::shared_ptr<PostJob> job) {
       if (job->session) cancelled = job->session->state().begin_request(m.id);
       StreamOutbound out(job->stream);
       auto ctx = context(*job, m, &out, cancelled);
-      json::object response = co_await dispatcher_.handle(ctx, m);
+      mcp::Answer answer = co_await dispatcher_.handle(ctx, m);
       if (job->session) job->session->state().end_request(m.id);
       // A cancelled request gets no response (the client no longer waits for one).
-      if (!(cancelled && cancelled->load())) job->stream->append(json::serialize(response));
+      if (!(cancelled && cancelled->load())) job->stream->append(std::move(answer.text));
     }
     for (const auto& bad : job->invalid)
       job->stream->append(json::serialize(jsonrpc::error_response(bad.id, bad.error)));
@@ -377,8 +377,8 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
   // initialize is answered at once: the session exists only if it succeeds.
   if (has_init) {
     auto ctx = context(*job, job->requests.front(), nullptr, nullptr);
-    json::object response = co_await dispatcher_.handle(ctx, job->requests.front());
-    const bool ok = response.contains("result");
+    mcp::Answer response = co_await dispatcher_.handle(ctx, job->requests.front());
+    const bool ok = !response.is_error;
     if (ok && job->session && !sessions_.add(job->session)) {
       auto res = rpc_error(Status::service_unavailable, -32000,
                            "Service Unavailable: too many sessions; retry later");
@@ -387,12 +387,12 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
     }
     const std::string* sid = ok && job->session ? &job->session->id() : nullptr;
     if (accepts.json) {
-      auto res = http::json_response(Status::ok, response);
+      auto res = http::json_text_response(Status::ok, std::move(response.text));
       if (sid) res.set(kSessionHeader, *sid);
       co_return res;
     }
     auto res = sse_response(sid);
-    const std::string event = sse_event("", json::serialize(response));
+    const std::string event = sse_event("", response.text);
     hc.streamer = [event](http::ResponseStream& rs) -> awaitable<void> {
       co_await rs.write(event);
     };
@@ -407,18 +407,22 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
   });
   const bool use_sse = accepts.sse && (!accepts.json || (streams && !o_.transport.json_response));
   if (!use_sse) {
-    json::array responses;
+    std::string body;
     for (const auto& m : job->requests) {
       std::shared_ptr<std::atomic<bool>> cancelled;
       if (job->session) cancelled = job->session->state().begin_request(m.id);
       auto ctx = context(*job, m, nullptr, cancelled);
-      responses.push_back(co_await dispatcher_.handle(ctx, m));
+      mcp::Answer answer = co_await dispatcher_.handle(ctx, m);
       if (job->session) job->session->state().end_request(m.id);
+      body += body.empty() ? "" : ",";
+      body += answer.text;
     }
-    for (const auto& bad : job->invalid)
-      responses.push_back(jsonrpc::error_response(bad.id, bad.error));
-    if (!parsed.batch) co_return http::json_response(Status::ok, responses.front());
-    co_return http::json_response(Status::ok, responses);
+    for (const auto& bad : job->invalid) {
+      body += body.empty() ? "" : ",";
+      body += json::serialize(jsonrpc::error_response(bad.id, bad.error));
+    }
+    if (parsed.batch) body = "[" + body + "]";
+    co_return http::json_text_response(Status::ok, std::move(body));
   }
 
   if (job->session) {

@@ -30,12 +30,12 @@ SqliteEventStore::SqliteEventStore(store::DatabaseOptions db, std::size_t max_pe
       memory_(max_per_stream),
       writer_(
           db_, kMaxQueuedWrites,
-          [age = max_age](SQLite::Database& d) {
+          [age = max_age](store::ConnectionPool::Lease& d) {
             const auto cutoff = static_cast<int64_t>(unix_ms() - age.count());
-            SQLite::Statement e(d, "DELETE FROM events WHERE created_at < ?");
+            auto& e = d.prepare("DELETE FROM events WHERE created_at < ?");
             e.bind(1, cutoff);
             e.exec();
-            SQLite::Statement s(d, "DELETE FROM sessions WHERE last_used_at < ?");
+            auto& s = d.prepare("DELETE FROM sessions WHERE last_used_at < ?");
             s.bind(1, cutoff);
             s.exec();
           },
@@ -43,23 +43,24 @@ SqliteEventStore::SqliteEventStore(store::DatabaseOptions db, std::size_t max_pe
 
 void SqliteEventStore::append(const std::string& session_id, const std::string& stream_key,
                               std::uint64_t seq, std::string data) {
-  writer_.enqueue([session_id, stream_key, seq, data, max = max_per_stream_](SQLite::Database& d) {
-    SQLite::Statement q(d,
-                        "INSERT OR REPLACE INTO events(stream_id, seq, session_id, payload, "
-                        "created_at) VALUES(?,?,?,?,?)");
-    q.bind(1, stream_key);
-    q.bind(2, static_cast<int64_t>(seq));
-    q.bind(3, session_id);
-    q.bind(4, data);
-    q.bind(5, static_cast<int64_t>(unix_ms()));
-    q.exec();
-    if (seq > max && seq % kTrimEvery == 0) {
-      SQLite::Statement t(d, "DELETE FROM events WHERE stream_id = ? AND seq <= ?");
-      t.bind(1, stream_key);
-      t.bind(2, static_cast<int64_t>(seq - max));
-      t.exec();
-    }
-  });
+  writer_.enqueue(
+      [session_id, stream_key, seq, data, max = max_per_stream_](store::ConnectionPool::Lease& d) {
+        auto& q = d.prepare(
+            "INSERT OR REPLACE INTO events(stream_id, seq, session_id, payload, created_at) "
+            "VALUES(?,?,?,?,?)");
+        q.bind(1, stream_key);
+        q.bind(2, static_cast<int64_t>(seq));
+        q.bind(3, session_id);
+        q.bind(4, data);
+        q.bind(5, static_cast<int64_t>(unix_ms()));
+        q.exec();
+        if (seq > max && seq % kTrimEvery == 0) {
+          auto& t = d.prepare("DELETE FROM events WHERE stream_id = ? AND seq <= ?");
+          t.bind(1, stream_key);
+          t.bind(2, static_cast<int64_t>(seq - max));
+          t.exec();
+        }
+      });
   memory_.append(session_id, stream_key, seq, std::move(data));
 }
 
@@ -74,19 +75,18 @@ std::uint64_t SqliteEventStore::last_seq(const std::string& stream_key) const {
 
 void SqliteEventStore::erase_session(const std::string& session_id) {
   memory_.erase_session(session_id);
-  writer_.enqueue([session_id](SQLite::Database& d) {
-    SQLite::Statement q(d, "DELETE FROM events WHERE session_id = ?");
+  writer_.enqueue([session_id](store::ConnectionPool::Lease& d) {
+    auto& q = d.prepare("DELETE FROM events WHERE session_id = ?");
     q.bind(1, session_id);
     q.exec();
   });
 }
 
 void SqliteEventStore::save(const SessionRecord& r) {
-  writer_.enqueue([r](SQLite::Database& d) {
-    SQLite::Statement q(d,
-                        "INSERT OR REPLACE INTO sessions(id, subject, server_id, token_servers, "
-                        "protocol_version, client_info, capabilities, created_at, last_used_at) "
-                        "VALUES(?,?,?,?,?,?,?,?,?)");
+  writer_.enqueue([r](store::ConnectionPool::Lease& d) {
+    auto& q = d.prepare(
+        "INSERT OR REPLACE INTO sessions(id, subject, server_id, token_servers, protocol_version, "
+        "client_info, capabilities, created_at, last_used_at) VALUES(?,?,?,?,?,?,?,?,?)");
     q.bind(1, r.id);
     q.bind(2, r.subject);
     if (r.server_id) q.bind(3, *r.server_id);
@@ -101,8 +101,8 @@ void SqliteEventStore::save(const SessionRecord& r) {
 }
 
 void SqliteEventStore::touch(const std::string& id, std::int64_t last_used_at) {
-  writer_.enqueue([id, last_used_at](SQLite::Database& d) {
-    SQLite::Statement q(d, "UPDATE sessions SET last_used_at = ? WHERE id = ?");
+  writer_.enqueue([id, last_used_at](store::ConnectionPool::Lease& d) {
+    auto& q = d.prepare("UPDATE sessions SET last_used_at = ? WHERE id = ?");
     q.bind(1, static_cast<int64_t>(last_used_at));
     q.bind(2, id);
     q.exec();
@@ -110,8 +110,8 @@ void SqliteEventStore::touch(const std::string& id, std::int64_t last_used_at) {
 }
 
 void SqliteEventStore::remove(const std::string& id) {
-  writer_.enqueue([id](SQLite::Database& d) {
-    SQLite::Statement q(d, "DELETE FROM sessions WHERE id = ?");
+  writer_.enqueue([id](store::ConnectionPool::Lease& d) {
+    auto& q = d.prepare("DELETE FROM sessions WHERE id = ?");
     q.bind(1, id);
     q.exec();
   });

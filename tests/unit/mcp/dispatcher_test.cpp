@@ -34,13 +34,15 @@ struct Harness {
     auto fut = asio::co_spawn(ioc, dispatcher.handle(ctx, m), asio::use_future);
     ioc.restart();
     ioc.run();
-    return fut.get();
+    return json::parse(fut.get().text).as_object();
   }
 };
 
 gateway::CatalogItem tool(std::string name) {
-  return {name + "-id", name,
-          json::object{{"name", name}, {"inputSchema", json::object{{"type", "object"}}}}};
+  return {name + "-id",
+          name,
+          json::object{{"name", name}, {"inputSchema", json::object{{"type", "object"}}}},
+          {}};
 }
 
 }  // namespace
@@ -141,7 +143,7 @@ TEST_CASE("list methods page by an opaque cursor in name order, within the calle
   auto fut = asio::co_spawn(h.ioc, h.dispatcher.handle(ctx, parsed.messages[0]), asio::use_future);
   h.ioc.restart();
   h.ioc.run();
-  CHECK(fut.get().at("result").at("tools").as_array().size() == 2);
+  CHECK(json::parse(fut.get().text).at("result").at("tools").as_array().size() == 2);
   CHECK(h.call(R"({"jsonrpc":"2.0","id":5,"method":"prompts/list"})").at("result") ==
         json::object{{"prompts", json::array{}}});
 }

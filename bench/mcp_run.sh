@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# MCP transport benchmarks (issue 3), all on 127.0.0.1, one run:
+#  1. stateless JSON tools/list with 100 tools in the catalog, against the ceiling server serving
+#     the identical response bytes without any MCP work;
+#  2. session-ful ping (JSON) on one session;
+#  3. RSS of the daemon with 10,000 idle sessions (bytes per session);
+#  4. event-store append rate (memory vs SQLite) and replay of 1,000 events (bench_event_store).
+# Targets interleave over ROUNDS and figures are medians, as in bench/run.sh.
+#   bench/mcp_run.sh [SECONDS] [CONNECTIONS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${2:-64}
+rounds=${3:-3}
+scripts/setup.sh --tests
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+out=bench/out/mcp
+rm -rf "$out"
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port_from() { for _ in $(seq 200); do p=$(grep -oE 'listening on [^ ]*:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$' | head -1); [[ -n "$p" ]] && { echo "$p"; return 0; }; sleep 0.05; done; echo "no listening line in $1" >&2; return 1; }
+# Starts a daemon; sets gw_port and gw_pid (no command substitution: the daemon would hold its
+# pipe open and the substitution would never return).
+start_gw() {  # NAME STATEFUL
+  local name=$1 stateful=$2
+  cat >"$work/$name.yaml" <<YAML
+server:
+  port: 0
+  workers: 2
+database:
+  path: $work/$name/mcpgw.db
+transport:
+  stateful: $stateful
+  max_sessions: 20000
+logging:
+  access_log: true
+YAML
+  build/src/mcpgw serve -c "$work/$name.yaml" >/dev/null 2>"$out/$name.log" &
+  gw_pid=$!
+  pids+=($gw_pid)
+  gw_port=$(port_from "$out/$name.log")
+}
+
+# 1. Stateless tools/list with 100 tools.
+start_gw stateless false
+stateless_port=$gw_port
+stateless_pid=$gw_pid
+admin=$(build/src/mcpgw token create --sub bench --scope admin -c "$work/stateless.yaml")
+user=$(build/src/mcpgw token create --sub bench --scope mcp -c "$work/stateless.yaml")
+for i in $(seq -w 1 100); do
+  curl -sf -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"tool_$i\",\"description\":\"Benchmark tool number $i, which looks up something useful.\",\"integration_type\":\"REST\",\"url\":\"http://127.0.0.1:9/t$i\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\",\"description\":\"what to look up\"}},\"required\":[\"q\"]}}" \
+    "http://127.0.0.1:$stateless_port/v1/tools"
+done
+list_body='{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+curl -sf -H "Authorization: Bearer $user" -H 'Content-Type: application/json' -H 'Accept: application/json' \
+  -d "$list_body" "http://127.0.0.1:$stateless_port/mcp" >"$out/tools_list.json"
+[[ $(grep -o '"name":"tool_' "$out/tools_list.json" | wc -l) == 100 ]] || { echo "tools/list did not return 100 tools" >&2; exit 1; }
+build/bench/bench_ceiling 0 2 "$out/tools_list.json" >"$out/ceiling.log" 2>&1 & pids+=($!)
+ceiling_port=$(port_from "$out/ceiling.log")
+
+# 2. Session-ful ping.
+start_gw stateful true
+stateful_port=$gw_port
+stateful_pid=$gw_pid
+suser=$(build/src/mcpgw token create --sub bench --scope mcp -c "$work/stateful.yaml")
+session=$(curl -si -H "Authorization: Bearer $suser" -H 'Content-Type: application/json' -H 'Accept: application/json' \
+  -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' \
+  "http://127.0.0.1:$stateful_port/mcp" | awk -F': ' 'tolower($1) == "mcp-session-id" {print $2}' | tr -d '\r')
+[[ -n "$session" ]] || { echo "no session id" >&2; exit 1; }
+ping_body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
+
+run_wrk() {  # NAME URL [env...]
+  local name=$1 url=$2
+  shift 2
+  env "$@" wrk -t1 -c"$conns" -d"${secs}s" --latency -s bench/mcp_post.lua "$url" >"$out/$name.$round.txt"
+}
+for round in $(seq "$rounds"); do
+  run_wrk ceiling "http://127.0.0.1:$ceiling_port/" TOKEN=x BODY="$list_body" SESSION=
+  run_wrk tools_list "http://127.0.0.1:$stateless_port/mcp" TOKEN="$user" BODY="$list_body" SESSION=
+  run_wrk ping "http://127.0.0.1:$stateful_port/mcp" TOKEN="$suser" BODY="$ping_body" SESSION="$session"
+done
+
+to_us() { awk '{v=$1; if (v ~ /ms$/) {sub(/ms$/,"",v); v*=1000} else if (v ~ /us$/) {sub(/us$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000000}; printf "%.0f\n", v}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+stat_of() {
+  for f in "$out/$1".*.txt; do
+    case $2 in
+      rps) awk '/^Requests\/sec/ {print $2}' "$f" ;;
+      p50) awk '$1 == "50%" {print $2}' "$f" | to_us ;;
+      p99) awk '$1 == "99%" {print $2}' "$f" | to_us ;;
+    esac
+  done | median
+}
+errors() { cat "$out/$1".*.txt | awk '/Non-2xx|Socket errors/' | sort -u | tr '\n' ' '; }
+base=$(stat_of ceiling rps)
+echo "| target | requests/s (median of $rounds) | ratio to ceiling | p50 µs | p99 µs | errors |"
+echo "|---|---|---|---|---|---|"
+for n in ceiling tools_list ping; do
+  r=$(stat_of "$n" rps)
+  printf '| %s | %.0f | %.2f | %s | %s | %s |\n' "$n" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" \
+    "$(stat_of "$n" p50)" "$(stat_of "$n" p99)" "$(errors "$n")"
+done
+echo "(tools/list response: $(wc -c <"$out/tools_list.json") bytes; the ceiling serves those same bytes)"
+
+# 3. RSS with 10,000 idle sessions.
+rss() { ps -o rss= -p "$1" | tr -d ' '; }
+kill "$stateless_pid" 2>/dev/null || true
+sleep 0.5
+before=$(rss "$stateful_pid")
+node bench/sessions.mjs "http://127.0.0.1:$stateful_port/mcp" "$suser" 10000 >"$out/sessions.json"
+sleep 1
+after=$(rss "$stateful_pid")
+echo
+echo "idle sessions: $(cat "$out/sessions.json"); RSS before $((before / 1024)) MiB, after $((after / 1024)) MiB: $(( (after - before) * 1024 / 10000 )) bytes per session"
+
+# 4. Event stores.
+echo
+build/bench/bench_event_store "$work/events" 200000 2>/dev/null
+echo
+echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/^Mem/ {print $2}') GiB, Linux $(uname -r); wrk -t1 -c$conns -d${secs}s x $rounds rounds"
