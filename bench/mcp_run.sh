@@ -9,6 +9,7 @@
 #   bench/mcp_run.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 secs=${1:-10}
 conns=${2:-64}
 rounds=${3:-3}
@@ -26,7 +27,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-port_from() { for _ in $(seq 200); do p=$(grep -oE 'listening on [^ ]*:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$' | head -1); [[ -n "$p" ]] && { echo "$p"; return 0; }; sleep 0.05; done; echo "no listening line in $1" >&2; return 1; }
 # Starts a daemon; sets gw_port and gw_pid (no command substitution: the daemon would hold its
 # pipe open and the substitution would never return).
 start_gw() {  # NAME STATEFUL
@@ -89,26 +89,7 @@ for round in $(seq "$rounds"); do
   run_wrk ping "http://127.0.0.1:$stateful_port/mcp" TOKEN="$suser" BODY="$ping_body" SESSION="$session"
 done
 
-to_us() { awk '{v=$1; if (v ~ /ms$/) {sub(/ms$/,"",v); v*=1000} else if (v ~ /us$/) {sub(/us$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000000}; printf "%.0f\n", v}'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-stat_of() {
-  for f in "$out/$1".*.txt; do
-    case $2 in
-      rps) awk '/^Requests\/sec/ {print $2}' "$f" ;;
-      p50) awk '$1 == "50%" {print $2}' "$f" | to_us ;;
-      p99) awk '$1 == "99%" {print $2}' "$f" | to_us ;;
-    esac
-  done | median
-}
-errors() { cat "$out/$1".*.txt | awk '/Non-2xx|Socket errors/' | sort -u | tr '\n' ' '; }
-base=$(stat_of ceiling rps)
-echo "| target | requests/s (median of $rounds) | ratio to ceiling | p50 µs | p99 µs | errors |"
-echo "|---|---|---|---|---|---|"
-for n in ceiling tools_list ping; do
-  r=$(stat_of "$n" rps)
-  printf '| %s | %.0f | %.2f | %s | %s | %s |\n' "$n" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" \
-    "$(stat_of "$n" p50)" "$(stat_of "$n" p99)" "$(errors "$n")"
-done
+report "$rounds" ceiling tools_list ping
 echo "(tools/list response: $(wc -c <"$out/tools_list.json") bytes; the ceiling serves those same bytes)"
 
 # 3. RSS with 10,000 idle sessions.
@@ -126,4 +107,4 @@ echo "idle sessions: $(cat "$out/sessions.json"); RSS before $((before / 1024)) 
 echo
 build/bench/bench_event_store "$work/events" 200000 2>/dev/null
 echo
-echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/^Mem/ {print $2}') GiB, Linux $(uname -r); wrk -t1 -c$conns -d${secs}s x $rounds rounds"
+echo "machine: $(machine); wrk -t1 -c$conns -d${secs}s x $rounds rounds"

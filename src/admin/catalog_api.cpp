@@ -156,6 +156,30 @@ constexpr const char* kToolColumns =
     "id, name, description, integration_type, request_type, url, input_schema, output_schema, "
     "annotations, headers, timeout_ms, enabled, created_at";
 
+// DELETE <pattern>: removes the row (associations cascade) and republishes the catalog.
+template <typename Republish>
+void register_delete(http::HttpServer& server, std::string_view pattern, std::string sql,
+                     std::string noun, store::ConnectionPool& db,
+                     boost::asio::thread_pool& blocking, Republish republish) {
+  server.route("DELETE", pattern, Access::require(auth::kScopeAdmin),
+               [&db, &blocking, republish, sql, noun](RequestContext& ctx) -> awaitable<Response> {
+                 const std::string id(*ctx.params.get("id"));
+                 const bool deleted = co_await offload(blocking, [&db, &id, &sql, &republish] {
+                   auto conn = db.acquire();
+                   auto& q = conn.prepare(sql);
+                   q.bind(1, id);
+                   const bool hit = q.exec() == 1;
+                   if (hit) republish();
+                   return hit;
+                 });
+                 if (!deleted)
+                   co_return http::error_response(http::Status::not_found, "not_found",
+                                                  "no " + noun + " with id '" + id + "'");
+                 Response res{http::Status::no_content, 11};
+                 co_return res;
+               });
+}
+
 }  // namespace
 
 void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db,
@@ -237,24 +261,6 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
         co_return res;
       });
 
-  server.route("DELETE", "/v1/tools/{id}", Access::require(auth::kScopeAdmin),
-               [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
-                 const std::string id(*ctx.params.get("id"));
-                 const bool deleted = co_await offload(blocking, [&db, &id, &republish] {
-                   auto conn = db.acquire();
-                   auto& q = conn.prepare("DELETE FROM tools WHERE id = ?");
-                   q.bind(1, id);
-                   const bool hit = q.exec() == 1;
-                   if (hit) republish();
-                   return hit;
-                 });
-                 if (!deleted)
-                   co_return http::error_response(http::Status::not_found, "not_found",
-                                                  "no tool with id '" + id + "'");
-                 Response res{http::Status::no_content, 11};
-                 co_return res;
-               });
-
   server.route("POST", "/v1/servers", Access::require(auth::kScopeAdmin),
                [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
                  auto body = parse_json_object_body(ctx.request);
@@ -329,23 +335,10 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
                  co_return res;
                });
 
-  server.route("DELETE", "/v1/servers/{id}", Access::require(auth::kScopeAdmin),
-               [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
-                 const std::string id(*ctx.params.get("id"));
-                 const bool deleted = co_await offload(blocking, [&db, &id, &republish] {
-                   auto conn = db.acquire();
-                   auto& q = conn.prepare("DELETE FROM servers WHERE id = ?");
-                   q.bind(1, id);
-                   const bool hit = q.exec() == 1;
-                   if (hit) republish();
-                   return hit;
-                 });
-                 if (!deleted)
-                   co_return http::error_response(http::Status::not_found, "not_found",
-                                                  "no server with id '" + id + "'");
-                 Response res{http::Status::no_content, 11};
-                 co_return res;
-               });
+  register_delete(server, "/v1/tools/{id}", "DELETE FROM tools WHERE id = ?", "tool", db, blocking,
+                  republish);
+  register_delete(server, "/v1/servers/{id}", "DELETE FROM servers WHERE id = ?", "server", db,
+                  blocking, republish);
 }
 
 }  // namespace mcpgw::admin

@@ -23,7 +23,7 @@ BatchWriter::~BatchWriter() {
   thread_.join();
 }
 
-void BatchWriter::enqueue(Op op) {
+void BatchWriter::enqueue(Op op, std::function<void()> after_commit) {
   std::unique_lock lock(mutex_);
   if (queue_.size() >= max_queue_) {
     if (!warned_full_) {
@@ -32,7 +32,7 @@ void BatchWriter::enqueue(Op op) {
     }
     has_room_.wait(lock, [&] { return queue_.size() < max_queue_ || stopping_; });
   }
-  queue_.push_back(std::move(op));
+  queue_.push_back({std::move(op), std::move(after_commit)});
   ++enqueued_;
   lock.unlock();
   has_work_.notify_one();
@@ -53,7 +53,7 @@ void BatchWriter::run() {
   constexpr std::size_t kMaxBatch = 2048;
   auto next_idle = std::chrono::steady_clock::now() + idle_interval_;
   for (;;) {
-    std::deque<Op> batch;
+    std::deque<Item> batch;
     {
       std::unique_lock lock(mutex_);
       has_work_.wait_until(lock, next_idle, [&] { return !queue_.empty() || stopping_; });
@@ -78,9 +78,9 @@ void BatchWriter::run() {
     }
     try {
       SQLite::Transaction tx(**conn_);
-      for (auto& op : batch) {
+      for (auto& item : batch) {
         try {
-          op(*conn_);
+          item.op(*conn_);
         } catch (const SQLite::Exception& e) {
           // One bad write must not take the batch down with it.
           spdlog::error("SQLite writer: a write failed and was dropped: {}", e.what());
@@ -90,6 +90,8 @@ void BatchWriter::run() {
     } catch (const std::exception& e) {
       spdlog::error("SQLite writer: batch of {} write(s) lost: {}", batch.size(), e.what());
     }
+    for (auto& item : batch)
+      if (item.after_commit) item.after_commit();
     {
       std::lock_guard lock(mutex_);
       done_ += batch.size();

@@ -26,7 +26,9 @@ class BatchWriter {
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
-  void enqueue(Op op);
+  // after_commit, when given, runs on the writer thread once the op's batch is committed (also
+  // when the op failed and was dropped).
+  void enqueue(Op op, std::function<void()> after_commit = {});
   // Returns once everything enqueued before the call is committed.
   void flush();
 
@@ -42,7 +44,11 @@ class BatchWriter {
   std::chrono::milliseconds idle_interval_;
   mutable std::mutex mutex_;
   std::condition_variable has_work_, has_room_, committed_;
-  std::deque<Op> queue_;
+  struct Item {
+    Op op;
+    std::function<void()> after_commit;
+  };
+  std::deque<Item> queue_;
   std::uint64_t enqueued_ = 0, done_ = 0;
   bool stopping_ = false;
   bool warned_full_ = false;  // one warning per episode of a full queue

@@ -39,6 +39,24 @@ Response rpc_error(Status status, int code, std::string_view message,
   return http::json_response(status, jsonrpc::error_response(id, {code, std::string(message), {}}));
 }
 
+// GET and DELETE in stateless mode: there are no sessions and no standalone stream.
+Response stateless_refusal(std::string_view what) {
+  auto res = rpc_error(Status::method_not_allowed, -32000,
+                       "Method Not Allowed: this server is stateless; there " + std::string(what));
+  res.set(bhttp::field::allow, "POST");
+  return res;
+}
+
+Response session_required() {
+  return rpc_error(Status::bad_request, -32000, "Bad Request: Mcp-Session-Id header is required");
+}
+
+// Ids mcpgw hands out: 32 lower-case hex characters. Anything else is unknown without a lookup
+// (so that sprayed garbage costs no database read).
+bool plausible_session_id(std::string_view id) {
+  return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::string sse_event(std::string_view id, std::string_view data) {
   std::string out;
   out.reserve(data.size() + id.size() + 32);
@@ -200,7 +218,8 @@ awaitable<Endpoint::Checked> Endpoint::check(http::RequestContext& hc) {
   if (auto sid = header(req, kSessionHeader)) {
     c.named_session = true;
     const std::string id(*sid);
-    auto s = co_await lookup(id);
+    std::shared_ptr<Session> s;
+    if (plausible_session_id(id)) s = co_await lookup(id);
     // Another principal's session, or one opened on another endpoint, is "not found" too: a 403
     // would confirm that it exists.
     if (!s || s->closed() || s->subject() != p.subject || s->scope().server != c.scope.server) {
@@ -336,9 +355,7 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
       job->session = sessions_.make(hc.principal->subject, c.scope, job->version);
     }
   } else if (o_.transport.stateful) {
-    if (!c.session)
-      co_return rpc_error(Status::bad_request, -32000,
-                          "Bad Request: Mcp-Session-Id header is required");
+    if (!c.session) co_return session_required();
     job->session = c.session;
     job->version = c.session->state().protocol_version();
   } else {
@@ -444,20 +461,13 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
 }
 
 awaitable<Response> Endpoint::get(http::RequestContext& hc) {
-  if (!o_.transport.stateful) {
-    auto res = rpc_error(Status::method_not_allowed, -32000,
-                         "Method Not Allowed: this server is stateless; there is no GET stream");
-    res.set(bhttp::field::allow, "POST");
-    co_return res;
-  }
+  if (!o_.transport.stateful) co_return stateless_refusal("is no GET stream");
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
   if (!parse_accept(hc.request[bhttp::field::accept]).sse)
     co_return rpc_error(Status::not_acceptable, -32000,
                         "Not Acceptable: Accept must list text/event-stream");
-  if (!c.session)
-    co_return rpc_error(Status::bad_request, -32000,
-                        "Bad Request: Mcp-Session-Id header is required");
+  if (!c.session) co_return session_required();
   auto session = c.session;
   const std::string& version = session->state().protocol_version();
 
@@ -497,17 +507,10 @@ awaitable<Response> Endpoint::get(http::RequestContext& hc) {
 }
 
 awaitable<Response> Endpoint::del(http::RequestContext& hc) {
-  if (!o_.transport.stateful) {
-    auto res = rpc_error(Status::method_not_allowed, -32000,
-                         "Method Not Allowed: this server is stateless; there are no sessions");
-    res.set(bhttp::field::allow, "POST");
-    co_return res;
-  }
+  if (!o_.transport.stateful) co_return stateless_refusal("are no sessions");
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
-  if (!c.session)
-    co_return rpc_error(Status::bad_request, -32000,
-                        "Bad Request: Mcp-Session-Id header is required");
+  if (!c.session) co_return session_required();
   sessions_.remove(c.session->id());
   Response res{Status::no_content, 11};
   co_return res;

@@ -110,17 +110,29 @@ void SqliteEventStore::touch(const std::string& id, std::int64_t last_used_at) {
 }
 
 void SqliteEventStore::remove(const std::string& id) {
-  writer_.enqueue([id](store::ConnectionPool::Lease& d) {
-    auto& q = d.prepare("DELETE FROM sessions WHERE id = ?");
-    q.bind(1, id);
-    q.exec();
-  });
+  {
+    std::lock_guard lock(removing_mutex_);
+    removing_.insert(id);
+  }
+  writer_.enqueue(
+      [id](store::ConnectionPool::Lease& d) {
+        auto& q = d.prepare("DELETE FROM sessions WHERE id = ?");
+        q.bind(1, id);
+        q.exec();
+      },
+      // Only once the DELETE is on disk may restore() read the table for this id again.
+      [this, id] {
+        std::lock_guard lock(removing_mutex_);
+        removing_.erase(id);
+      });
 }
 
 std::optional<SessionRecord> SqliteEventStore::restore(const std::string& id,
                                                        std::uint64_t& max_stream) {
-  // A removal of this very session may still be queued: settle the writes first.
-  writer_.flush();
+  {
+    std::lock_guard lock(removing_mutex_);
+    if (removing_.count(id)) return std::nullopt;  // its removal is still on its way to disk
+  }
   auto d = store::open_connection(db_);
   SQLite::Statement q(*d,
                       "SELECT subject, server_id, token_servers, protocol_version, client_info, "

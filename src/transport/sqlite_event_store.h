@@ -4,6 +4,8 @@
 // go to one writer thread in batches. After a restart, a session and its events are loaded from
 // the database the first time the session is used.
 #include <chrono>
+#include <mutex>
+#include <unordered_set>
 
 #include "store/batch_writer.h"
 #include "transport/memory_event_store.h"
@@ -37,6 +39,9 @@ class SqliteEventStore final : public EventStore, public SessionRegistry {
   std::size_t max_per_stream_;
   std::chrono::milliseconds max_age_;
   MemoryEventStore memory_;
+  // Sessions whose removal is queued but not yet committed: restore() must not bring them back.
+  std::mutex removing_mutex_;
+  std::unordered_set<std::string> removing_;
   store::BatchWriter writer_;
 };
 

@@ -345,6 +345,32 @@ describe('session limits and modes', () => {
     assert.equal((await post(`${d.base}/mcp`, user, { jsonrpc: '2.0', id: 2, method: 'ping' }, s.headers)).status, 404);
   });
 
+  test('idle SSE streams get keepalive comments every transport.keepalive', async (t) => {
+    const d = new Daemon({ transport: { keepalive: '1s' } });
+    t.after(() => d.cleanup());
+    await d.start();
+    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const s = await initialize(`${d.base}/mcp`, user);
+    const g = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
+    assert.equal((await g.next()).data, '');
+    const started = Date.now();
+    const c = await g.next({ comments: true, timeoutMs: 3000 });
+    assert.equal(c.raw, ': keepalive');
+    assert.ok(Date.now() - started >= 800);
+    g.close();
+  });
+
+  test('session ids that mcpgw never issues are 404 without a lookup', async (t) => {
+    const d = new Daemon({ transport: { event_store: 'sqlite' } });
+    t.after(() => d.cleanup());
+    await d.start();
+    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    for (const sid of ['x', 'A'.repeat(32), '0'.repeat(31), '../../etc/passwd']) {
+      const r = await post(`${d.base}/mcp`, user, { jsonrpc: '2.0', id: 1, method: 'ping' }, { 'mcp-session-id': sid });
+      assert.equal(r.status, 404, sid);
+    }
+  });
+
   test('stateless mode: no session id, every POST self-contained, GET and DELETE 405', async (t) => {
     const d = new Daemon({ transport: { stateful: false } });
     t.after(() => d.cleanup());

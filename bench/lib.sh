@@ -1,0 +1,42 @@
+# Shared by the bench scripts (sourced). Expects $out: the folder of wrk outputs NAME.ROUND.txt.
+
+# Waits for "listening on ...:PORT" in FILE and prints PORT.
+port_from() {
+  for _ in $(seq 200); do
+    local p
+    p=$(grep -oE 'listening on [^ ]*:[0-9]+' "$1" 2>/dev/null | grep -oE '[0-9]+$' | head -1)
+    [[ -n "$p" ]] && { echo "$p"; return 0; }
+    sleep 0.05
+  done
+  echo "no listening line in $1" >&2
+  return 1
+}
+# Latencies in microseconds, whatever unit wrk printed.
+to_us() { awk '{v=$1; if (v ~ /ms$/) {sub(/ms$/,"",v); v*=1000} else if (v ~ /us$/) {sub(/us$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000000}; printf "%.0f\n", v}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+stat_of() {  # NAME rps|p50|p99: the median over the rounds
+  for f in "$out/$1".*.txt; do
+    case $2 in
+      rps) awk '/^Requests\/sec/ {print $2}' "$f" ;;
+      p50) awk '$1 == "50%" {print $2}' "$f" | to_us ;;
+      p99) awk '$1 == "99%" {print $2}' "$f" | to_us ;;
+    esac
+  done | median
+}
+errors() { cat "$out/$1".*.txt | awk '/Non-2xx|Socket errors/' | sort -u | tr '\n' ' '; }
+# Prints the Markdown table of TARGETS against the first one (the ceiling).
+report() {  # ROUNDS TARGET...
+  local rounds=$1
+  shift
+  local base
+  base=$(stat_of "$1" rps)
+  echo "| target | requests/s (median of $rounds) | ratio to ceiling | p50 µs | p99 µs | errors |"
+  echo "|---|---|---|---|---|---|"
+  for n in "$@"; do
+    local r
+    r=$(stat_of "$n" rps)
+    printf '| %s | %.0f | %.2f | %s | %s | %s |\n' "$n" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" \
+      "$(stat_of "$n" p50)" "$(stat_of "$n" p99)" "$(errors "$n")"
+  done
+}
+machine() { echo "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/^Mem/ {print $2}') GiB, Linux $(uname -r)"; }
