@@ -275,7 +275,9 @@ awaitable<void> Endpoint::pump(http::ResponseStream& rs, const std::shared_ptr<S
     }
   }
   for (;;) {
-    if (!stream->is_reader(token) || rs.closing()) break;
+    // On shutdown the standalone stream ends at once (the client resumes elsewhere); a POST
+    // stream is an in-flight request and is let finish (the drain's grace bounds it).
+    if (!stream->is_reader(token) || (rs.closing() && stream->number() == 0)) break;
     auto events = stream->store().read_after(stream->key(), after, kReadBatch);
     if (!events.empty()) {
       // The store dropped events this reader never sent: it fell too far behind. Close; the
