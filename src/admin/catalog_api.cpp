@@ -87,10 +87,24 @@ std::optional<NewTool> read_tool(const json::object& b, FieldErrors& e) {
     e.add("integration_type",
           "must be \"REST\" (tools of upstream MCP servers come from /v1/gateways)");
   auto url = opt_string(b, "url", e, 2048);
-  auto parsed =
-      url ? boost::urls::parse_absolute_uri(*url) : boost::system::result<boost::urls::url_view>();
+  // {name} placeholders are filled from arguments at call time; check the URL with them filled.
+  std::string filled;
+  if (url) {
+    bool open = false;
+    for (char ch : *url) {
+      if (ch == '{')
+        open = true;
+      else if (ch == '}' && open) {
+        open = false;
+        filled += 'x';
+      } else if (!open)
+        filled += ch;
+    }
+  }
+  auto parsed = url ? boost::urls::parse_absolute_uri(filled)
+                    : boost::system::result<boost::urls::url_view>();
   if (!url || !parsed || (parsed->scheme() != "http" && parsed->scheme() != "https"))
-    e.add("url", "is required: an absolute http or https URL");
+    e.add("url", "is required: an absolute http or https URL ({name} placeholders allowed)");
   else
     t.url = *url;
   if (auto rt = opt_string(b, "request_type", e, 8)) {

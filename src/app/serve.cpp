@@ -18,9 +18,11 @@
 #include "auth/secret.h"
 #include "common/version.h"
 #include "gateway/catalog.h"
+#include "gateway/http_client.h"
 #include "http/server.h"
 #include "mcp/core_handlers.h"
 #include "mcp/dispatcher.h"
+#include "mcp/tool_handlers.h"
 #include "observability/logging.h"
 #include "store/api_token_repository.h"
 #include "store/database.h"
@@ -73,6 +75,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   catalog.publish(gateway::load_catalog(pool));
   mcp::Dispatcher dispatcher;
   mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
+  gateway::HttpClient upstream_http(ioc.get_executor(), {});
+  mcp::register_tool_handlers(dispatcher, catalog, upstream_http);
   // SQLite keeps events and sessions across restarts; memory is faster and forgets them.
   std::unique_ptr<transport::EventStore> events;
   transport::SessionRegistry* registry = nullptr;

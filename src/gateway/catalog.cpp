@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "gateway/rest_tool.h"
 #include "store/database.h"
 
 namespace mcpgw::gateway {
@@ -59,6 +60,13 @@ std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scop
   return out;
 }
 
+const CatalogItem* find_tool(const Catalog& c, std::string_view name, const Scope& scope) {
+  auto it = std::lower_bound(c.tools.begin(), c.tools.end(), name,
+                             [](const CatalogItem& i, std::string_view n) { return i.key < n; });
+  if (it == c.tools.end() || it->key != name || !in_scope(c, *it, scope)) return nullptr;
+  return &*it;
+}
+
 std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope) {
   std::uint64_t h = 14695981039346656037ull;
   for (const auto* item : visible(c, k, scope)) {
@@ -81,8 +89,8 @@ Catalog load_catalog(store::ConnectionPool& pool) {
   auto db = pool.acquire();
   {
     auto& q = db.prepare(
-        "SELECT id, name, description, input_schema, output_schema, annotations FROM tools "
-        "WHERE enabled = 1");
+        "SELECT id, name, description, input_schema, output_schema, annotations, "
+        "integration_type, request_type, url, headers, timeout_ms FROM tools WHERE enabled = 1");
     while (q.executeStep()) {
       json::object def{{"name", q.getColumn(1).getString()}};
       if (auto d = q.getColumn(2).getString(); !d.empty()) def["description"] = d;
@@ -92,8 +100,24 @@ Catalog load_catalog(store::ConnectionPool& pool) {
       if (auto a = parse_or(q.getColumn(5).getString(), json::object{});
           a.is_object() && !a.get_object().empty())
         def["annotations"] = a;
-      c.tools.push_back(
-          {q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}});
+      std::shared_ptr<const RestBinding> rest;
+      if (q.getColumn(6).getString() == "REST") {
+        auto b = std::make_shared<RestBinding>();
+        b->method = q.getColumn(7).isNull() ? "POST" : q.getColumn(7).getString();
+        b->url_template = q.getColumn(8).getString();
+        if (auto h = parse_or(q.getColumn(9).getString(), json::object{}); h.is_object())
+          for (const auto& kv : h.get_object())
+            if (kv.value().is_string())
+              b->headers.emplace_back(std::string(kv.key()), std::string(kv.value().get_string()));
+        b->timeout = std::chrono::milliseconds(q.getColumn(10).getInt64());
+        b->has_output_schema = !q.getColumn(4).isNull();
+        rest = std::move(b);
+      }
+      c.tools.push_back({q.getColumn(0).getString(),
+                         q.getColumn(1).getString(),
+                         std::move(def),
+                         {},
+                         std::move(rest)});
     }
     q.reset();
   }
@@ -109,7 +133,11 @@ Catalog load_catalog(store::ConnectionPool& pool) {
       if (auto d = q.getColumn(3).getString(); !d.empty()) def["description"] = d;
       if (!q.getColumn(4).isNull()) def["mimeType"] = q.getColumn(4).getString();
       (is_template ? c.resource_templates : c.resources)
-          .push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}});
+          .push_back({q.getColumn(0).getString(),
+                      q.getColumn(1).getString(),
+                      std::move(def),
+                      {},
+                      nullptr});
     }
     q.reset();
   }
@@ -122,7 +150,7 @@ Catalog load_catalog(store::ConnectionPool& pool) {
           a.is_array() && !a.get_array().empty())
         def["arguments"] = a;
       c.prompts.push_back(
-          {q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}});
+          {q.getColumn(0).getString(), q.getColumn(1).getString(), std::move(def), {}, nullptr});
     }
     q.reset();
   }

@@ -21,11 +21,14 @@ class ConnectionPool;
 
 namespace mcpgw::gateway {
 
+struct RestBinding;
+
 struct CatalogItem {
   std::string id;                  // database id
   std::string key;                 // what lists sort by and clients name it by: name, or uri
   boost::json::object definition;  // the item exactly as the list methods return it
   std::string json;                // definition, serialized once per snapshot (normalize())
+  std::shared_ptr<const RestBinding> rest;  // tools: how to call a REST tool
 };
 
 struct VirtualServer {
@@ -57,6 +60,8 @@ struct Scope {
 
 // Items of kind k visible in scope, in catalog order.
 std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope);
+// The tool named `name` as `scope` sees it; null when there is none.
+const CatalogItem* find_tool(const Catalog& c, std::string_view name, const Scope& scope);
 // A value that changes exactly when what `scope` sees of kind k changes.
 std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
 

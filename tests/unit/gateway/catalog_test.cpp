@@ -8,7 +8,7 @@ namespace json = boost::json;
 
 namespace {
 CatalogItem item(std::string key) {
-  return {key + "-id", key, json::object{{"name", key}}, {}};
+  return {key + "-id", key, json::object{{"name", key}}, {}, nullptr};
 }
 Catalog sample() {
   Catalog c;

@@ -42,7 +42,8 @@ gateway::CatalogItem tool(std::string name) {
   return {name + "-id",
           name,
           json::object{{"name", name}, {"inputSchema", json::object{{"type", "object"}}}},
-          {}};
+          {},
+          nullptr};
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace json = boost::json;
 
 namespace {
 gateway::CatalogItem tool(std::string name) {
-  return {name + "-id", name, json::object{{"name", name}}, {}};
+  return {name + "-id", name, json::object{{"name", name}}, {}, nullptr};
 }
 config::TransportConfig cfg_with(std::size_t max_sessions, std::chrono::milliseconds ttl) {
   config::TransportConfig c;

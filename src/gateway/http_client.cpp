@@ -1,0 +1,224 @@
+#include "gateway/http_client.h"
+
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+#include <map>
+#include <mutex>
+
+namespace mcpgw::gateway {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+struct Target {
+  bool tls = false;
+  std::string host, port, origin, path;  // path: origin-form (path + query)
+};
+
+std::optional<Target> parse_target(const std::string& url, std::string& why) {
+  auto u = boost::urls::parse_absolute_uri(url);
+  if (!u) {
+    why = "not an absolute URL: " + url;
+    return std::nullopt;
+  }
+  Target t;
+  if (u->scheme() == "https")
+    t.tls = true;
+  else if (u->scheme() != "http") {
+    why = "unsupported URL scheme: " + std::string(u->scheme());
+    return std::nullopt;
+  }
+  t.host = u->host_address();
+  if (t.host.empty()) {
+    why = "URL has no host: " + url;
+    return std::nullopt;
+  }
+  t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
+  t.origin = std::string(u->scheme()) + "://" + t.host + ":" + t.port;
+  t.path = std::string(u->encoded_path());
+  if (t.path.empty()) t.path = "/";
+  if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
+  return t;
+}
+
+// One upstream connection, plain or TLS.
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+}  // namespace
+
+struct HttpClient::Impl {
+  Impl(asio::any_io_executor ex, Options o)
+      : executor(ex), options(o), tls(ssl::context::tls_client) {
+    tls.set_default_verify_paths();
+    tls.set_verify_mode(o.verify_tls ? ssl::verify_peer : ssl::verify_none);
+  }
+  asio::any_io_executor executor;
+  Options options;
+  ssl::context tls;
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // by origin
+
+  std::unique_ptr<Connection> take_idle(const std::string& origin) {
+    std::lock_guard lock(mutex);
+    auto it = idle.find(origin);
+    if (it == idle.end() || it->second.empty()) return nullptr;
+    auto c = std::move(it->second.back());
+    it->second.pop_back();
+    return c;
+  }
+  void give_back(const std::string& origin, std::unique_ptr<Connection> c) {
+    std::lock_guard lock(mutex);
+    auto& v = idle[origin];
+    if (v.size() < options.max_idle_per_origin) v.push_back(std::move(c));
+  }
+
+  awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
+                                                 std::string& why) {
+    tcp::resolver resolver(executor);
+    auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, nothrow);
+    if (rec) {
+      why = "cannot resolve " + t.host + ": " + rec.message();
+      co_return nullptr;
+    }
+    auto c = std::make_unique<Connection>();
+    if (t.tls)
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, tls);
+    else
+      c->plain = std::make_unique<beast::tcp_stream>(executor);
+    c->lowest().expires_after(timeout);
+    auto [cec, ep] = co_await c->lowest().async_connect(endpoints, nothrow);
+    if (cec) {
+      why = cec == beast::error::timeout
+                ? "connect timed out after " + std::to_string(timeout.count()) + " ms"
+                : "cannot connect to " + t.origin + ": " + cec.message();
+      co_return nullptr;
+    }
+    if (t.tls) {
+      // SNI and host name verification: a valid certificate for another name is refused.
+      if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str())) {
+        why = "TLS: cannot set SNI";
+        co_return nullptr;
+      }
+      if (options.verify_tls) c->tls->set_verify_callback(ssl::host_name_verification(t.host));
+      auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, nothrow);
+      if (hec) {
+        why = "TLS handshake with " + t.origin + " failed: " + hec.message();
+        co_return nullptr;
+      }
+    }
+    co_return c;
+  }
+
+  // One exchange on c. `fresh` tells whether the connection was just opened.
+  awaitable<OutboundResponse> exchange(Connection& c, const Target& t, const OutboundRequest& r,
+                                       bool& retryable, bool& keep) {
+    OutboundResponse out;
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), t.path, 11};
+    req.set(bhttp::field::host, t.host);
+    req.set(bhttp::field::user_agent, "mcpgw");
+    for (const auto& [k, v] : r.headers)
+      req.set(k, v);
+    req.body() = r.body;
+    req.keep_alive(true);
+    req.prepare_payload();
+    c.lowest().expires_after(r.timeout);
+    boost::system::error_code ec;
+    if (c.tls) {
+      auto [e, n] = co_await bhttp::async_write(*c.tls, req, nothrow);
+      ec = e;
+    } else {
+      auto [e, n] = co_await bhttp::async_write(*c.plain, req, nothrow);
+      ec = e;
+    }
+    const bool write_failed = static_cast<bool>(ec);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(options.max_response_bytes);
+    if (!ec) {
+      if (c.tls) {
+        auto [e, n] = co_await bhttp::async_read(*c.tls, c.buffer, parser, nothrow);
+        ec = e;
+      } else {
+        auto [e, n] = co_await bhttp::async_read(*c.plain, c.buffer, parser, nothrow);
+        ec = e;
+      }
+    }
+    if (ec) {
+      // Nothing of a response came back on a connection the peer may have closed while idle. A
+      // request that may have been sent is retried only when repeating it is harmless.
+      const bool idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" ||
+                              r.method == "DELETE" || r.method == "OPTIONS";
+      retryable = !parser.got_some() && ec != beast::error::timeout && (write_failed || idempotent);
+      out.failure =
+          ec == beast::error::timeout
+              ? "no response within " + std::to_string(r.timeout.count()) + " ms"
+          : ec == bhttp::error::body_limit
+              ? "response larger than " + std::to_string(options.max_response_bytes) + " bytes"
+              : "request to " + t.origin + " failed: " + ec.message();
+      co_return out;
+    }
+    auto res = parser.release();
+    out.status = res.result_int();
+    out.reason = std::string(res.reason());
+    out.content_type = std::string(res[bhttp::field::content_type]);
+    out.body = std::move(res.body());
+    keep = res.keep_alive();
+    co_return out;
+  }
+};
+
+HttpClient::HttpClient(asio::any_io_executor ex, Options options)
+    : impl_(std::make_shared<Impl>(ex, options)) {}
+HttpClient::~HttpClient() = default;
+
+awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
+  auto self = impl_;
+  OutboundResponse out;
+  std::string why;
+  auto target = parse_target(request.url, why);
+  if (!target) {
+    out.failure = why;
+    co_return out;
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto conn = attempt == 0 ? self->take_idle(target->origin) : nullptr;
+    const bool reused = conn != nullptr;
+    if (!conn) conn = co_await self->connect(*target, request.timeout, why);
+    if (!conn) {
+      out.failure = why;
+      co_return out;
+    }
+    bool retryable = false, keep = false;
+    out = co_await self->exchange(*conn, *target, request, retryable, keep);
+    if (out.status != 0) {
+      if (keep) self->give_back(target->origin, std::move(conn));
+      co_return out;
+    }
+    // Only a reused keep-alive connection that died before answering is worth another try.
+    if (!(reused && retryable)) co_return out;
+  }
+  co_return out;
+}
+
+}  // namespace mcpgw::gateway

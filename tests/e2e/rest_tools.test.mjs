@@ -1,0 +1,92 @@
+// Issue 4, first part: REST endpoints wrapped as MCP tools, called through the official SDK client.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Daemon } from './lib/daemon.mjs';
+import { startRestServer } from './lib/rest_server.mjs';
+
+describe('REST tools', () => {
+  const d = new Daemon();
+  let rest, admin, client, transport;
+  const tool = async (body) => {
+    const res = await fetch(`${d.base}/v1/tools`, {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ integration_type: 'REST', ...body }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    return res.json();
+  };
+  before(async () => {
+    rest = await startRestServer();
+    await d.start();
+    admin = d.token('--sub', 'root', '--scope', 'admin');
+    const base = `http://127.0.0.1:${rest.port}`;
+    await tool({ name: 'weather', request_type: 'GET', url: `${base}/weather/{city}`,
+      input_schema: { type: 'object', required: ['city'], properties: { city: { type: 'string' }, days: { type: 'integer' } } },
+      output_schema: { type: 'object', properties: { temp: { type: 'number' } } } });
+    await tool({ name: 'echo', request_type: 'POST', url: `${base}/echo`, headers: { 'X-Api-Key': 'secret-key' } });
+    await tool({ name: 'broken', request_type: 'GET', url: `${base}/fail` });
+    await tool({ name: 'slow', request_type: 'GET', url: `${base}/slow`, timeout_ms: 300 });
+    await tool({ name: 'nowhere', request_type: 'GET', url: 'http://127.0.0.1:9/x' });
+    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    transport = new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } });
+    client = new Client({ name: 'rest-e2e', version: '1' });
+    await client.connect(transport);
+  });
+  after(async () => {
+    await client?.close();
+    await d.cleanup();
+    await rest?.close();
+  });
+
+  test('GET with a path parameter (encoded) and a query; structuredContent from the output schema', async () => {
+    const r = await client.callTool({ name: 'weather', arguments: { city: 'São Paulo', days: 3 } });
+    assert.equal(r.isError, undefined);
+    assert.deepEqual(JSON.parse(r.content[0].text), { city: 'São Paulo', days: 3, temp: 21 });
+    assert.deepEqual(r.structuredContent, { city: 'São Paulo', days: 3, temp: 21 });
+    const seen = rest.seen.at(-1);
+    assert.equal(seen.path, '/weather/S%C3%A3o%20Paulo');
+    assert.deepEqual(seen.query, { days: '3' });
+  });
+
+  test('POST sends the arguments as a JSON body with the static headers', async () => {
+    const r = await client.callTool({ name: 'echo', arguments: { text: 'hi', n: 2 } });
+    assert.deepEqual(JSON.parse(r.content[0].text), { got: { text: 'hi', n: 2 }, key: 'secret-key' });
+    assert.equal(r.structuredContent, undefined, 'no output schema, no structuredContent');
+  });
+
+  test('an upstream 500 is an isError result naming the status, without structuredContent', async () => {
+    const r = await client.callTool({ name: 'broken', arguments: {} });
+    assert.equal(r.isError, true);
+    assert.match(r.content[0].text, /HTTP 500/);
+    assert.equal(r.structuredContent, undefined);
+  });
+
+  test('a slow upstream is an isError result after the tool timeout', async () => {
+    const started = Date.now();
+    const r = await client.callTool({ name: 'slow', arguments: {} });
+    assert.equal(r.isError, true);
+    assert.match(r.content[0].text, /no response within 300 ms/);
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  test('a refused connection is an isError result', async () => {
+    const r = await client.callTool({ name: 'nowhere', arguments: {} });
+    assert.equal(r.isError, true);
+    assert.match(r.content[0].text, /could not be reached/);
+  });
+
+  test('bad arguments and unknown tools are JSON-RPC invalid params with the reason', async () => {
+    await assert.rejects(client.callTool({ name: 'weather', arguments: {} }), (e) => e.code === -32602 && /missing required argument 'city'/.test(e.message));
+    await assert.rejects(client.callTool({ name: 'weather', arguments: { city: 7 } }), (e) => e.code === -32602 && /must be of type string/.test(e.message));
+    await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), (e) => e.code === -32602 && /Unknown tool/.test(e.message));
+  });
+
+  test('upstream connections are kept alive and reused', async () => {
+    await client.callTool({ name: 'echo', arguments: { warm: true } });
+    const before = rest.stats.connections;
+    for (let i = 0; i < 5; i++) await client.callTool({ name: 'echo', arguments: { i } });
+    assert.equal(rest.stats.connections, before, 'five sequential calls, no new upstream connection');
+  });
+});
