@@ -4,7 +4,9 @@
 #     the identical response bytes without any MCP work;
 #  2. session-ful ping (JSON) on one session;
 #  3. RSS of the daemon with 10,000 idle sessions (bytes per session);
-#  4. event-store append rate (memory vs SQLite) and replay of 1,000 events (bench_event_store).
+#  4. event-store append rate (memory vs SQLite) and replay of 1,000 events (bench_event_store);
+#  5. a REST tool called through mcpgw (tools/call, stateless, JSON) against calling its upstream
+#     (a second ceiling server answering {"status":"ok"}) directly.
 # Targets interleave over ROUNDS and figures are medians, as in bench/run.sh.
 #   bench/mcp_run.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
@@ -67,6 +69,17 @@ curl -sf -H "Authorization: Bearer $user" -H 'Content-Type: application/json' -H
 build/bench/bench_ceiling 0 2 "$out/tools_list.json" >"$out/ceiling.log" 2>&1 & pids+=($!)
 ceiling_port=$(port_from "$out/ceiling.log")
 
+# 5's upstream and tool.
+build/bench/bench_ceiling 0 2 >"$out/upstream.log" 2>&1 & pids+=($!)
+upstream_port=$(port_from "$out/upstream.log")
+curl -sf -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"upstream_status\",\"integration_type\":\"REST\",\"request_type\":\"GET\",\"url\":\"http://127.0.0.1:$upstream_port/status\"}" \
+  "http://127.0.0.1:$stateless_port/v1/tools"
+call_body='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"upstream_status","arguments":{}}}'
+curl -sf -H "Authorization: Bearer $user" -H 'Content-Type: application/json' -H 'Accept: application/json' \
+  -d "$call_body" "http://127.0.0.1:$stateless_port/mcp" | grep -q '"text":"{\\"status\\":\\"ok\\"}"' \
+  || { echo "tools/call through mcpgw did not return the upstream's body" >&2; exit 1; }
+
 # 2. Session-ful ping.
 start_gw stateful true
 stateful_port=$gw_port
@@ -87,10 +100,15 @@ for round in $(seq "$rounds"); do
   run_wrk ceiling "http://127.0.0.1:$ceiling_port/" TOKEN=x BODY="$list_body" SESSION=
   run_wrk tools_list "http://127.0.0.1:$stateless_port/mcp" TOKEN="$user" BODY="$list_body" SESSION=
   run_wrk ping "http://127.0.0.1:$stateful_port/mcp" TOKEN="$suser" BODY="$ping_body" SESSION="$session"
+  wrk -t1 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$upstream_port/status" >"$out/rest_direct.$round.txt"
+  run_wrk rest_via_mcpgw "http://127.0.0.1:$stateless_port/mcp" TOKEN="$user" BODY="$call_body" SESSION=
 done
 
 report "$rounds" ceiling tools_list ping
 echo "(tools/list response: $(wc -c <"$out/tools_list.json") bytes; the ceiling serves those same bytes)"
+echo
+report "$rounds" rest_direct rest_via_mcpgw
+echo "(REST tool: direct GET to the upstream vs tools/call through mcpgw; added p50: $(( $(stat_of rest_via_mcpgw p50) - $(stat_of rest_direct p50) )) µs)"
 
 # 3. RSS with 10,000 idle sessions.
 rss() { ps -o rss= -p "$1" | tr -d ' '; }
