@@ -68,13 +68,53 @@ struct NewTool {
   std::optional<json::object> output_schema;
   json::object annotations, headers;
   std::int64_t timeout_ms = 30'000;
+  std::string auth_type = "none";
+  std::optional<json::object> credentials;  // sealed before it is stored
 };
 
+// auth_type and credentials: bearer {token}, basic {username, password}, headers {headers}.
+void read_credentials(const json::object& b, NewTool& t, FieldErrors& e) {
+  auto type = opt_string(b, "auth_type", e, 16).value_or("none");
+  auto creds = opt_object(b, "credentials", e);
+  auto need = [&](const char* field) {
+    if (!creds || !creds->contains(field) || !creds->at(field).is_string() ||
+        creds->at(field).get_string().empty())
+      e.add(std::string("credentials.") + field, "is required for auth_type " + type);
+  };
+  if (type == "none") {
+    if (creds) e.add("credentials", "must be absent when auth_type is none");
+    return;
+  }
+  if (type == "bearer")
+    need("token");
+  else if (type == "basic") {
+    need("username");
+    need("password");
+  } else if (type == "headers") {
+    if (!creds || !creds->contains("headers") || !creds->at("headers").is_object() ||
+        creds->at("headers").get_object().empty())
+      e.add("credentials.headers", "is required for auth_type headers: an object of strings");
+    else
+      for (const auto& kv : creds->at("headers").get_object())
+        if (!kv.value().is_string()) e.add("credentials.headers", "values must be strings");
+  } else {
+    e.add("auth_type", "must be one of none, bearer, basic, headers");
+    return;
+  }
+  t.auth_type = type;
+  if (creds) {
+    json::object sealed = *creds;
+    sealed["type"] = type;
+    t.credentials = std::move(sealed);
+  }
+}
+
 std::optional<NewTool> read_tool(const json::object& b, FieldErrors& e) {
-  unknown_fields(b,
-                 {"name", "description", "integration_type", "request_type", "url", "headers",
-                  "input_schema", "output_schema", "annotations", "timeout_ms"},
-                 e);
+  unknown_fields(
+      b,
+      {"name", "description", "integration_type", "request_type", "url", "headers", "input_schema",
+       "output_schema", "annotations", "timeout_ms", "auth_type", "credentials"},
+      e);
   NewTool t;
   auto name = opt_string(b, "name", e, 128);
   if (!name || !valid_tool_name(*name))
@@ -134,6 +174,7 @@ std::optional<NewTool> read_tool(const json::object& b, FieldErrors& e) {
     else
       t.timeout_ms = to->value().get_int64();
   }
+  read_credentials(b, t, e);
   if (!e.empty()) return std::nullopt;
   return t;
 }
@@ -162,13 +203,15 @@ json::object tool_json(SQLite::Statement& q) {
                  {"headers", parse(q.getColumn(9).getString())},
                  {"timeout_ms", q.getColumn(10).getInt64()},
                  {"enabled", q.getColumn(11).getInt() != 0},
-                 {"created_at", iso8601_utc(q.getColumn(12).getInt64())}};
+                 {"created_at", iso8601_utc(q.getColumn(12).getInt64())},
+                 {"auth_type", q.getColumn(13).getString()},
+                 {"has_credentials", q.getColumn(14).getInt() != 0}};
   return o;
 }
 
 constexpr const char* kToolColumns =
     "id, name, description, integration_type, request_type, url, input_schema, output_schema, "
-    "annotations, headers, timeout_ms, enabled, created_at";
+    "annotations, headers, timeout_ms, enabled, created_at, auth_type, auth_secret IS NOT NULL";
 
 // DELETE <pattern>: removes the row (associations cascade) and republishes the catalog.
 template <typename Republish>
@@ -197,9 +240,12 @@ void register_delete(http::HttpServer& server, std::string_view pattern, std::st
 }  // namespace
 
 void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db,
-                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking) {
+                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking,
+                             const std::string& credentials_key) {
   // Rebuilds and publishes the catalog; runs on the blocking pool after each committed write.
-  auto republish = [&db, &catalog] { catalog.publish(gateway::load_catalog(db)); };
+  auto republish = [&db, &catalog, &credentials_key] {
+    catalog.publish(gateway::load_catalog(db, credentials_key));
+  };
 
   server.route(
       "GET", "/v1/tools", Access::require(auth::kScopeAdmin),
@@ -219,7 +265,7 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
 
   server.route(
       "POST", "/v1/tools", Access::require(auth::kScopeAdmin),
-      [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
+      [&db, &blocking, republish, &credentials_key](RequestContext& ctx) -> awaitable<Response> {
         auto body = parse_json_object_body(ctx.request);
         if (body.error) co_return std::move(*body.error);
         FieldErrors errors;
@@ -234,7 +280,8 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
             auto& q = conn.prepare(
                 "INSERT INTO tools(id, name, original_name, description, input_schema, "
                 "output_schema, annotations, integration_type, request_type, url, headers, "
-                "timeout_ms, created_at, updated_at) VALUES(?,?,?,?,?,?,?,'REST',?,?,?,?,?,?)");
+                "timeout_ms, created_at, updated_at, auth_type, auth_secret) "
+                "VALUES(?,?,?,?,?,?,?,'REST',?,?,?,?,?,?,?,?)");
             const auto now = static_cast<int64_t>(unix_ms());
             q.bind(1, id);
             q.bind(2, t.name);
@@ -249,6 +296,12 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
             q.bind(11, static_cast<int64_t>(t.timeout_ms));
             q.bind(12, now);
             q.bind(13, now);
+            q.bind(14, t.auth_type);
+            if (t.credentials) {
+              const std::string sealed =
+                  crypto::seal(credentials_key, json::serialize(*t.credentials));
+              q.bind(15, sealed.data(), static_cast<int>(sealed.size()));  // a BLOB, never text
+            }
             q.exec();
           } catch (const SQLite::Exception& ex) {
             if (is_unique_violation(ex)) return "conflict";

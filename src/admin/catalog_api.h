@@ -1,6 +1,8 @@
 #pragma once
 // /v1/tools and /v1/servers (admin scope): register REST tools and virtual servers. Every
 // committed write rebuilds the catalog snapshot, which tells live sessions (list_changed).
+#include <string>
+
 namespace boost::asio {
 class thread_pool;
 }
@@ -16,7 +18,9 @@ class ConnectionPool;
 
 namespace mcpgw::admin {
 
+// credentials_key (32 bytes) seals tool credentials; it must outlive the server.
 void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db,
-                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking);
+                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking,
+                             const std::string& credentials_key);
 
 }  // namespace mcpgw::admin

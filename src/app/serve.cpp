@@ -16,7 +16,11 @@
 #include "auth/api_tokens.h"
 #include "auth/authenticator.h"
 #include "auth/secret.h"
+#include "common/crypto.h"
+#include "common/secret_file.h"
 #include "common/version.h"
+
+#include <filesystem>
 #include "gateway/catalog.h"
 #include "gateway/http_client.h"
 #include "http/server.h"
@@ -72,7 +76,14 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   asio::thread_pool blocking(2);
 
   gateway::CatalogService catalog;
-  catalog.publish(gateway::load_catalog(pool));
+  // Tool credentials are sealed under a key derived from this file (generated 0600 if absent).
+  const std::string key_path =
+      cfg.database.credentials_key_file.empty()
+          ? (std::filesystem::path(config::data_dir(cfg)) / "credentials.key").string()
+          : cfg.database.credentials_key_file;
+  const std::string credentials_key =
+      crypto::sha256(secret_file::load_or_create(key_path, 32).value);
+  catalog.publish(gateway::load_catalog(pool, credentials_key));
   mcp::Dispatcher dispatcher;
   mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
   gateway::HttpClient upstream_http(ioc.get_executor(), {});
@@ -95,7 +106,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                           observability::make_access_log(cfg.logging));
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
-  admin::register_catalog_routes(server, pool, catalog, blocking);
+  admin::register_catalog_routes(server, pool, catalog, blocking, credentials_key);
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
   transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},

@@ -1,6 +1,7 @@
 #pragma once
 // Thin wrappers over OpenSSL: the only source of randomness and hashing in mcpgw.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,5 +15,15 @@ std::string random_hex(std::size_t n);
 std::string to_hex(std::string_view bytes);
 // Lower-case hex SHA-256 of data.
 std::string sha256_hex(std::string_view data);
+// Raw 32-byte SHA-256 of data.
+std::string sha256(std::string_view data);
+
+// Standard base64 (with padding).
+std::string base64(std::string_view data);
+
+// AES-256-GCM with a random 96-bit nonce: "v1" | nonce | ciphertext | tag. key: 32 bytes.
+std::string seal(std::string_view key, std::string_view plaintext);
+// The plaintext, or nullopt when the data was not sealed with this key or was altered.
+std::optional<std::string> open(std::string_view key, std::string_view sealed);
 
 }  // namespace mcpgw::crypto

@@ -156,6 +156,8 @@ const std::vector<Field>& fields() {
        [](Config& c, auto& k, auto& v) {
          c.database.busy_timeout = parse_dur(k, v, milliseconds(0));
        }},
+      {"database", "credentials_key_file",
+       [](Config& c, auto& k, auto& v) { c.database.credentials_key_file = parse_string(k, v); }},
       {"transport", "stateful",
        [](Config& c, auto& k, auto& v) { c.transport.stateful = parse_bool(k, v); }},
       {"transport", "json_response",

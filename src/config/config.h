@@ -35,6 +35,7 @@ struct AuthConfig {
 struct DatabaseConfig {
   std::string path = "data/mcpgw.db";
   milliseconds busy_timeout{5'000};
+  std::string credentials_key_file;  // empty: <data dir>/credentials.key (generated)
 };
 
 enum class EventStoreKind { memory, sqlite };

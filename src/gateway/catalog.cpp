@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include "common/crypto.h"
 #include "gateway/rest_tool.h"
 #include "store/database.h"
 
@@ -84,13 +87,33 @@ void normalize(Catalog& c) {
   }
 }
 
-Catalog load_catalog(store::ConnectionPool& pool) {
+std::vector<std::pair<std::string, std::string>> credential_headers(const json::object& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto str = [&](const char* k) -> std::string {
+    auto it = c.find(k);
+    return it != c.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+  };
+  const std::string type = str("type");
+  if (type == "bearer") out.emplace_back("Authorization", "Bearer " + str("token"));
+  if (type == "basic")
+    out.emplace_back("Authorization",
+                     "Basic " + crypto::base64(str("username") + ":" + str("password")));
+  if (type == "headers")
+    if (auto h = c.find("headers"); h != c.end() && h->value().is_object())
+      for (const auto& kv : h->value().get_object())
+        if (kv.value().is_string())
+          out.emplace_back(std::string(kv.key()), std::string(kv.value().get_string()));
+  return out;
+}
+
+Catalog load_catalog(store::ConnectionPool& pool, const std::string& credentials_key) {
   Catalog c;
   auto db = pool.acquire();
   {
     auto& q = db.prepare(
         "SELECT id, name, description, input_schema, output_schema, annotations, "
-        "integration_type, request_type, url, headers, timeout_ms FROM tools WHERE enabled = 1");
+        "integration_type, request_type, url, headers, timeout_ms, auth_secret FROM tools "
+        "WHERE enabled = 1");
     while (q.executeStep()) {
       json::object def{{"name", q.getColumn(1).getString()}};
       if (auto d = q.getColumn(2).getString(); !d.empty()) def["description"] = d;
@@ -111,6 +134,20 @@ Catalog load_catalog(store::ConnectionPool& pool) {
               b->headers.emplace_back(std::string(kv.key()), std::string(kv.value().get_string()));
         b->timeout = std::chrono::milliseconds(q.getColumn(10).getInt64());
         b->has_output_schema = !q.getColumn(4).isNull();
+        if (!q.getColumn(11).isNull()) {
+          const auto sealed = q.getColumn(11).getString();
+          auto opened = crypto::open(credentials_key, sealed);
+          auto creds = opened ? parse_or(*opened, nullptr) : json::value(nullptr);
+          if (!creds.is_object()) {
+            spdlog::error(
+                "tool {}: its credentials do not open with this credentials key; the "
+                "tool is left out",
+                q.getColumn(1).getString());
+            continue;
+          }
+          for (auto& h : credential_headers(creds.get_object()))
+            b->headers.push_back(std::move(h));
+        }
         rest = std::move(b);
       }
       c.tools.push_back({q.getColumn(0).getString(),

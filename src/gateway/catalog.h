@@ -69,7 +69,13 @@ std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
 void normalize(Catalog& c);
 
 // Reads the enabled catalog items and virtual servers from the database (publish normalizes).
-Catalog load_catalog(store::ConnectionPool& db);
+// credentials_key opens the tools' sealed credentials (common/crypto.h); a tool whose
+// credentials do not open is left out and logged.
+Catalog load_catalog(store::ConnectionPool& db, const std::string& credentials_key);
+
+// The HTTP headers that carry sealed credentials {"type":"bearer","token"} |
+// {"type":"basic","username","password"} | {"type":"headers","headers":{...}}.
+std::vector<std::pair<std::string, std::string>> credential_headers(const boost::json::object& c);
 
 class CatalogService {
  public:

@@ -31,7 +31,8 @@ class HttpClient {
  public:
   struct Options {
     bool verify_tls = true;
-    std::size_t max_idle_per_origin = 256;  // above the usual concurrency: a dropped one is re-dialed
+    std::size_t max_idle_per_origin =
+        256;  // above the usual concurrency: a dropped one is re-dialed
     std::size_t max_response_bytes = 16 * 1024 * 1024;
   };
   HttpClient(boost::asio::any_io_executor ex, Options options);

@@ -3,6 +3,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Daemon } from './lib/daemon.mjs';
 import { startRestServer } from './lib/rest_server.mjs';
 
@@ -81,6 +84,29 @@ describe('REST tools', () => {
     await assert.rejects(client.callTool({ name: 'weather', arguments: {} }), (e) => e.code === -32602 && /missing required argument 'city'/.test(e.message));
     await assert.rejects(client.callTool({ name: 'weather', arguments: { city: 7 } }), (e) => e.code === -32602 && /must be of type string/.test(e.message));
     await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), (e) => e.code === -32602 && /Unknown tool/.test(e.message));
+  });
+
+  test('credentials reach the upstream, are never shown, and are stored only encrypted', async () => {
+    const base = `http://127.0.0.1:${rest.port}`;
+    const bearer = await tool({ name: 'as_bearer', request_type: 'GET', url: `${base}/whoami`, auth_type: 'bearer', credentials: { token: 'tok-XYZZY-1' } });
+    await tool({ name: 'as_basic', request_type: 'GET', url: `${base}/whoami`, auth_type: 'basic', credentials: { username: 'ann', password: 'pw-PLUGH-2' } });
+    await tool({ name: 'as_header', request_type: 'GET', url: `${base}/whoami`, auth_type: 'headers', credentials: { headers: { 'X-Key': 'key-FROB-3' } } });
+    assert.equal(bearer.auth_type, 'bearer');
+    assert.equal(bearer.has_credentials, true);
+    assert.equal(JSON.stringify(bearer).includes('XYZZY'), false);
+    const listed = await (await fetch(`${d.base}/v1/tools`, { headers: { authorization: `Bearer ${admin}` } })).text();
+    for (const secret of ['XYZZY', 'PLUGH', 'FROB']) assert.equal(listed.includes(secret), false, secret);
+    const call = async (name) => JSON.parse((await client.callTool({ name, arguments: {} })).content[0].text);
+    assert.equal((await call('as_bearer')).authorization, 'Bearer tok-XYZZY-1');
+    assert.equal((await call('as_basic')).authorization, `Basic ${Buffer.from('ann:pw-PLUGH-2').toString('base64')}`);
+    assert.equal((await call('as_header')).key, 'key-FROB-3');
+    const db = readFileSync(join(d.dir, 'data/mcpgw.db')).toString('latin1') +
+      readFileSync(join(d.dir, 'data/mcpgw.db-wal')).toString('latin1');
+    for (const secret of ['XYZZY', 'PLUGH', 'FROB']) assert.equal(db.includes(secret), false, `${secret} in the database`);
+    const bad = await fetch(`${d.base}/v1/tools`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'half', integration_type: 'REST', url: `${base}/whoami`, auth_type: 'basic', credentials: { username: 'x' } }) });
+    assert.equal(bad.status, 422);
+    assert.deepEqual((await bad.json()).fields.map((f) => f.field), ['credentials.password']);
   });
 
   test('upstream connections are kept alive and reused', async () => {

@@ -15,6 +15,7 @@ export async function startRestServer() {
         return json(200, { city: decodeURIComponent(m[1]), days: Number(url.searchParams.get('days') ?? 1), temp: 21 });
       if (url.pathname === '/echo' && req.method === 'POST') return json(200, { got: JSON.parse(body || '{}'), key: req.headers['x-api-key'] ?? null });
       if (url.pathname === '/fail') return json(500, { error: 'boom' });
+      if (url.pathname === '/whoami') return json(200, { authorization: req.headers.authorization ?? null, key: req.headers['x-key'] ?? null });
       if (url.pathname === '/slow') return setTimeout(() => json(200, { late: true }), 2000);
       json(404, { error: 'no such path' });
     });

@@ -14,3 +14,28 @@ TEST_CASE("random hex has the asked length and differs each time", "[crypto]") {
   CHECK(a != b);
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
 }
+
+TEST_CASE("sealed data opens with its key only, and any change is detected", "[crypto]") {
+  const std::string key = sha256("key one"), other = sha256("key two");
+  const std::string secret = R"({"type":"bearer","token":"s3cr3t"})";
+  const std::string sealed = seal(key, secret);
+  CHECK(sealed.find("s3cr3t") == std::string::npos);
+  CHECK(seal(key, secret) != sealed);  // a fresh nonce every time
+  CHECK(open(key, sealed) == std::optional<std::string>(secret));
+  CHECK_FALSE(open(other, sealed));
+  for (std::size_t i = 0; i < sealed.size(); i += 7) {
+    std::string altered = sealed;
+    altered[i] = static_cast<char>(altered[i] ^ 0x01);
+    INFO(i);
+    CHECK_FALSE(open(key, altered));
+  }
+  CHECK_FALSE(open(key, sealed.substr(0, 20)));
+  CHECK(open(key, seal(key, "")) == std::optional<std::string>(""));
+}
+
+TEST_CASE("base64 of the RFC 4648 vectors", "[crypto]") {
+  CHECK(base64("") == "");
+  CHECK(base64("f") == "Zg==");
+  CHECK(base64("fo") == "Zm8=");
+  CHECK(base64("foobar") == "Zm9vYmFy");
+}
