@@ -34,6 +34,17 @@ bool valid_tool_name(std::string_view n) {
   return true;
 }
 
+// A header field that can go on the wire as it is: a token name (RFC 9110) and a value without
+// CR, LF or NUL, so that no admin input can add headers of its own to an upstream request.
+bool valid_header(std::string_view name, std::string_view value) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos))
+      return false;
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
 void unknown_fields(const json::object& body, std::initializer_list<std::string_view> known,
                     FieldErrors& errors) {
   for (const auto& kv : body)
@@ -85,6 +96,10 @@ void read_credentials(const json::object& b, NewTool& t, FieldErrors& e) {
     if (creds) e.add("credentials", "must be absent when auth_type is none");
     return;
   }
+  for (const char* f : {"token", "username", "password"})
+    if (creds && creds->contains(f) && creds->at(f).is_string() &&
+        !valid_header("x", creds->at(f).get_string()))
+      e.add(std::string("credentials.") + f, "must not contain CR, LF or NUL");
   if (type == "bearer")
     need("token");
   else if (type == "basic") {
@@ -96,7 +111,9 @@ void read_credentials(const json::object& b, NewTool& t, FieldErrors& e) {
       e.add("credentials.headers", "is required for auth_type headers: an object of strings");
     else
       for (const auto& kv : creds->at("headers").get_object())
-        if (!kv.value().is_string()) e.add("credentials.headers", "values must be strings");
+        if (!kv.value().is_string() || !valid_header(kv.key(), kv.value().get_string()))
+          e.add("credentials.headers",
+                "must map header names (tokens) to string values without CR or LF");
   } else {
     e.add("auth_type", "must be one of none, bearer, basic, headers");
     return;
@@ -165,7 +182,8 @@ std::optional<NewTool> read_tool(const json::object& b, FieldErrors& e) {
   t.annotations = opt_object(b, "annotations", e).value_or(json::object{});
   if (auto h = opt_object(b, "headers", e)) {
     for (const auto& kv : *h)
-      if (!kv.value().is_string()) e.add("headers", "values must be strings");
+      if (!kv.value().is_string() || !valid_header(kv.key(), kv.value().get_string()))
+        e.add("headers", "must map header names (tokens) to string values without CR or LF");
     t.headers = std::move(*h);
   }
   if (auto to = b.find("timeout_ms"); to != b.end()) {

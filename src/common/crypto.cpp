@@ -104,11 +104,7 @@ std::optional<std::string> open(std::string_view key, std::string_view sealed) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL EVP_Digest(sha256) failed");
-  return to_hex(std::string_view(reinterpret_cast<const char*>(md), len));
+  return to_hex(sha256(data));
 }
 
 }  // namespace mcpgw::crypto

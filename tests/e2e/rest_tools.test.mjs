@@ -107,6 +107,17 @@ describe('REST tools', () => {
       body: JSON.stringify({ name: 'half', integration_type: 'REST', url: `${base}/whoami`, auth_type: 'basic', credentials: { username: 'x' } }) });
     assert.equal(bad.status, 422);
     assert.deepEqual((await bad.json()).fields.map((f) => f.field), ['credentials.password']);
+    // No admin input may smuggle extra header lines into upstream requests.
+    for (const body of [
+      { headers: { 'X-A': 'v\r\nX-Injected: 1' } },
+      { headers: { 'Bad Name': 'v' } },
+      { auth_type: 'bearer', credentials: { token: 't\nX-Injected: 1' } },
+      { auth_type: 'headers', credentials: { headers: { 'X-K': 'a\rb' } } },
+    ]) {
+      const r = await fetch(`${d.base}/v1/tools`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'inject', integration_type: 'REST', url: `${base}/whoami`, ...body }) });
+      assert.equal(r.status, 422, JSON.stringify(body));
+    }
   });
 
   test('upstream connections are kept alive and reused', async () => {
