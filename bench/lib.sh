@@ -1,5 +1,15 @@
 # Shared by the bench scripts (sourced). Expects $out: the folder of wrk outputs NAME.ROUND.txt.
 
+# Fresh output folder OUT, a scratch folder $work, and $pids killed (and $work removed) on exit.
+bench_setup() {  # OUT
+  out=$1
+  rm -rf "$out"
+  mkdir -p "$out"
+  work=$(mktemp -d)
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
 # Waits for "listening on ...:PORT" in FILE and prints PORT.
 port_from() {
   for _ in $(seq 200); do

@@ -18,17 +18,7 @@ rounds=${3:-3}
 scripts/setup.sh --tests
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
-out=bench/out/mcp
-rm -rf "$out"
-mkdir -p "$out"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_setup bench/out/mcp
 # Starts a daemon; sets gw_port and gw_pid (no command substitution: the daemon would hold its
 # pipe open and the substitution would never return).
 start_gw() {  # NAME STATEFUL
