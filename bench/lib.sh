@@ -1,5 +1,14 @@
 # Shared by the bench scripts (sourced). Expects $out: the folder of wrk outputs NAME.ROUND.txt.
 
+# [SECONDS] [CONNECTIONS] [ROUNDS] into $secs $conns $rounds; installs and builds what is measured.
+bench_init() {
+  secs=${1:-10}
+  conns=${2:-64}
+  rounds=${3:-3}
+  scripts/setup.sh --tests
+  scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+}
+
 # Fresh output folder OUT, a scratch folder $work, and $pids killed (and $work removed) on exit.
 bench_setup() {  # OUT
   out=$1

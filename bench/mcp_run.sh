@@ -12,11 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-secs=${1:-10}
-conns=${2:-64}
-rounds=${3:-3}
-scripts/setup.sh --tests
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+bench_init "$@"
 
 bench_setup bench/out/mcp
 # Starts a daemon; sets gw_port and gw_pid (no command substitution: the daemon would hold its

@@ -202,6 +202,20 @@ bool is_unique_violation(const SQLite::Exception& ex) {
          ex.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
 }
 
+// One catalog write on the blocking pool: "conflict" when it broke a UNIQUE constraint, the
+// write's own reason when it refused, else "" after the catalog is republished.
+template <typename Write, typename Republish>
+std::string write_catalog(Write&& write, const Republish& republish) {
+  try {
+    if (std::string refused = write(); !refused.empty()) return refused;
+  } catch (const SQLite::Exception& ex) {
+    if (is_unique_violation(ex)) return "conflict";
+    throw;
+  }
+  republish();
+  return "";
+}
+
 json::object tool_json(SQLite::Statement& q) {
   auto parse = [](const std::string& s) {
     boost::system::error_code ec;
@@ -292,41 +306,40 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
         const NewTool& t = *tool;
         const std::string id = crypto::random_hex(8);
         // "" when created, else why not ("conflict").
-        std::string outcome = co_await offload(blocking, [&]() -> std::string {
-          try {
-            auto conn = db.acquire();
-            auto& q = conn.prepare(
-                "INSERT INTO tools(id, name, original_name, description, input_schema, "
-                "output_schema, annotations, integration_type, request_type, url, headers, "
-                "timeout_ms, created_at, updated_at, auth_type, auth_secret) "
-                "VALUES(?,?,?,?,?,?,?,'REST',?,?,?,?,?,?,?,?)");
-            const auto now = static_cast<int64_t>(unix_ms());
-            q.bind(1, id);
-            q.bind(2, t.name);
-            q.bind(3, t.name);
-            q.bind(4, t.description);
-            q.bind(5, json::serialize(t.input_schema));
-            if (t.output_schema) q.bind(6, json::serialize(*t.output_schema));
-            q.bind(7, json::serialize(t.annotations));
-            q.bind(8, t.request_type);
-            q.bind(9, t.url);
-            q.bind(10, json::serialize(t.headers));
-            q.bind(11, static_cast<int64_t>(t.timeout_ms));
-            q.bind(12, now);
-            q.bind(13, now);
-            q.bind(14, t.auth_type);
-            if (t.credentials) {
-              const std::string sealed =
-                  crypto::seal(credentials_key, json::serialize(*t.credentials));
-              q.bind(15, sealed.data(), static_cast<int>(sealed.size()));  // a BLOB, never text
-            }
-            q.exec();
-          } catch (const SQLite::Exception& ex) {
-            if (is_unique_violation(ex)) return "conflict";
-            throw;
-          }
-          republish();
-          return "";
+        std::string outcome = co_await offload(blocking, [&] {
+          return write_catalog(
+              [&]() -> std::string {
+                auto conn = db.acquire();
+                auto& q = conn.prepare(
+                    "INSERT INTO tools(id, name, original_name, description, input_schema, "
+                    "output_schema, annotations, integration_type, request_type, url, headers, "
+                    "timeout_ms, created_at, updated_at, auth_type, auth_secret) "
+                    "VALUES(?,?,?,?,?,?,?,'REST',?,?,?,?,?,?,?,?)");
+                const auto now = static_cast<int64_t>(unix_ms());
+                q.bind(1, id);
+                q.bind(2, t.name);
+                q.bind(3, t.name);
+                q.bind(4, t.description);
+                q.bind(5, json::serialize(t.input_schema));
+                if (t.output_schema) q.bind(6, json::serialize(*t.output_schema));
+                q.bind(7, json::serialize(t.annotations));
+                q.bind(8, t.request_type);
+                q.bind(9, t.url);
+                q.bind(10, json::serialize(t.headers));
+                q.bind(11, static_cast<int64_t>(t.timeout_ms));
+                q.bind(12, now);
+                q.bind(13, now);
+                q.bind(14, t.auth_type);
+                if (t.credentials) {
+                  const std::string sealed =
+                      crypto::seal(credentials_key, json::serialize(*t.credentials));
+                  q.bind(15, sealed.data(), static_cast<int>(sealed.size()));  // a BLOB, never text
+                }
+                q.exec();
+
+                return "";
+              },
+              republish);
         });
         if (outcome == "conflict")
           co_return http::error_response(http::Status::conflict, "conflict",
@@ -346,79 +359,80 @@ void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db
         co_return res;
       });
 
-  server.route("POST", "/v1/servers", Access::require(auth::kScopeAdmin),
-               [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
-                 auto body = parse_json_object_body(ctx.request);
-                 if (body.error) co_return std::move(*body.error);
-                 const auto& b = body.value->get_object();
-                 FieldErrors errors;
-                 unknown_fields(b, {"name", "description", "tool_ids"}, errors);
-                 auto name = opt_string(b, "name", errors, 200);
-                 if (!name || name->empty()) errors.add("name", "is required: a non-empty string");
-                 auto description = opt_string(b, "description", errors).value_or("");
-                 std::vector<std::string> tool_ids;
-                 if (auto it = b.find("tool_ids"); it != b.end()) {
-                   if (!it->value().is_array())
-                     errors.add("tool_ids", "must be an array of tool ids");
-                   else
-                     for (const auto& v : it->value().get_array())
-                       if (v.is_string())
-                         tool_ids.emplace_back(v.get_string());
-                       else
-                         errors.add("tool_ids", "must be an array of tool ids");
-                 }
-                 if (!errors.empty()) co_return errors.to_response();
-                 const std::string id = crypto::random_hex(8);
-                 std::string outcome = co_await offload(blocking, [&]() -> std::string {
-                   auto conn = db.acquire();
-                   try {
-                     SQLite::Transaction tx(*conn);
-                     const auto now = static_cast<int64_t>(unix_ms());
-                     auto& q = conn.prepare(
-                         "INSERT INTO servers(id, name, description, created_at, updated_at) "
-                         "VALUES(?,?,?,?,?)");
-                     q.bind(1, id);
-                     q.bind(2, *name);
-                     q.bind(3, description);
-                     q.bind(4, now);
-                     q.bind(5, now);
-                     q.exec();
-                     for (const auto& tid : tool_ids) {
-                       auto& exists = conn.prepare("SELECT 1 FROM tools WHERE id = ?");
-                       exists.bind(1, tid);
-                       const bool found = exists.executeStep();
-                       exists.reset();
-                       if (!found) return "unknown tool " + tid;
-                       auto& a = conn.prepare(
-                           "INSERT OR IGNORE INTO server_tools(server_id, tool_id) VALUES(?,?)");
-                       a.bind(1, id);
-                       a.bind(2, tid);
-                       a.exec();
-                     }
-                     tx.commit();
-                   } catch (const SQLite::Exception& ex) {
-                     if (is_unique_violation(ex)) return "conflict";
-                     throw;
-                   }
-                   republish();
-                   return "";
-                 });
-                 if (outcome == "conflict")
-                   co_return http::error_response(http::Status::conflict, "conflict",
-                                                  "a server named '" + *name + "' already exists");
-                 if (!outcome.empty()) {
-                   FieldErrors e;
-                   e.add("tool_ids", outcome);
-                   co_return e.to_response();
-                 }
-                 auto res = http::json_response(
-                     http::Status::created, json::object{{"id", id},
-                                                         {"name", *name},
-                                                         {"description", description},
-                                                         {"tool_ids", json::value_from(tool_ids)}});
-                 res.set(boost::beast::http::field::location, "/v1/servers/" + id);
-                 co_return res;
-               });
+  server.route(
+      "POST", "/v1/servers", Access::require(auth::kScopeAdmin),
+      [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
+        auto body = parse_json_object_body(ctx.request);
+        if (body.error) co_return std::move(*body.error);
+        const auto& b = body.value->get_object();
+        FieldErrors errors;
+        unknown_fields(b, {"name", "description", "tool_ids"}, errors);
+        auto name = opt_string(b, "name", errors, 200);
+        if (!name || name->empty()) errors.add("name", "is required: a non-empty string");
+        auto description = opt_string(b, "description", errors).value_or("");
+        std::vector<std::string> tool_ids;
+        if (auto it = b.find("tool_ids"); it != b.end()) {
+          if (!it->value().is_array())
+            errors.add("tool_ids", "must be an array of tool ids");
+          else
+            for (const auto& v : it->value().get_array())
+              if (v.is_string())
+                tool_ids.emplace_back(v.get_string());
+              else
+                errors.add("tool_ids", "must be an array of tool ids");
+        }
+        if (!errors.empty()) co_return errors.to_response();
+        const std::string id = crypto::random_hex(8);
+        std::string outcome = co_await offload(blocking, [&] {
+          return write_catalog(
+              [&]() -> std::string {
+                auto conn = db.acquire();
+
+                SQLite::Transaction tx(*conn);
+                const auto now = static_cast<int64_t>(unix_ms());
+                auto& q = conn.prepare(
+                    "INSERT INTO servers(id, name, description, created_at, updated_at) "
+                    "VALUES(?,?,?,?,?)");
+                q.bind(1, id);
+                q.bind(2, *name);
+                q.bind(3, description);
+                q.bind(4, now);
+                q.bind(5, now);
+                q.exec();
+                for (const auto& tid : tool_ids) {
+                  auto& exists = conn.prepare("SELECT 1 FROM tools WHERE id = ?");
+                  exists.bind(1, tid);
+                  const bool found = exists.executeStep();
+                  exists.reset();
+                  if (!found) return "unknown tool " + tid;
+                  auto& a = conn.prepare(
+                      "INSERT OR IGNORE INTO server_tools(server_id, tool_id) VALUES(?,?)");
+                  a.bind(1, id);
+                  a.bind(2, tid);
+                  a.exec();
+                }
+                tx.commit();
+
+                return "";
+              },
+              republish);
+        });
+        if (outcome == "conflict")
+          co_return http::error_response(http::Status::conflict, "conflict",
+                                         "a server named '" + *name + "' already exists");
+        if (!outcome.empty()) {
+          FieldErrors e;
+          e.add("tool_ids", outcome);
+          co_return e.to_response();
+        }
+        auto res = http::json_response(http::Status::created,
+                                       json::object{{"id", id},
+                                                    {"name", *name},
+                                                    {"description", description},
+                                                    {"tool_ids", json::value_from(tool_ids)}});
+        res.set(boost::beast::http::field::location, "/v1/servers/" + id);
+        co_return res;
+      });
 
   register_delete(server, "/v1/tools/{id}", "DELETE FROM tools WHERE id = ?", "tool", db, blocking,
                   republish);

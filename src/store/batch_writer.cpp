@@ -44,11 +44,6 @@ void BatchWriter::flush() {
   committed_.wait(lock, [&] { return done_ >= target; });
 }
 
-std::uint64_t BatchWriter::committed_ops() const {
-  std::lock_guard lock(mutex_);
-  return done_;
-}
-
 void BatchWriter::run() {
   constexpr std::size_t kMaxBatch = 2048;
   auto next_idle = std::chrono::steady_clock::now() + idle_interval_;

@@ -32,7 +32,6 @@ class BatchWriter {
   // Returns once everything enqueued before the call is committed.
   void flush();
 
-  std::uint64_t committed_ops() const;
 
  private:
   void run();

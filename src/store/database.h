@@ -62,7 +62,6 @@ class ConnectionPool {
   };
 
   Lease acquire();
-  const DatabaseOptions& options() const { return opts_; }
 
  private:
   void release(std::unique_ptr<Pooled> conn);

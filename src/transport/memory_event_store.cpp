@@ -65,13 +65,5 @@ void MemoryEventStore::erase_session(const std::string& session_id) {
   }
 }
 
-std::size_t MemoryEventStore::stream_count() const {
-  std::size_t n = 0;
-  for (auto& s : shards_) {
-    std::lock_guard lock(s.mutex);
-    n += s.streams.size();
-  }
-  return n;
-}
 
 }  // namespace mcpgw::transport

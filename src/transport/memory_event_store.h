@@ -22,7 +22,6 @@ class MemoryEventStore final : public EventStore {
   std::uint64_t last_seq(const std::string& stream_key) const override;
   void erase_session(const std::string& session_id) override;
 
-  std::size_t stream_count() const;
 
  private:
   static constexpr std::size_t kShards = 16;
