@@ -185,6 +185,35 @@ const std::vector<Field>& fields() {
        }},
       {"transport", "allowed_origins",
        [](Config& c, auto& k, auto& v) { c.transport.allowed_origins = parse_list(k, v); }},
+      {"federation", "name_separator",
+       [](Config& c, auto& k, auto& v) {
+         std::string s = parse_string(k, v);
+         // Federated names must stay valid MCP tool names: A-Z a-z 0-9 _ - .
+         if (s.empty() || s.size() > 8 ||
+             s.find_first_not_of(
+                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
+                 std::string::npos)
+           fail(k, v, "must be 1 to 8 characters of A-Z, a-z, 0-9, '_', '-' and '.'");
+         c.federation.name_separator = s;
+       }},
+      {"federation", "request_timeout",
+       [](Config& c, auto& k, auto& v) {
+         c.federation.request_timeout = parse_dur(k, v, milliseconds(100));
+       }},
+      {"federation", "health_interval",
+       [](Config& c, auto& k, auto& v) {
+         c.federation.health_interval = parse_dur(k, v, milliseconds(100));
+       }},
+      {"federation", "unhealthy_after",
+       [](Config& c, auto& k, auto& v) {
+         c.federation.unhealthy_after = static_cast<unsigned>(parse_uint(k, v, 1, 1000));
+       }},
+      {"federation", "discovery_timeout",
+       [](Config& c, auto& k, auto& v) {
+         c.federation.discovery_timeout = parse_dur(k, v, milliseconds(100));
+       }},
+      {"federation", "verify_tls",
+       [](Config& c, auto& k, auto& v) { c.federation.verify_tls = parse_bool(k, v); }},
       {"logging", "level",
        [](Config& c, auto& k, auto& v) {
          static const std::set<std::string> levels = {"trace", "debug", "info",

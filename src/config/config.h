@@ -51,6 +51,16 @@ struct TransportConfig {
   std::vector<std::string> allowed_origins;
 };
 
+// Upstream MCP servers (gateways).
+struct FederationConfig {
+  std::string name_separator = "__";       // federated names: <slug><sep><original name>
+  milliseconds request_timeout{30'000};    // an upstream request with no message for this long
+  milliseconds health_interval{30'000};    // ping period per gateway
+  unsigned unhealthy_after = 3;            // failed pings before a gateway is unreachable
+  milliseconds discovery_timeout{10'000};  // initialize + all list pages, per gateway
+  bool verify_tls = true;
+};
+
 enum class LogFormat { text, json };
 
 struct LoggingConfig {
@@ -64,6 +74,7 @@ struct Config {
   AuthConfig auth;
   DatabaseConfig database;
   TransportConfig transport;
+  FederationConfig federation;
   LoggingConfig logging;
   // Where the values came from, for messages: the file path or "(defaults)".
   std::string source = "(defaults)";
