@@ -22,19 +22,31 @@ class ConnectionPool;
 namespace mcpgw::gateway {
 
 struct RestBinding;
+struct UpstreamEndpoint;
+
+// An item that lives on an upstream MCP server: where, and what the upstream calls it.
+struct UpstreamBinding {
+  std::shared_ptr<const UpstreamEndpoint> endpoint;
+  std::string original;  // tools and prompts: the upstream's name; resources: its URI
+};
 
 struct CatalogItem {
   std::string id;                  // database id
   std::string key;                 // what lists sort by and clients name it by: name, or uri
   boost::json::object definition;  // the item exactly as the list methods return it
   std::string json;                // definition, serialized once per snapshot (normalize())
-  std::shared_ptr<const RestBinding> rest;  // tools: how to call a REST tool
+  std::shared_ptr<const RestBinding> rest;          // REST tools: how to call it
+  std::shared_ptr<const UpstreamBinding> upstream;  // items of upstream MCP servers
 };
 
 struct VirtualServer {
   std::string id;
   std::string name;
   std::set<std::string> items;  // ids of its tools, resources, templates and prompts
+  // Tools and prompts keep their upstream names here where those are unique in the server.
+  bool original_names = false;
+  // With original_names: this server's own tools and prompts, renamed (normalize() builds them).
+  std::vector<CatalogItem> tools, prompts;
 };
 
 enum class ItemKind { tool, resource, resource_template, prompt };
@@ -45,6 +57,8 @@ struct Catalog {
   std::uint64_t version = 0;
   std::vector<CatalogItem> tools, resources, resource_templates, prompts;  // sorted by key
   std::map<std::string, VirtualServer> servers;
+  // Enabled upstream MCP servers, by gateway id.
+  std::map<std::string, std::shared_ptr<const UpstreamEndpoint>> gateways;
 
   const std::vector<CatalogItem>& items(ItemKind k) const;
 };
@@ -60,12 +74,17 @@ struct Scope {
 
 // Items of kind k visible in scope, in catalog order.
 std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope);
-// The tool named `name` as `scope` sees it; null when there is none.
-const CatalogItem* find_tool(const Catalog& c, std::string_view name, const Scope& scope);
+// The item of kind k that `scope` knows by `key` (a name, or a resource's URI); null when none.
+const CatalogItem* find_item(const Catalog& c, ItemKind k, std::string_view key,
+                             const Scope& scope);
+inline const CatalogItem* find_tool(const Catalog& c, std::string_view name, const Scope& scope) {
+  return find_item(c, ItemKind::tool, name, scope);
+}
 // A value that changes exactly when what `scope` sees of kind k changes.
 std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
 
-// Sorts each list by key and serializes each item; call before publishing a hand-built catalog.
+// Sorts each list by key, builds the renamed lists of servers with original_names, and
+// serializes each item; call before publishing a hand-built catalog.
 void normalize(Catalog& c);
 
 // Reads the enabled catalog items and virtual servers from the database (publish normalizes).

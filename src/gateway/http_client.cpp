@@ -5,7 +5,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -23,6 +25,8 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+// How long the end of a stream is awaited once the caller stopped reading it.
+constexpr int kLingerMs = 100;
 
 namespace {
 
@@ -131,7 +135,8 @@ struct HttpClient::Impl {
     co_return c;
   }
 
-  // One exchange on c. `fresh` tells whether the connection was just opened.
+  // One exchange on c. retryable: it failed before any of the response came back; keep: the
+  // connection may carry another request.
   awaitable<OutboundResponse> exchange(Connection& c, const Target& t, const OutboundRequest& r,
                                        bool& retryable, bool& keep) {
     OutboundResponse out;
@@ -143,6 +148,32 @@ struct HttpClient::Impl {
     req.body() = r.body;
     req.keep_alive(true);
     req.prepare_payload();
+
+    // Abort: cancel this connection's I/O on this coroutine's executor, where it runs.
+    auto ex = co_await asio::this_coro::executor;
+    auto live = std::make_shared<Connection*>(&c);
+    if (r.abort) {
+      r.abort->set_canceller([ex, live] {
+        asio::post(ex, [live] {
+          if (*live) (*live)->lowest().cancel();
+        });
+      });
+      if (r.abort->fired()) {
+        out.aborted = true;
+        out.failure = "cancelled";
+        co_return out;
+      }
+    }
+    struct Unhook {
+      const OutboundRequest& r;
+      std::shared_ptr<Connection*> live;
+      ~Unhook() {
+        *live = nullptr;
+        if (r.abort) r.abort->set_canceller(nullptr);
+      }
+    } unhook{r, live};
+
+    const bool streaming = static_cast<bool>(r.on_stream);
     c.lowest().expires_after(r.timeout);
     boost::system::error_code ec;
     if (c.tls) {
@@ -153,40 +184,120 @@ struct HttpClient::Impl {
       ec = e;
     }
     const bool write_failed = static_cast<bool>(ec);
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(options.max_response_bytes);
-    if (!ec) {
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(boost::none);  // bounded below: collected bodies by max_response_bytes
+    auto read = [&]() -> awaitable<boost::system::error_code> {
       if (c.tls) {
         auto [e, n] = co_await bhttp::async_read(*c.tls, c.buffer, parser, nothrow);
-        ec = e;
-      } else {
-        auto [e, n] = co_await bhttp::async_read(*c.plain, c.buffer, parser, nothrow);
-        ec = e;
+        co_return e;
+      }
+      auto [e, n] = co_await bhttp::async_read(*c.plain, c.buffer, parser, nothrow);
+      co_return e;
+    };
+    auto read_header = [&]() -> awaitable<boost::system::error_code> {
+      if (c.tls) {
+        auto [e, n] = co_await bhttp::async_read_header(*c.tls, c.buffer, parser, nothrow);
+        co_return e;
+      }
+      auto [e, n] = co_await bhttp::async_read_header(*c.plain, c.buffer, parser, nothrow);
+      co_return e;
+    };
+    if (!ec) ec = co_await read_header();
+    bool stream_body = false;
+    if (!ec) {
+      const auto& h = parser.get();
+      out.status = h.result_int();
+      out.reason = std::string(h.reason());
+      out.content_type = std::string(h[bhttp::field::content_type]);
+      for (const auto& name : r.keep_headers)
+        if (auto it = h.find(name); it != h.end())
+          out.headers.emplace_back(name, std::string(it->value()));
+      const std::string_view media =
+          std::string_view(out.content_type).substr(0, out.content_type.find(';'));
+      stream_body =
+          streaming && out.status / 100 == 2 && beast::iequals(media, "text/event-stream");
+      out.streamed = stream_body;
+      // A stream waits for its events; a collected body is bounded by the whole exchange.
+      char piece[16 * 1024];
+      bool lingering = false;
+      while (!parser.is_done()) {
+        parser.get().body().data = piece;
+        parser.get().body().size = sizeof piece;
+        if (lingering)
+          c.lowest().expires_after(std::chrono::milliseconds(kLingerMs));
+        else if (stream_body)
+          c.lowest().expires_after(r.timeout);
+        ec = co_await read();
+        if (ec == bhttp::error::need_buffer) ec = {};
+        const std::size_t n = sizeof piece - parser.get().body().size;
+        if (lingering) {
+          if (ec) {
+            keep = false;  // the rest did not come at once: drop the connection
+            co_return out;
+          }
+        } else if (stream_body) {
+          // The caller has what it wanted. The stream usually ends right after (a POST stream
+          // closes after its response): wait briefly so that the connection can be reused.
+          if (n && !r.on_stream(std::string_view(piece, n))) lingering = true;
+        } else {
+          out.body.append(piece, n);
+          if (out.body.size() > options.max_response_bytes) ec = bhttp::error::body_limit;
+        }
+        if (ec) break;
       }
     }
     if (ec) {
+      if (r.abort && r.abort->fired()) {
+        out.aborted = true;
+        out.failure = "cancelled";
+        co_return out;
+      }
+      if (out.status != 0 && ec != bhttp::error::body_limit && ec != beast::error::timeout &&
+          stream_body) {
+        // The stream broke after it began: the caller decides (it may resume it).
+        out.failure = "stream from " + t.origin + " broke: " + ec.message();
+        co_return out;
+      }
       // Nothing of a response came back on a connection the peer may have closed while idle. A
       // request that may have been sent is retried only when repeating it is harmless.
       const bool idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" ||
                               r.method == "DELETE" || r.method == "OPTIONS";
       retryable = !parser.got_some() && ec != beast::error::timeout && (write_failed || idempotent);
+      out.status = 0;
+      out.body.clear();
       out.failure =
           ec == beast::error::timeout
-              ? "no response within " + std::to_string(r.timeout.count()) + " ms"
+              ? (stream_body ? "no message within " : "no response within ") +
+                    std::to_string(r.timeout.count()) + " ms"
           : ec == bhttp::error::body_limit
               ? "response larger than " + std::to_string(options.max_response_bytes) + " bytes"
               : "request to " + t.origin + " failed: " + ec.message();
       co_return out;
     }
-    auto res = parser.release();
-    out.status = res.result_int();
-    out.reason = std::string(res.reason());
-    out.content_type = std::string(res[bhttp::field::content_type]);
-    out.body = std::move(res.body());
-    keep = res.keep_alive();
+    keep = parser.get().keep_alive();
     co_return out;
   }
 };
+
+void Abort::fire() {
+  std::function<void()> c;
+  {
+    std::lock_guard lock(mutex_);
+    fired_ = true;
+    c = canceller_;
+  }
+  if (c) c();
+}
+
+bool Abort::fired() const {
+  std::lock_guard lock(mutex_);
+  return fired_;
+}
+
+void Abort::set_canceller(std::function<void()> c) {
+  std::lock_guard lock(mutex_);
+  canceller_ = std::move(c);
+}
 
 HttpClient::HttpClient(asio::any_io_executor ex, Options options)
     : impl_(std::make_shared<Impl>(ex, options)) {}
@@ -211,8 +322,8 @@ awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
     }
     bool retryable = false, keep = false;
     out = co_await self->exchange(*conn, *target, request, retryable, keep);
-    if (out.status != 0) {
-      if (keep) self->give_back(target->origin, std::move(conn));
+    if (out.status != 0 || out.aborted) {
+      if (keep && out.failure.empty()) self->give_back(target->origin, std::move(conn));
       co_return out;
     }
     // Only a reused keep-alive connection that died before answering is worth another try.

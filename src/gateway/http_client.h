@@ -1,22 +1,47 @@
 #pragma once
-// Outbound HTTP/1.1 for REST tools: keep-alive connections pooled per origin, TLS with peer and
-// host name verification on by default, a deadline per request, a bound on response size.
+// Outbound HTTP/1.1 for REST tools and upstream MCP servers: keep-alive connections pooled per
+// origin, TLS with peer and host name verification on by default, a deadline per request, a bound
+// on response size.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace mcpgw::gateway {
 
+// Lets another task end an exchange early (a client's notifications/cancelled). Thread-safe.
+class Abort {
+ public:
+  void fire();
+  bool fired() const;
+
+ private:
+  friend class HttpClient;
+  // Installed by the exchange while it waits: cancels its I/O on the exchange's own executor.
+  void set_canceller(std::function<void()> c);
+  mutable std::mutex mutex_;
+  bool fired_ = false;
+  std::function<void()> canceller_;
+};
+
 struct OutboundRequest {
   std::string method = "GET";
   std::string url;  // absolute http or https URL, already percent-encoded
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Without on_stream: the whole exchange. With it: connecting, and each wait for more bytes.
   std::chrono::milliseconds timeout{30'000};
+  // When set and the response is text/event-stream (status 2xx), its body is not collected: each
+  // piece goes to on_stream as it arrives, until the body ends or on_stream returns false.
+  std::function<bool(std::string_view)> on_stream;
+  std::shared_ptr<Abort> abort;
+  // Response header fields to copy into OutboundResponse::headers.
+  std::vector<std::string> keep_headers;
 };
 
 struct OutboundResponse {
@@ -25,6 +50,9 @@ struct OutboundResponse {
   std::string body;
   std::string content_type;
   std::string failure;
+  std::vector<std::pair<std::string, std::string>> headers;  // those named in keep_headers
+  bool streamed = false;                                     // the body went to on_stream
+  bool aborted = false;                                      // ended by Abort::fire
 };
 
 class HttpClient {

@@ -4,7 +4,7 @@
 
 #include "common/crypto.h"
 #include "mcp/dispatcher.h"
-#include "mcp/protocol.h"
+#include "jsonrpc/mcp_versions.h"
 
 namespace mcpgw::mcp {
 namespace {

@@ -14,7 +14,7 @@
 #include "jsonrpc/message.h"
 #include "mcp/core_handlers.h"
 #include "mcp/dispatcher.h"
-#include "mcp/protocol.h"
+#include "jsonrpc/mcp_versions.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
 

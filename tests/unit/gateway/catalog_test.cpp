@@ -8,14 +8,14 @@ namespace json = boost::json;
 
 namespace {
 CatalogItem item(std::string key) {
-  return {key + "-id", key, json::object{{"name", key}}, {}, nullptr};
+  return {key + "-id", key, json::object{{"name", key}}, {}, nullptr, nullptr};
 }
 Catalog sample() {
   Catalog c;
   c.tools = {item("zeta"), item("alpha"), item("mid")};
   c.prompts = {item("p")};
-  c.servers["s1"] = {"s1", "one", {"alpha-id", "p-id"}};
-  c.servers["s2"] = {"s2", "two", {"zeta-id"}};
+  c.servers["s1"] = {"s1", "one", {"alpha-id", "p-id"}, false, {}, {}};
+  c.servers["s2"] = {"s2", "two", {"zeta-id"}, false, {}, {}};
   normalize(c);
   return c;
 }

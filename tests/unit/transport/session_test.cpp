@@ -11,7 +11,7 @@ namespace json = boost::json;
 
 namespace {
 gateway::CatalogItem tool(std::string name) {
-  return {name + "-id", name, json::object{{"name", name}}, {}, nullptr};
+  return {name + "-id", name, json::object{{"name", name}}, {}, nullptr, nullptr};
 }
 config::TransportConfig cfg_with(std::size_t max_sessions, std::chrono::milliseconds ttl) {
   config::TransportConfig c;
@@ -108,8 +108,8 @@ TEST_CASE("catalog changes notify exactly the sessions whose view changed", "[se
   gateway::CatalogService catalog;
   gateway::Catalog c0;
   c0.tools = {tool("a"), tool("b")};
-  c0.servers["s1"] = {"s1", "one", {"a-id"}};
-  c0.servers["s2"] = {"s2", "two", {"b-id"}};
+  c0.servers["s1"] = {"s1", "one", {"a-id"}, false, {}, {}};
+  c0.servers["s2"] = {"s2", "two", {"b-id"}, false, {}, {}};
   catalog.publish(c0);
   SessionManager m(cfg_with(10, std::chrono::minutes(5)), store, nullptr, catalog);
   auto all = m.make("u", {}, "2025-11-25");

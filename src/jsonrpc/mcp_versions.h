@@ -1,4 +1,6 @@
 #pragma once
+// The MCP revisions mcpgw speaks, on both sides: to clients (mcp, transport) and to upstream
+// servers (gateway). Kept in the lowest protocol layer so that both can use it.
 #include <array>
 #include <string_view>
 

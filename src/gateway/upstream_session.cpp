@@ -1,0 +1,358 @@
+#include "gateway/upstream_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "gateway/sse_parser.h"
+#include "jsonrpc/mcp_versions.h"
+#include "jsonrpc/raw.h"
+
+namespace mcpgw::gateway {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using asio::awaitable;
+
+namespace {
+
+constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+
+std::string snippet(std::string_view body) {
+  constexpr std::size_t kMax = 200;
+  std::string s(body.substr(0, kMax));
+  for (char& c : s)
+    if (c == '\r' || c == '\n') c = ' ';
+  if (body.size() > kMax) s += "...";
+  return s;
+}
+
+std::string message_text(const json::value& id, std::string_view method, std::string_view params) {
+  std::string out = R"({"jsonrpc":"2.0",)";
+  if (!id.is_null()) {
+    out += R"("id":)";
+    out += json::serialize(id);
+    out += ',';
+  }
+  out += R"("method":)";
+  out += json::serialize(json::string_view(method.data(), method.size()));
+  if (!params.empty()) {
+    out += R"(,"params":)";
+    out += params;
+  }
+  out += '}';
+  return out;
+}
+
+// One element of a batch, as text of its own.
+std::string to_text(const jsonrpc::Message& m) {
+  using K = jsonrpc::Message::Kind;
+  if (m.kind == K::response)
+    return json::serialize(m.error ? jsonrpc::error_response(m.id, *m.error)
+                                   : jsonrpc::response(m.id, m.result));
+  return message_text(m.kind == K::request ? m.id : json::value(nullptr), m.method,
+                      m.params.is_null() ? std::string() : json::serialize(m.params));
+}
+
+}  // namespace
+
+// One HTTP exchange carrying one message.
+struct UpstreamSession::Exchange {
+  std::string http_method = "POST";
+  std::string body;
+  json::value id;  // the request whose response ends the exchange; null for none
+  OnMessage on_message;
+  std::shared_ptr<Abort> abort;
+  bool with_session = true;
+  std::string last_event_id;  // GET: resume after this event
+  // Out:
+  std::string session_id;    // the Mcp-Session-Id the upstream answered with
+  std::string sent_session;  // the one this exchange carried
+  bool session_lost = false;
+};
+
+UpstreamSession::UpstreamSession(HttpClient& http, std::shared_ptr<const UpstreamEndpoint> endpoint,
+                                 ClientIdentity identity)
+    : http_(http), endpoint_(std::move(endpoint)), identity_(std::move(identity)) {}
+
+OutboundRequest UpstreamSession::base_request(std::string method) const {
+  OutboundRequest r;
+  r.method = std::move(method);
+  r.url = endpoint_->url;
+  r.timeout = endpoint_->timeout;
+  r.headers = endpoint_->headers;
+  return r;
+}
+
+awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
+  OutboundRequest r = base_request(x.http_method);
+  if (x.http_method == "POST") {
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.headers.emplace_back("Accept", "application/json, text/event-stream");
+  } else if (x.http_method == "GET") {
+    r.headers.emplace_back("Accept", "text/event-stream");
+    if (!x.last_event_id.empty()) r.headers.emplace_back("Last-Event-ID", x.last_event_id);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (x.with_session && !session_id_.empty()) {
+      x.sent_session = session_id_;
+      r.headers.emplace_back(std::string(kSessionHeader), session_id_);
+    }
+    if (x.with_session && !protocol_version_.empty())
+      r.headers.emplace_back("MCP-Protocol-Version", protocol_version_);
+  }
+  r.body = std::move(x.body);
+  r.abort = x.abort;
+  r.keep_headers = {std::string(kSessionHeader)};
+
+  UpstreamResult out;
+  bool answered = false;
+  // Hands each message on; true once the awaited response is in.
+  auto deliver = [&](std::string_view text) {
+    jsonrpc::Parsed p = jsonrpc::parse(text);
+    if (p.failure) {
+      spdlog::warn("upstream {}: unreadable message ignored: {}", endpoint_->name,
+                   p.failure->message);
+      return answered;
+    }
+    for (auto& m : p.messages) {
+      if (m.kind == jsonrpc::Message::Kind::response && !x.id.is_null() && m.id == x.id) {
+        answered = true;
+        if (m.error) {
+          out.error = std::move(m.error);
+        } else if (auto raw = p.batch ? std::nullopt : jsonrpc::raw_member(text, "result")) {
+          out.result = std::string(*raw);
+        } else {
+          out.result = json::serialize(m.result);
+        }
+        continue;
+      }
+      std::string own = p.batch ? to_text(m) : std::string(text);
+      UpstreamMessage um{std::move(m), std::move(own)};
+      if (x.on_message) x.on_message(um);
+    }
+    return answered;
+  };
+  SseParser sse;
+  bool too_big = false;
+  r.on_stream = [&](std::string_view bytes) {
+    const bool ok = sse.feed(bytes, [&](SseEvent& e) {
+      if (!e.data.empty() && !answered) deliver(e.data);
+    });
+    too_big = !ok;
+    return ok && !answered;
+  };
+  const OutboundResponse res = co_await http_.send(r);
+  for (const auto& [k, v] : res.headers)
+    if (k == kSessionHeader) x.session_id = v;
+  x.last_event_id = sse.last_event_id();
+  if (res.aborted) {
+    out.cancelled = true;
+    co_return out;
+  }
+  if (answered) co_return out;  // whatever happened to the stream after the response
+  if (res.status == 0) {
+    out.failure = res.failure;
+    co_return out;
+  }
+  if (res.status == 404 && !x.sent_session.empty()) {
+    x.session_lost = true;
+    out.failure = "the upstream no longer knows its session";
+    co_return out;
+  }
+  if (res.status / 100 != 2) {
+    out.failure = "upstream answered HTTP " + std::to_string(res.status) + " " + res.reason;
+    if (!res.body.empty()) out.failure += ": " + snippet(res.body);
+    co_return out;
+  }
+  if (too_big) {
+    out.failure = "an upstream message exceeded the size limit";
+    co_return out;
+  }
+  if (!res.streamed && !res.body.empty() && !x.id.is_null()) deliver(res.body);
+  if (answered || x.id.is_null()) co_return out;
+  out.failure =
+      res.streamed
+          ? (res.failure.empty() ? "the upstream's stream ended without the response" : res.failure)
+          : "the upstream's reply held no response to the request";
+  co_return out;
+}
+
+awaitable<UpstreamResult> UpstreamSession::initialize() {
+  json::object params{{"protocolVersion", mcp::kLatestVersion},
+                      {"capabilities", identity_.capabilities},
+                      {"clientInfo", identity_.client_info}};
+  Exchange x;
+  x.id = 0;
+  x.body = message_text(x.id, "initialize", json::serialize(params));
+  x.with_session = false;
+  UpstreamResult r = co_await exchange(x);
+  if (!r.ok()) {
+    if (r.error) r.failure = "initialize failed: " + r.error->message;
+    co_return r;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(r.result, ec);
+  const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+  const json::value* version = o ? o->if_contains("protocolVersion") : nullptr;
+  if (!version || !version->is_string() || !mcp::is_supported_version(version->get_string())) {
+    r.failure = "the upstream offered protocol version " +
+                (version ? json::serialize(*version) : std::string("(none)")) +
+                ", which mcpgw does not speak";
+    co_return r;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    session_id_ = x.session_id;
+    protocol_version_ = std::string(version->get_string());
+    if (auto c = o->if_contains("capabilities"); c && c->is_object())
+      server_capabilities_ = c->get_object();
+    if (auto i = o->if_contains("serverInfo"); i && i->is_object()) server_info_ = i->get_object();
+    if (auto i = o->if_contains("instructions"); i && i->is_string())
+      instructions_ = std::string(i->get_string());
+  }
+  Exchange n;
+  n.body = message_text(nullptr, "notifications/initialized", "");
+  UpstreamResult nr = co_await exchange(n);
+  if (!nr.failure.empty()) r.failure = "notifications/initialized: " + nr.failure;
+  co_return r;
+}
+
+awaitable<std::string> UpstreamSession::ensure_initialized() {
+  auto ex = co_await asio::this_coro::executor;
+  for (;;) {
+    auto timer = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ == State::ready) co_return std::string();
+      if (state_ == State::fresh) {
+        state_ = State::initializing;
+        break;
+      }
+      waiters_.push_back([ex, timer] { asio::post(ex, [timer] { timer->cancel(); }); });
+    }
+    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    std::lock_guard lock(mutex_);
+    if (state_ == State::fresh && !last_failure_.empty()) co_return last_failure_;
+  }
+  UpstreamResult r = co_await initialize();
+  std::vector<std::function<void()>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    state_ = r.ok() ? State::ready : State::fresh;
+    last_failure_ = r.ok() ? std::string() : (r.cancelled ? "cancelled" : r.failure);
+    waiters.swap(waiters_);
+  }
+  for (auto& w : waiters)
+    w();
+  co_return r.ok() ? std::string() : (r.cancelled ? std::string("cancelled") : r.failure);
+}
+
+void UpstreamSession::forget_session(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  if (state_ == State::ready && session_id_ == id) {
+    state_ = State::fresh;
+    session_id_.clear();
+  }
+}
+
+awaitable<UpstreamResult> UpstreamSession::request(std::string_view method, std::string params,
+                                                   OnMessage on_message,
+                                                   std::shared_ptr<Abort> abort,
+                                                   json::value* upstream_id) {
+  for (int attempt = 0;; ++attempt) {
+    if (std::string why = co_await ensure_initialized(); !why.empty()) {
+      UpstreamResult r;
+      r.failure = std::move(why);
+      co_return r;
+    }
+    Exchange x;
+    {
+      std::lock_guard lock(mutex_);
+      x.id = next_id_++;
+    }
+    if (upstream_id) *upstream_id = x.id;
+    x.body = message_text(x.id, method, params);
+    x.on_message = on_message;
+    x.abort = abort;
+    UpstreamResult r = co_await exchange(x);
+    if (x.session_lost && attempt == 0) {
+      spdlog::info("upstream {}: session {} expired; initializing a new one", endpoint_->name,
+                   x.sent_session);
+      forget_session(x.sent_session);
+      continue;
+    }
+    co_return r;
+  }
+}
+
+awaitable<std::string> UpstreamSession::notify(std::string_view method, std::string params) {
+  Exchange x;
+  x.body = message_text(nullptr, method, params);
+  UpstreamResult r = co_await exchange(x);
+  co_return r.failure;
+}
+
+awaitable<std::string> UpstreamSession::send_message(std::string text) {
+  Exchange x;
+  x.body = std::move(text);
+  UpstreamResult r = co_await exchange(x);
+  co_return r.failure;
+}
+
+awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared_ptr<Abort> abort) {
+  if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
+  Exchange x;
+  x.http_method = "GET";
+  x.on_message = std::move(on_message);
+  x.abort = std::move(abort);
+  UpstreamResult r = co_await exchange(x);
+  if (x.session_lost) forget_session(x.sent_session);
+  co_return r.cancelled ? std::string() : r.failure;
+}
+
+awaitable<void> UpstreamSession::close() {
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    id.swap(session_id_);
+    state_ = State::fresh;
+  }
+  if (id.empty()) co_return;
+  OutboundRequest r = base_request("DELETE");
+  r.headers.emplace_back(std::string(kSessionHeader), id);
+  r.timeout = std::min(endpoint_->timeout, std::chrono::milliseconds(5000));
+  const OutboundResponse res = co_await http_.send(r);
+  // 405: the upstream does not let clients end sessions; it will expire it.
+  if (res.status == 0 || (res.status / 100 != 2 && res.status != 405 && res.status != 404))
+    spdlog::debug("upstream {}: ending session {}: {}", endpoint_->name, id,
+                  res.status ? "HTTP " + std::to_string(res.status) : res.failure);
+}
+
+json::object UpstreamSession::server_capabilities() const {
+  std::lock_guard lock(mutex_);
+  return server_capabilities_;
+}
+json::object UpstreamSession::server_info() const {
+  std::lock_guard lock(mutex_);
+  return server_info_;
+}
+std::string UpstreamSession::protocol_version() const {
+  std::lock_guard lock(mutex_);
+  return protocol_version_;
+}
+std::string UpstreamSession::instructions() const {
+  std::lock_guard lock(mutex_);
+  return instructions_;
+}
+bool UpstreamSession::initialized() const {
+  std::lock_guard lock(mutex_);
+  return state_ == State::ready;
+}
+
+}  // namespace mcpgw::gateway

@@ -1,0 +1,113 @@
+#pragma once
+// One MCP session with one upstream server over streamable HTTP, as a client: initialize once
+// (concurrent callers wait for the same attempt), requests answered in JSON or on an SSE stream
+// whose other messages (progress, logging, server-to-client requests) are handed over in order,
+// notifications, answers to the upstream's requests, a GET stream, and DELETE on close. A session
+// the upstream forgot (404) is initialized again, once, before the request is retried.
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/http_client.h"
+#include "jsonrpc/message.h"
+
+namespace mcpgw::gateway {
+
+// How to reach one upstream MCP server. Immutable; a changed gateway gets a new one.
+struct UpstreamEndpoint {
+  std::string gateway_id;
+  std::string name;  // for messages
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // static headers and credentials
+  std::chrono::milliseconds timeout{30'000};                 // longest wait for the next message
+  std::string fingerprint;  // differs when any of the above differs
+};
+
+// A message the upstream sent, parsed, with its exact text.
+struct UpstreamMessage {
+  jsonrpc::Message message;
+  std::string text;
+};
+
+// The outcome of a request: the upstream's result (its exact JSON text) or its JSON-RPC error,
+// or why there is neither (`failure`: unreachable, HTTP error, timeout, broken stream).
+struct UpstreamResult {
+  std::string result;
+  std::optional<jsonrpc::Error> error;
+  std::string failure;
+  bool cancelled = false;  // ended by the caller's Abort
+  bool ok() const { return failure.empty() && !error && !cancelled; }
+};
+
+class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
+ public:
+  // What mcpgw tells the upstream about the client it speaks for.
+  struct ClientIdentity {
+    boost::json::object client_info;
+    boost::json::object capabilities;
+  };
+  using OnMessage = std::function<void(UpstreamMessage&)>;
+
+  UpstreamSession(HttpClient& http, std::shared_ptr<const UpstreamEndpoint> endpoint,
+                  ClientIdentity identity);
+
+  const UpstreamEndpoint& endpoint() const { return *endpoint_; }
+
+  // "" once the session is initialized, else why it cannot be.
+  boost::asio::awaitable<std::string> ensure_initialized();
+
+  // A request with params (JSON text, "" for none). Messages other than its response that come
+  // on its stream go to on_message. upstream_id receives the id the request was sent with (for
+  // notifications/cancelled).
+  boost::asio::awaitable<UpstreamResult> request(std::string_view method, std::string params,
+                                                 OnMessage on_message,
+                                                 std::shared_ptr<Abort> abort = nullptr,
+                                                 boost::json::value* upstream_id = nullptr);
+  // A notification; "" when the upstream accepted it.
+  boost::asio::awaitable<std::string> notify(std::string_view method, std::string params);
+  // Sends a message as it is (an answer to one of the upstream's requests).
+  boost::asio::awaitable<std::string> send_message(std::string text);
+  // The GET stream of server-initiated messages, until it ends, fails or abort fires. "" when it
+  // ended normally.
+  boost::asio::awaitable<std::string> listen(OnMessage on_message, std::shared_ptr<Abort> abort);
+  // Ends the session upstream (DELETE). Later calls initialize a new one.
+  boost::asio::awaitable<void> close();
+
+  // What initialize returned.
+  boost::json::object server_capabilities() const;
+  boost::json::object server_info() const;
+  std::string protocol_version() const;
+  std::string instructions() const;
+  bool initialized() const;
+
+ private:
+  struct Exchange;
+  boost::asio::awaitable<UpstreamResult> initialize();
+  boost::asio::awaitable<UpstreamResult> exchange(Exchange& x);
+  OutboundRequest base_request(std::string method) const;
+  void forget_session(const std::string& id);
+
+  HttpClient& http_;
+  const std::shared_ptr<const UpstreamEndpoint> endpoint_;
+  const ClientIdentity identity_;
+
+  mutable std::mutex mutex_;
+  enum class State { fresh, initializing, ready } state_ = State::fresh;
+  std::vector<std::function<void()>> waiters_;  // woken when an initialize attempt ends
+  std::string last_failure_;
+  std::string session_id_;
+  std::string protocol_version_;
+  boost::json::object server_capabilities_, server_info_;
+  std::string instructions_;
+  std::int64_t next_id_ = 1;
+};
+
+}  // namespace mcpgw::gateway

@@ -1,0 +1,27 @@
+#include "jsonrpc/raw.h"
+
+#include <catch2/catch.hpp>
+
+using mcpgw::jsonrpc::raw_member;
+
+TEST_CASE("raw_member returns a member's bytes unchanged", "[jsonrpc]") {
+  const char* msg =
+      R"({"jsonrpc":"2.0", "id" : 7 ,"result":{"content":[{"type":"text","text":"a}\"]{"}],)"
+      R"("n":0.5,"e":1.0e2}, "tail":[1,[2,{"x":"}"}]]})";
+  CHECK(raw_member(msg, "result") ==
+        R"({"content":[{"type":"text","text":"a}\"]{"}],"n":0.5,"e":1.0e2})");
+  CHECK(raw_member(msg, "id") == "7");
+  CHECK(raw_member(msg, "jsonrpc") == R"("2.0")");
+  CHECK(raw_member(msg, "tail") == R"([1,[2,{"x":"}"}]])");
+  CHECK(!raw_member(msg, "error"));
+  CHECK(raw_member(R"({"result":{}})", "result") == "{}");
+  CHECK(raw_member(R"({"a":true,"b":null})", "b") == "null");
+}
+
+TEST_CASE("raw_member refuses what is not an object", "[jsonrpc]") {
+  CHECK(!raw_member("[1,2]", "a"));
+  CHECK(!raw_member("{}", "a"));
+  CHECK(!raw_member(R"({"a":)", "a"));
+  CHECK(!raw_member(R"({"a":"unterminated)", "a"));
+  CHECK(!raw_member("", "a"));
+}
