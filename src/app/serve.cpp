@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/catalog_api.h"
+#include "admin/gateways_api.h"
 #include "admin/tokens_api.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
@@ -22,10 +23,12 @@
 
 #include <filesystem>
 #include "gateway/catalog.h"
+#include "gateway/federation.h"
 #include "gateway/http_client.h"
 #include "http/server.h"
 #include "mcp/core_handlers.h"
 #include "mcp/dispatcher.h"
+#include "mcp/relay.h"
 #include "mcp/tool_handlers.h"
 #include "observability/logging.h"
 #include "store/api_token_repository.h"
@@ -86,8 +89,13 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   catalog.publish(gateway::load_catalog(pool, credentials_key));
   mcp::Dispatcher dispatcher;
   mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
-  gateway::HttpClient upstream_http(ioc.get_executor(), {});
-  mcp::register_tool_handlers(dispatcher, catalog, upstream_http);
+  gateway::HttpClient::Options http_options;
+  http_options.verify_tls = cfg.federation.verify_tls;
+  gateway::HttpClient upstream_http(ioc.get_executor(), http_options);
+  gateway::Federation federation(ioc.get_executor(), upstream_http, pool, blocking, catalog,
+                                 cfg.federation, credentials_key);
+  mcp::register_tool_handlers(dispatcher, catalog, upstream_http, federation);
+  mcp::register_relay_handlers(dispatcher, catalog, federation);
   // SQLite keeps events and sessions across restarts; memory is faster and forgets them.
   std::unique_ptr<transport::EventStore> events;
   transport::SessionRegistry* registry = nullptr;
@@ -107,12 +115,14 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
   admin::register_catalog_routes(server, pool, catalog, blocking, credentials_key);
+  admin::register_gateway_routes(server, pool, catalog, federation, blocking, credentials_key);
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
   transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},
                                  sessions, dispatcher, catalog, blocking);
 
   const auto port = server.start();
+  federation.start();
   spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port,
                workers);
 
@@ -129,6 +139,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
     }
     spdlog::info("signal {}: draining (grace {} ms)", sig, cfg.server.shutdown_grace.count());
     sessions.stop_reaper();
+    federation.stop();
     server.drain([&] {
       spdlog::info("drained; exiting");
       signals.cancel();

@@ -303,6 +303,10 @@ HttpClient::HttpClient(asio::any_io_executor ex, Options options)
     : impl_(std::make_shared<Impl>(ex, options)) {}
 HttpClient::~HttpClient() = default;
 
+asio::any_io_executor HttpClient::executor() const {
+  return impl_->executor;
+}
+
 awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
   auto self = impl_;
   OutboundResponse out;

@@ -67,6 +67,8 @@ class HttpClient {
   ~HttpClient();
 
   boost::asio::awaitable<OutboundResponse> send(const OutboundRequest& request);
+  // The executor its connections are made on (for work spawned in the background).
+  boost::asio::any_io_executor executor() const;
 
  private:
   struct Impl;

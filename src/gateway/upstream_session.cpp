@@ -3,8 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
@@ -68,7 +71,8 @@ struct UpstreamSession::Exchange {
   OnMessage on_message;
   std::shared_ptr<Abort> abort;
   bool with_session = true;
-  std::string last_event_id;  // GET: resume after this event
+  std::string last_event_id;                         // GET: resume after this event
+  std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
   // Out:
   std::string session_id;    // the Mcp-Session-Id the upstream answered with
   std::string sent_session;  // the one this exchange carried
@@ -108,6 +112,7 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
   }
   r.body = std::move(x.body);
   r.abort = x.abort;
+  if (x.timeout) r.timeout = *x.timeout;
   r.keep_headers = {std::string(kSessionHeader)};
 
   UpstreamResult out;
@@ -160,10 +165,10 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
     out.failure = res.failure;
     co_return out;
   }
-  if (res.status == 404 && !x.sent_session.empty()) {
+  // The specification says 404; real servers (the SDK examples among them) answer an unknown
+  // session with 400. Either way the request is retried once, in a new session.
+  if ((res.status == 404 || res.status == 400) && !x.sent_session.empty()) {
     x.session_lost = true;
-    out.failure = "the upstream no longer knows its session";
-    co_return out;
   }
   if (res.status / 100 != 2) {
     out.failure = "upstream answered HTTP " + std::to_string(res.status) + " " + res.reason;
@@ -305,12 +310,14 @@ awaitable<std::string> UpstreamSession::send_message(std::string text) {
   co_return r.failure;
 }
 
-awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared_ptr<Abort> abort) {
+awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared_ptr<Abort> abort,
+                                               std::chrono::milliseconds idle) {
   if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
   Exchange x;
   x.http_method = "GET";
   x.on_message = std::move(on_message);
   x.abort = std::move(abort);
+  x.timeout = idle;
   UpstreamResult r = co_await exchange(x);
   if (x.session_lost) forget_session(x.sent_session);
   co_return r.cancelled ? std::string() : r.failure;
@@ -353,6 +360,55 @@ std::string UpstreamSession::instructions() const {
 bool UpstreamSession::initialized() const {
   std::lock_guard lock(mutex_);
   return state_ == State::ready;
+}
+
+void close_in_background(HttpClient& http, std::shared_ptr<UpstreamSession> session) {
+  if (!session || !session->initialized()) return;
+  asio::co_spawn(
+      asio::make_strand(http.executor()),
+      [session]() -> awaitable<void> { co_await session->close(); }, asio::detached);
+}
+
+UpstreamSessions::~UpstreamSessions() {
+  close_all();
+}
+
+std::shared_ptr<UpstreamSession> UpstreamSessions::get(
+    HttpClient& http, const std::shared_ptr<const UpstreamEndpoint>& endpoint,
+    const std::function<UpstreamSession::ClientIdentity()>& who) {
+  std::shared_ptr<UpstreamSession> stale;
+  std::shared_ptr<UpstreamSession> out;
+  {
+    std::lock_guard lock(mutex_);
+    http_ = &http;
+    auto& slot = by_gateway_[endpoint->gateway_id];
+    if (slot && slot->endpoint().fingerprint != endpoint->fingerprint) stale = std::move(slot);
+    if (!slot) slot = std::make_shared<UpstreamSession>(http, endpoint, who());
+    out = slot;
+  }
+  if (stale) close_in_background(http, std::move(stale));
+  return out;
+}
+
+std::vector<std::shared_ptr<UpstreamSession>> UpstreamSessions::all() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<UpstreamSession>> out;
+  for (const auto& [id, s] : by_gateway_)
+    out.push_back(s);
+  return out;
+}
+
+void UpstreamSessions::close_all() {
+  std::map<std::string, std::shared_ptr<UpstreamSession>> sessions;
+  HttpClient* http;
+  {
+    std::lock_guard lock(mutex_);
+    sessions.swap(by_gateway_);
+    http = http_;
+  }
+  if (!http) return;
+  for (auto& [id, s] : sessions)
+    close_in_background(*http, std::move(s));
 }
 
 }  // namespace mcpgw::gateway

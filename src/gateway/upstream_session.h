@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -75,9 +76,10 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::asio::awaitable<std::string> notify(std::string_view method, std::string params);
   // Sends a message as it is (an answer to one of the upstream's requests).
   boost::asio::awaitable<std::string> send_message(std::string text);
-  // The GET stream of server-initiated messages, until it ends, fails or abort fires. "" when it
-  // ended normally.
-  boost::asio::awaitable<std::string> listen(OnMessage on_message, std::shared_ptr<Abort> abort);
+  // The GET stream of server-initiated messages, until it ends, fails, stays silent for
+  // `idle`, or abort fires. "" when it ended normally or by abort.
+  boost::asio::awaitable<std::string> listen(OnMessage on_message, std::shared_ptr<Abort> abort,
+                                             std::chrono::milliseconds idle);
   // Ends the session upstream (DELETE). Later calls initialize a new one.
   boost::asio::awaitable<void> close();
 
@@ -109,5 +111,32 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::string instructions_;
   std::int64_t next_id_ = 1;
 };
+
+// The upstream sessions of one client session: at most one per upstream server, made on first
+// use, replaced when the server's settings change, and all closed with the client session. They
+// are never shared with another client session.
+class UpstreamSessions {
+ public:
+  UpstreamSessions() = default;
+  UpstreamSessions(const UpstreamSessions&) = delete;
+  UpstreamSessions& operator=(const UpstreamSessions&) = delete;
+  ~UpstreamSessions();
+
+  std::shared_ptr<UpstreamSession> get(HttpClient& http,
+                                       const std::shared_ptr<const UpstreamEndpoint>& endpoint,
+                                       const std::function<UpstreamSession::ClientIdentity()>& who);
+  // The live sessions (to fan out logging/setLevel, for instance).
+  std::vector<std::shared_ptr<UpstreamSession>> all() const;
+  // Ends every session upstream (DELETE, in the background). Later get() calls make new ones.
+  void close_all();
+
+ private:
+  mutable std::mutex mutex_;
+  HttpClient* http_ = nullptr;
+  std::map<std::string, std::shared_ptr<UpstreamSession>> by_gateway_;
+};
+
+// Ends a session upstream in the background.
+void close_in_background(HttpClient& http, std::shared_ptr<UpstreamSession> session);
 
 }  // namespace mcpgw::gateway

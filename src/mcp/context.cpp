@@ -13,6 +13,15 @@ bool RequestContext::notify(std::string_view method, json::value params) {
   return i_.outbound && i_.outbound->send(jsonrpc::notification(method, std::move(params)));
 }
 
+bool RequestContext::forward(std::string message_text) {
+  return i_.outbound && i_.outbound->send_text(std::move(message_text));
+}
+
+bool RequestContext::on_cancel(std::function<void()> hook) {
+  return i_.session && !i_.request_id.is_null() &&
+         i_.session->on_cancel(i_.request_id, std::move(hook));
+}
+
 asio::awaitable<Reply> RequestContext::request(std::string_view method, json::value params,
                                                std::chrono::milliseconds timeout) {
   if (!i_.session)

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,8 @@ class Outbound {
   // Puts a notification or request related to the current request on that request's stream.
   // False when the request has no stream that can carry it (a plain JSON response).
   virtual bool send(json::object message) = 0;
+  // The same with a message that is already serialized (relayed byte for byte).
+  virtual bool send_text(std::string message) = 0;
 };
 
 class RequestContext {
@@ -48,6 +51,13 @@ class RequestContext {
 
   // A notification related to this request (progress, logging), on its stream.
   bool notify(std::string_view method, json::value params);
+
+  // A message relayed as it is (an upstream's progress or log notification), on this stream.
+  bool forward(std::string message_text);
+
+  // Runs hook when the client cancels this request (at once if it already has). False when the
+  // request cannot be cancelled (no session).
+  bool on_cancel(std::function<void()> hook);
 
   // A server-to-client request on this request's stream, answered through the session; an error
   // reply when there is no session or stream, or when `timeout` passes first.

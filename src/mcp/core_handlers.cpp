@@ -3,8 +3,8 @@
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
-#include "mcp/dispatcher.h"
 #include "jsonrpc/mcp_versions.h"
+#include "mcp/dispatcher.h"
 
 namespace mcpgw::mcp {
 namespace {

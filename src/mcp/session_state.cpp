@@ -42,7 +42,7 @@ std::string SessionState::log_level() const {
 std::shared_ptr<std::atomic<bool>> SessionState::begin_request(const json::value& id) {
   auto flag = std::make_shared<std::atomic<bool>>(false);
   std::lock_guard lock(mutex_);
-  in_flight_[key(id)] = flag;
+  in_flight_[key(id)] = {flag, nullptr};
   return flag;
 }
 
@@ -52,10 +52,29 @@ void SessionState::end_request(const json::value& id) {
 }
 
 bool SessionState::cancel_request(const json::value& id) {
-  std::lock_guard lock(mutex_);
-  auto it = in_flight_.find(key(id));
-  if (it == in_flight_.end()) return false;
-  it->second->store(true);
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = in_flight_.find(key(id));
+    if (it == in_flight_.end()) return false;
+    it->second.cancelled->store(true);
+    hook = std::move(it->second.on_cancel);
+  }
+  if (hook) hook();
+  return true;
+}
+
+bool SessionState::on_cancel(const json::value& id, std::function<void()> hook) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = in_flight_.find(key(id));
+    if (it == in_flight_.end()) return false;
+    if (!it->second.cancelled->load()) {
+      it->second.on_cancel = std::move(hook);
+      return true;
+    }
+  }
+  hook();
   return true;
 }
 

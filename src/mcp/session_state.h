@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "gateway/upstream_session.h"
 #include "jsonrpc/message.h"
 
 namespace mcpgw::mcp {
@@ -47,8 +48,14 @@ class SessionState {
   // Client requests in flight. begin returns the flag notifications/cancelled sets.
   std::shared_ptr<std::atomic<bool>> begin_request(const json::value& id);
   void end_request(const json::value& id);
-  // True if the request was in flight.
+  // True if the request was in flight. Runs its cancel hook, if any.
   bool cancel_request(const json::value& id);
+  // What to do when the client cancels request `id` (relay the cancel upstream). Runs at once
+  // when it is already cancelled; false when the request is not in flight.
+  bool on_cancel(const json::value& id, std::function<void()> hook);
+
+  // This session's sessions with upstream MCP servers.
+  gateway::UpstreamSessions& upstreams() { return upstreams_; }
 
   // Server-to-client requests. A waiter is resumed on its executor with the reply.
   using ReplyHandler = std::function<void(Reply)>;
@@ -69,9 +76,14 @@ class SessionState {
   mutable std::mutex mutex_;
   json::object client_info_, client_capabilities_;
   std::string log_level_;
-  std::unordered_map<std::string, std::shared_ptr<std::atomic<bool>>> in_flight_;
+  struct InFlight {
+    std::shared_ptr<std::atomic<bool>> cancelled;
+    std::function<void()> on_cancel;
+  };
+  std::unordered_map<std::string, InFlight> in_flight_;
   std::unordered_map<std::string, ReplyHandler> waiting_;
   std::uint64_t next_id_ = 0;
+  gateway::UpstreamSessions upstreams_;
 };
 
 }  // namespace mcpgw::mcp

@@ -8,15 +8,17 @@
 #include "gateway/http_client.h"
 #include "gateway/rest_tool.h"
 #include "mcp/dispatcher.h"
+#include "mcp/relay.h"
 
 namespace mcpgw::mcp {
 using boost::asio::awaitable;
 
 void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
-                            gateway::HttpClient& http) {
+                            gateway::HttpClient& http, gateway::Federation& federation) {
   d.on_request(
       "tools/call",
-      {[&catalog, &http](RequestContext& ctx, const json::object& params) -> awaitable<Outcome> {
+      {[&catalog, &http, &federation](RequestContext& ctx,
+                                      const json::object& params) -> awaitable<Outcome> {
          auto name = params.find("name");
          if (name == params.end() || !name->value().is_string())
            co_return Outcome::fail(jsonrpc::kInvalidParams,
@@ -35,6 +37,11 @@ void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalo
          const std::string tool_name(name->value().get_string());
          const gateway::CatalogItem* tool = gateway::find_tool(*snapshot, tool_name, ctx.scope());
          if (!tool) co_return Outcome::fail(jsonrpc::kInvalidParams, "Unknown tool: " + tool_name);
+         // An upstream checks its own arguments, against its own schema.
+         if (tool->upstream) {
+           const auto binding = tool->upstream;
+           co_return co_await relay(ctx, federation, *binding, "tools/call", params, "name", true);
+         }
          if (auto schema = tool->definition.find("inputSchema");
              schema != tool->definition.end() && schema->value().is_object()) {
            if (auto why = gateway::check_arguments(schema->value().get_object(), args))

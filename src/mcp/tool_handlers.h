@@ -5,11 +5,13 @@
 namespace mcpgw::gateway {
 class CatalogService;
 class HttpClient;
+class Federation;
 }  // namespace mcpgw::gateway
 
 namespace mcpgw::mcp {
 class Dispatcher;
 
+// Tools of upstream MCP servers are relayed (mcp/relay.h); REST tools are called directly.
 void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
-                            gateway::HttpClient& http);
+                            gateway::HttpClient& http, gateway::Federation& federation);
 }  // namespace mcpgw::mcp

@@ -11,10 +11,10 @@
 #include "common/offload.h"
 #include "gateway/catalog.h"
 #include "http/server.h"
+#include "jsonrpc/mcp_versions.h"
 #include "jsonrpc/message.h"
 #include "mcp/core_handlers.h"
 #include "mcp/dispatcher.h"
-#include "jsonrpc/mcp_versions.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
 
@@ -110,6 +110,7 @@ class StreamOutbound final : public mcp::Outbound {
   bool send(json::object message) override {
     return stream_->append(json::serialize(message)) != 0;
   }
+  bool send_text(std::string message) override { return stream_->append(std::move(message)) != 0; }
 
  private:
   std::shared_ptr<Stream> stream_;

@@ -65,5 +65,4 @@ void MemoryEventStore::erase_session(const std::string& session_id) {
   }
 }
 
-
 }  // namespace mcpgw::transport

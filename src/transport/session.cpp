@@ -158,6 +158,7 @@ void Session::close() {
   for (auto& [n, s] : streams)
     s->finish();
   state_.fail_all_replies({jsonrpc::kInternalError, "session closed", {}});
+  state_.upstreams().close_all();  // closed with the client session, never left behind
 }
 
 }  // namespace mcpgw::transport

@@ -172,6 +172,10 @@ struct CapturingOutbound : mcp::Outbound {
     sent.push_back(std::move(m));
     return true;
   }
+  bool send_text(std::string m) override {
+    sent.push_back(boost::json::parse(m).as_object());
+    return true;
+  }
 };
 }  // namespace
 

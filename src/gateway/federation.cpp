@@ -1,0 +1,688 @@
+#include "gateway/federation.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json.hpp>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/offload.h"
+#include "common/wakeup.h"
+#include "store/database.h"
+
+namespace mcpgw::gateway {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using asio::awaitable;
+
+namespace {
+
+constexpr std::size_t kMaxPages = 1000;
+constexpr auto kListenIdle = std::chrono::minutes(5);
+
+struct Listed {
+  json::array tools, resources, resource_templates, prompts;
+};
+
+std::string str(const json::object& o, const char* k) {
+  auto it = o.find(k);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+}
+
+// Writes one discovery into the database in one transaction: items are matched to their rows by
+// the upstream's name (or URI), so that ids, virtual server associations, enabled flags and tags
+// survive a refresh; items the upstream no longer has are removed.
+DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& gateway_id,
+                                const std::string& separator, const Listed& l,
+                                const json::object& capabilities, const json::object& info,
+                                const std::string& version) {
+  DiscoveryReport report;
+  auto db = pool.acquire();
+  SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+  std::string slug;
+  {
+    auto& q = db.prepare("SELECT slug FROM gateways WHERE id = ?");
+    q.bind(1, gateway_id);
+    if (q.executeStep()) slug = q.getColumn(0).getString();
+    q.reset();
+  }
+  if (slug.empty()) {
+    report.failure = "the gateway was deleted meanwhile";
+    return report;
+  }
+  const auto now = static_cast<std::int64_t>(unix_ms());
+
+  // Existing rows of this gateway in `table`, by their upstream key.
+  auto existing = [&](const std::string& sql) {
+    std::map<std::string, std::string> by_key;
+    auto& q = db.prepare(sql);
+    q.bind(1, gateway_id);
+    while (q.executeStep())
+      by_key[q.getColumn(1).getString()] = q.getColumn(0).getString();
+    q.reset();
+    return by_key;
+  };
+  // Runs one upsert; a UNIQUE clash (the name is taken by another item) skips the item.
+  auto try_exec = [&](SQLite::Statement& q, const std::string& what) {
+    try {
+      q.exec();
+      q.reset();
+      return true;
+    } catch (const SQLite::Exception& e) {
+      q.reset();
+      if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) throw;
+      report.skipped.push_back(what + ": the name is already taken");
+      return false;
+    }
+  };
+  auto remove_rest = [&](const char* table, const std::map<std::string, std::string>& left) {
+    auto& d = db.prepare(std::string("DELETE FROM ") + table + " WHERE id = ?");
+    for (const auto& [key, id] : left) {
+      d.bind(1, id);
+      d.exec();
+      d.reset();
+    }
+  };
+
+  {  // tools
+    auto rows = existing("SELECT id, original_name FROM tools WHERE gateway_id = ?");
+    for (const auto& v : l.tools) {
+      if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
+      const auto& t = v.get_object();
+      const std::string original = str(t, "name");
+      const std::string name = federated_name(slug, separator, original);
+      auto schema = t.if_contains("inputSchema");
+      auto out = t.if_contains("outputSchema");
+      auto ann = t.if_contains("annotations");
+      const std::string def = json::serialize(t);
+      auto found = rows.find(original);
+      if (found != rows.end()) {
+        auto& q = db.prepare(
+            "UPDATE tools SET name = ?, description = ?, input_schema = ?, output_schema = ?, "
+            "annotations = ?, definition = ?, updated_at = ? WHERE id = ?");
+        q.bind(8, found->second);
+        rows.erase(found);
+        q.bind(1, name);
+        q.bind(2, str(t, "description"));
+        q.bind(3, schema ? json::serialize(*schema) : std::string(R"({"type":"object"})"));
+        if (out) q.bind(4, json::serialize(*out));
+        q.bind(5, ann && ann->is_object() ? json::serialize(*ann) : std::string("{}"));
+        q.bind(6, def);
+        q.bind(7, now);
+        if (try_exec(q, "tool " + original)) ++report.tools;
+      } else {
+        auto& q = db.prepare(
+            "INSERT INTO tools(id, name, original_name, description, input_schema, output_schema, "
+            "annotations, integration_type, gateway_id, definition, created_at, updated_at) "
+            "VALUES(?,?,?,?,?,?,?,'MCP',?,?,?,?)");
+        q.bind(1, crypto::random_hex(8));
+        q.bind(2, name);
+        q.bind(3, original);
+        q.bind(4, str(t, "description"));
+        q.bind(5, schema ? json::serialize(*schema) : std::string(R"({"type":"object"})"));
+        if (out) q.bind(6, json::serialize(*out));
+        q.bind(7, ann && ann->is_object() ? json::serialize(*ann) : std::string("{}"));
+        q.bind(8, gateway_id);
+        q.bind(9, def);
+        q.bind(10, now);
+        q.bind(11, now);
+        if (try_exec(q, "tool " + original)) ++report.tools;
+      }
+    }
+    remove_rest("tools", rows);
+  }
+  {  // resources and templates; their URIs are the upstream's own
+    auto rows = existing(
+        "SELECT id, (CASE is_template WHEN 1 THEN 't:' ELSE 'r:' END) || original_uri FROM "
+        "resources WHERE gateway_id = ?");
+    auto upsert = [&](const json::array& items, bool is_template) {
+      const char* uri_field = is_template ? "uriTemplate" : "uri";
+      for (const auto& v : items) {
+        if (!v.is_object() || str(v.get_object(), uri_field).empty()) continue;
+        const auto& r = v.get_object();
+        const std::string uri = str(r, uri_field);
+        const std::string key = (is_template ? "t:" : "r:") + uri;
+        auto mime = r.if_contains("mimeType");
+        const std::string def = json::serialize(r);
+        auto found = rows.find(key);
+        SQLite::Statement* q;
+        if (found != rows.end()) {
+          q = &db.prepare(
+              "UPDATE resources SET uri = ?, name = ?, description = ?, mime_type = ?, "
+              "definition = ?, updated_at = ? WHERE id = ?");
+          q->bind(7, found->second);
+          rows.erase(found);
+          q->bind(1, uri);
+          q->bind(2, str(r, "name"));
+          q->bind(3, str(r, "description"));
+          if (mime && mime->is_string()) q->bind(4, std::string(mime->get_string()));
+          q->bind(5, def);
+          q->bind(6, now);
+        } else {
+          q = &db.prepare(
+              "INSERT INTO resources(id, uri, original_uri, name, description, mime_type, "
+              "is_template, gateway_id, definition, created_at, updated_at) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+          q->bind(1, crypto::random_hex(8));
+          q->bind(2, uri);
+          q->bind(3, uri);
+          q->bind(4, str(r, "name"));
+          q->bind(5, str(r, "description"));
+          if (mime && mime->is_string()) q->bind(6, std::string(mime->get_string()));
+          q->bind(7, is_template ? 1 : 0);
+          q->bind(8, gateway_id);
+          q->bind(9, def);
+          q->bind(10, now);
+          q->bind(11, now);
+        }
+        if (try_exec(*q, (is_template ? "resource template " : "resource ") + uri))
+          ++(is_template ? report.resource_templates : report.resources);
+      }
+    };
+    upsert(l.resources, false);
+    upsert(l.resource_templates, true);
+    remove_rest("resources", rows);
+  }
+  {  // prompts
+    auto rows = existing("SELECT id, original_name FROM prompts WHERE gateway_id = ?");
+    for (const auto& v : l.prompts) {
+      if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
+      const auto& p = v.get_object();
+      const std::string original = str(p, "name");
+      const std::string name = federated_name(slug, separator, original);
+      auto args = p.if_contains("arguments");
+      const std::string def = json::serialize(p);
+      auto found = rows.find(original);
+      SQLite::Statement* q;
+      if (found != rows.end()) {
+        q = &db.prepare(
+            "UPDATE prompts SET name = ?, description = ?, arguments = ?, definition = ?, "
+            "updated_at = ? WHERE id = ?");
+        q->bind(6, found->second);
+        rows.erase(found);
+        q->bind(1, name);
+        q->bind(2, str(p, "description"));
+        q->bind(3, args && args->is_array() ? json::serialize(*args) : std::string("[]"));
+        q->bind(4, def);
+        q->bind(5, now);
+      } else {
+        q = &db.prepare(
+            "INSERT INTO prompts(id, name, original_name, description, arguments, gateway_id, "
+            "definition, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)");
+        q->bind(1, crypto::random_hex(8));
+        q->bind(2, name);
+        q->bind(3, original);
+        q->bind(4, str(p, "description"));
+        q->bind(5, args && args->is_array() ? json::serialize(*args) : std::string("[]"));
+        q->bind(6, gateway_id);
+        q->bind(7, def);
+        q->bind(8, now);
+        q->bind(9, now);
+      }
+      if (try_exec(*q, "prompt " + original)) ++report.prompts;
+    }
+    remove_rest("prompts", rows);
+  }
+  {
+    auto& q = db.prepare(
+        "UPDATE gateways SET status = 'healthy', last_seen_at = ?, last_error = ?, "
+        "capabilities = ?, server_info = ?, protocol_version = ? WHERE id = ?");
+    q.bind(1, now);
+    if (!report.skipped.empty()) {
+      std::string why = "not stored: ";
+      for (std::size_t i = 0; i < report.skipped.size(); ++i)
+        why += (i ? "; " : "") + report.skipped[i];
+      q.bind(2, why);
+    }
+    q.bind(3, json::serialize(capabilities));
+    q.bind(4, json::serialize(info));
+    q.bind(5, version);
+    q.bind(6, gateway_id);
+    q.exec();
+    q.reset();
+  }
+  tx.commit();
+  return report;
+}
+
+}  // namespace
+
+std::string federated_name(std::string_view slug, std::string_view separator,
+                           std::string_view original) {
+  std::string out;
+  out.reserve(slug.size() + separator.size() + original.size());
+  out.append(slug).append(separator).append(original);
+  return out;
+}
+
+std::string slugify(std::string_view name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c))
+      out += static_cast<char>(std::tolower(c));
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
+    if (out.size() >= 48) break;
+  }
+  while (!out.empty() && out.back() == '-')
+    out.pop_back();
+  return out.empty() ? "gateway" : out;
+}
+
+struct Federation::Monitor {
+  Monitor(asio::any_io_executor s, std::shared_ptr<const UpstreamEndpoint> e,
+          std::shared_ptr<UpstreamSession> c)
+      : strand(std::move(s)), endpoint(std::move(e)), control(std::move(c)) {}
+
+  const asio::any_io_executor strand;
+  const std::shared_ptr<const UpstreamEndpoint> endpoint;
+  const std::shared_ptr<UpstreamSession> control;
+  std::atomic<bool> reachable{true};
+  std::atomic<bool> stopped{false};
+  unsigned failures = 0;  // strand only
+  // What was last written to the database (strand only): it is written again when it changes,
+  // and at most once a minute otherwise (last_seen_at).
+  std::string written_status, written_error;
+  std::chrono::steady_clock::time_point written_at{};
+
+  std::mutex mutex;  // guards what follows
+  std::string last_error;
+  std::uint64_t requested = 0, completed = 0;  // discovery generations
+  bool check_now = false;
+  std::vector<std::pair<std::uint64_t, std::function<void(const DiscoveryReport&)>>> waiting;
+  std::function<void()> wake;
+  std::shared_ptr<Abort> listening;
+
+  void poke() {
+    std::function<void()> w;
+    {
+      std::lock_guard lock(mutex);
+      w = wake;
+    }
+    if (w) w();
+  }
+};
+
+Federation::Federation(asio::any_io_executor io, HttpClient& http, store::ConnectionPool& db,
+                       asio::thread_pool& blocking, CatalogService& catalog,
+                       config::FederationConfig cfg, std::string credentials_key)
+    : io_(std::move(io)),
+      http_(http),
+      db_(db),
+      blocking_(blocking),
+      catalog_(catalog),
+      cfg_(std::move(cfg)),
+      credentials_key_(std::move(credentials_key)) {}
+
+Federation::~Federation() {
+  stop();
+}
+
+void Federation::start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+    started_ = true;
+  }
+  catalog_.subscribe([this](const Catalog&, const Catalog& after) { on_catalog_change(after); });
+  on_catalog_change(*catalog_.current());
+}
+
+void Federation::stop() {
+  std::map<std::string, std::shared_ptr<Monitor>> monitors;
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    monitors.swap(monitors_);
+  }
+  for (auto& [id, m] : monitors) {
+    m->stopped = true;
+    std::shared_ptr<Abort> listening;
+    {
+      std::lock_guard lock(m->mutex);
+      listening = m->listening;
+    }
+    if (listening) listening->fire();
+    m->poke();
+  }
+}
+
+void Federation::on_catalog_change(const Catalog& after) {
+  std::vector<std::shared_ptr<Monitor>> started, ended;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    for (auto it = monitors_.begin(); it != monitors_.end();) {
+      auto g = after.gateways.find(it->first);
+      if (g == after.gateways.end() ||
+          g->second->fingerprint != it->second->endpoint->fingerprint) {
+        ended.push_back(it->second);
+        it = monitors_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [id, endpoint] : after.gateways) {
+      if (monitors_.count(id)) continue;
+      // The control session waits at most discovery_timeout for each message.
+      auto control_endpoint = std::make_shared<UpstreamEndpoint>(*endpoint);
+      control_endpoint->timeout = std::min(endpoint->timeout, cfg_.discovery_timeout);
+      auto control = std::make_shared<UpstreamSession>(
+          http_, control_endpoint,
+          UpstreamSession::ClientIdentity{json::object{{"name", "mcpgw"}, {"version", "1"}},
+                                          json::object{}});
+      auto m = std::make_shared<Monitor>(asio::make_strand(io_), endpoint, std::move(control));
+      monitors_[id] = m;
+      started.push_back(std::move(m));
+    }
+  }
+  for (auto& m : ended) {
+    m->stopped = true;
+    std::shared_ptr<Abort> listening;
+    {
+      std::lock_guard lock(m->mutex);
+      listening = m->listening;
+    }
+    if (listening) listening->fire();
+    m->poke();
+    auto control = m->control;
+    asio::co_spawn(
+        m->strand, [control]() -> awaitable<void> { co_await control->close(); }, asio::detached);
+  }
+  for (auto& m : started) {
+    asio::co_spawn(m->strand, run(m), asio::detached);
+    asio::co_spawn(m->strand, listen(m), asio::detached);
+  }
+}
+
+std::shared_ptr<Federation::Monitor> Federation::monitor(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = monitors_.find(id);
+  return it == monitors_.end() ? nullptr : it->second;
+}
+
+bool Federation::reachable(const std::string& gateway_id) const {
+  auto m = monitor(gateway_id);
+  return !m || m->reachable.load();
+}
+
+std::string Federation::last_error(const std::string& gateway_id) const {
+  auto m = monitor(gateway_id);
+  if (!m) return {};
+  std::lock_guard lock(m->mutex);
+  return m->last_error;
+}
+
+void Federation::report_failure(const std::string& gateway_id) {
+  if (auto m = monitor(gateway_id)) {
+    {
+      std::lock_guard lock(m->mutex);
+      m->check_now = true;
+    }
+    m->poke();
+  }
+}
+
+awaitable<DiscoveryReport> Federation::refresh(std::string gateway_id) {
+  auto m = monitor(gateway_id);
+  if (!m) {
+    DiscoveryReport r;
+    r.failure = "the gateway is disabled or does not exist";
+    co_return r;
+  }
+  Wakeup woken(co_await asio::this_coro::executor);
+  auto report = std::make_shared<DiscoveryReport>();
+  {
+    std::lock_guard lock(m->mutex);
+    const std::uint64_t generation = ++m->requested;
+    m->waiting.emplace_back(generation, [report, wake = woken.waker()](const DiscoveryReport& r) {
+      *report = r;
+      wake();
+    });
+  }
+  m->poke();
+  // Discovery is bounded by discovery_timeout per message; this bounds a stuck monitor.
+  if (!co_await woken.wait(cfg_.discovery_timeout * 4)) {
+    DiscoveryReport r;
+    r.failure = "discovery did not finish in time";
+    co_return r;
+  }
+  co_return *report;
+}
+
+void Federation::set_status(Monitor& m, bool reachable, const std::string& error) {
+  {
+    std::lock_guard lock(m.mutex);
+    m.last_error = error;
+  }
+  const bool was = m.reachable.exchange(reachable);
+  if (was != reachable) {
+    if (reachable)
+      spdlog::info("upstream {} ({}) is reachable again", m.endpoint->name, m.endpoint->url);
+    else
+      spdlog::warn(
+          "upstream {} ({}) is unreachable after {} failed checks: {}; its items fail "
+          "fast until it answers again",
+          m.endpoint->name, m.endpoint->url, m.failures, error);
+  }
+  // The admin API reads status from the database.
+  const std::string id = m.endpoint->gateway_id;
+  const std::string status = reachable ? "healthy" : "unreachable";
+  const auto now = std::chrono::steady_clock::now();
+  if (status == m.written_status && error == m.written_error &&
+      now - m.written_at < std::chrono::minutes(1))
+    return;
+  m.written_status = status;
+  m.written_error = error;
+  m.written_at = now;
+  auto& db = db_;
+  asio::post(blocking_, [&db, id, status, error, reachable] {
+    try {
+      auto conn = db.acquire();
+      auto& q = conn.prepare(
+          "UPDATE gateways SET status = ?, last_error = ?, last_seen_at = CASE WHEN ? THEN ? "
+          "ELSE last_seen_at END WHERE id = ?");
+      q.bind(1, status);
+      if (!error.empty()) q.bind(2, error);
+      q.bind(3, reachable ? 1 : 0);
+      q.bind(4, static_cast<std::int64_t>(unix_ms()));
+      q.bind(5, id);
+      q.exec();
+      q.reset();
+    } catch (const std::exception& e) {
+      spdlog::error("gateway {}: cannot record its status: {}", id, e.what());
+    }
+  });
+}
+
+awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
+  DiscoveryReport report;
+  UpstreamSession& s = *m.control;
+  if (std::string why = co_await s.ensure_initialized(); !why.empty()) {
+    report.failure = why;
+    co_return report;
+  }
+  const json::object caps = s.server_capabilities();
+  Listed listed;
+  struct List {
+    const char* capability;
+    const char* method;
+    const char* field;
+    json::array* into;
+  };
+  const List lists[] = {
+      {"tools", "tools/list", "tools", &listed.tools},
+      {"resources", "resources/list", "resources", &listed.resources},
+      {"resources", "resources/templates/list", "resourceTemplates", &listed.resource_templates},
+      {"prompts", "prompts/list", "prompts", &listed.prompts}};
+  for (const auto& l : lists) {
+    if (!caps.contains(l.capability)) continue;
+    std::string cursor;
+    for (std::size_t page = 0; page < kMaxPages; ++page) {
+      std::string params;
+      if (!cursor.empty()) params = json::serialize(json::object{{"cursor", cursor}});
+      UpstreamResult r = co_await s.request(l.method, std::move(params), nullptr);
+      if (!r.ok()) {
+        report.failure = std::string(l.method) + ": " + (r.error ? r.error->message : r.failure);
+        co_return report;
+      }
+      boost::system::error_code ec;
+      json::value v = json::parse(r.result, ec);
+      const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+      const json::value* items = o ? o->if_contains(l.field) : nullptr;
+      if (!items || !items->is_array()) {
+        report.failure = std::string(l.method) + ": the result has no " + l.field + " array";
+        co_return report;
+      }
+      for (const auto& item : items->get_array())
+        l.into->push_back(item);
+      cursor = str(*o, "nextCursor");
+      if (cursor.empty()) break;
+    }
+  }
+  const json::object info = s.server_info();
+  const std::string version = s.protocol_version();
+  const std::string& id = m.endpoint->gateway_id;
+  const std::string& sep = cfg_.name_separator;
+  try {
+    report = co_await offload(blocking_, [&] {
+      DiscoveryReport r = store_discovery(db_, id, sep, listed, caps, info, version);
+      if (r.failure.empty()) catalog_.publish(load_catalog(db_, credentials_key_));
+      return r;
+    });
+  } catch (const std::exception& e) {
+    report.failure = std::string("storing the discovery failed: ") + e.what();
+  }
+  for (const auto& why : report.skipped)
+    spdlog::warn("upstream {}: {} not stored: {}", m.endpoint->name, why, "name clash");
+  co_return report;
+}
+
+awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
+  bool need_discovery = true;
+  while (!m->stopped) {
+    std::uint64_t target;
+    bool check_now;
+    {
+      std::lock_guard lock(m->mutex);
+      target = m->requested;
+      check_now = m->check_now;
+      m->check_now = false;
+    }
+    std::string failure;
+    if (need_discovery || target > m->completed) {
+      DiscoveryReport report = co_await discover(*m);
+      if (m->stopped) break;
+      std::vector<std::function<void(const DiscoveryReport&)>> done;
+      {
+        std::lock_guard lock(m->mutex);
+        m->completed = target;
+        for (auto it = m->waiting.begin(); it != m->waiting.end();) {
+          if (it->first <= target) {
+            done.push_back(std::move(it->second));
+            it = m->waiting.erase(it);
+          } else {
+            ++it;
+          }
+        }
+      }
+      for (auto& d : done)
+        d(report);
+      failure = report.failure;
+      need_discovery = !failure.empty();
+      if (failure.empty())
+        spdlog::info(
+            "upstream {}: discovered {} tools, {} resources, {} resource templates, {} "
+            "prompts",
+            m->endpoint->name, report.tools, report.resources, report.resource_templates,
+            report.prompts);
+      else
+        spdlog::warn("upstream {}: discovery failed: {}", m->endpoint->name, failure);
+    } else {
+      (void)check_now;
+      UpstreamResult r = co_await m->control->request("ping", "", nullptr);
+      if (m->stopped) break;
+      if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure;
+    }
+    if (failure.empty()) {
+      if (!m->reachable) need_discovery = true;  // it may have changed while away
+      m->failures = 0;
+      set_status(*m, true, "");
+    } else {
+      ++m->failures;
+      const bool down = m->failures >= cfg_.unhealthy_after;
+      set_status(*m, down ? false : m->reachable.load(), failure);
+    }
+
+    Wakeup w(m->strand);
+    {
+      std::lock_guard lock(m->mutex);
+      m->wake = w.waker();
+      if (m->requested > m->completed || m->check_now) continue;
+    }
+    co_await w.wait(cfg_.health_interval);
+    std::lock_guard lock(m->mutex);
+    m->wake = nullptr;
+  }
+  std::lock_guard lock(m->mutex);
+  m->wake = nullptr;
+  for (auto& [gen, d] : m->waiting) {
+    DiscoveryReport r;
+    r.failure = "the gateway was changed or removed during discovery";
+    d(r);
+  }
+  m->waiting.clear();
+}
+
+awaitable<void> Federation::listen(std::shared_ptr<Monitor> m) {
+  auto backoff = std::chrono::milliseconds(1000);
+  while (!m->stopped) {
+    if (!m->control->initialized() || !m->reachable) {
+      Wakeup idle(m->strand);
+      co_await idle.wait(std::chrono::seconds(1));
+      continue;
+    }
+    auto abort = std::make_shared<Abort>();
+    {
+      std::lock_guard lock(m->mutex);
+      m->listening = abort;
+    }
+    if (m->stopped) break;
+    bool heard = false;
+    // Named, not a temporary inside the co_await (see common/offload.h).
+    UpstreamSession::OnMessage on_message = [&m, &heard](UpstreamMessage& msg) {
+      heard = true;
+      const auto& method = msg.message.method;
+      if (method == "notifications/tools/list_changed" ||
+          method == "notifications/resources/list_changed" ||
+          method == "notifications/prompts/list_changed") {
+        spdlog::info("upstream {}: {}; refreshing", m->endpoint->name, method);
+        {
+          std::lock_guard lock(m->mutex);
+          ++m->requested;
+        }
+        m->poke();
+      }
+    };
+    const std::string why = co_await m->control->listen(on_message, abort, kListenIdle);
+    if (m->stopped) break;
+    if (why.find("HTTP 405") != std::string::npos) {
+      spdlog::debug("upstream {} offers no GET stream; list changes are seen on refresh only",
+                    m->endpoint->name);
+      break;
+    }
+    if (heard) backoff = std::chrono::milliseconds(1000);
+    Wakeup pause(m->strand);
+    co_await pause.wait(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(30'000));
+  }
+}
+
+}  // namespace mcpgw::gateway

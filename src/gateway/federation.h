@@ -1,0 +1,94 @@
+#pragma once
+// Upstream MCP servers ("gateways"): discovery of their tools, resources, resource templates and
+// prompts into the database (names rewritten to <slug><sep><name>, everything else kept as the
+// upstream gave it), health (periodic ping; unreachable after N failures, when its items fail
+// fast), refresh on the upstream's list_changed and on demand, and the upstream sessions of
+// client sessions.
+//
+// Each gateway has a monitor: a coroutine on its own strand that owns a control session (mcpgw's
+// own, used for discovery, pings and the GET stream that carries list_changed; never used for a
+// client's requests).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "gateway/catalog.h"
+#include "gateway/upstream_session.h"
+
+namespace boost::asio {
+class thread_pool;
+}
+namespace mcpgw::store {
+class ConnectionPool;
+}
+
+namespace mcpgw::gateway {
+
+struct DiscoveryReport {
+  std::string failure;  // empty on success
+  std::size_t tools = 0, resources = 0, resource_templates = 0, prompts = 0;
+  std::vector<std::string> skipped;  // items not stored, with the reason
+};
+
+// The federated name of an upstream item: one rule, in one place.
+std::string federated_name(std::string_view slug, std::string_view separator,
+                           std::string_view original);
+// A gateway's slug from its name: lower-case letters, digits and '-', at most 48 characters.
+std::string slugify(std::string_view name);
+
+class Federation {
+ public:
+  Federation(boost::asio::any_io_executor io, HttpClient& http, store::ConnectionPool& db,
+             boost::asio::thread_pool& blocking, CatalogService& catalog,
+             config::FederationConfig cfg, std::string credentials_key);
+  ~Federation();
+  Federation(const Federation&) = delete;
+  Federation& operator=(const Federation&) = delete;
+
+  // Starts a monitor for each gateway in the catalog, and follows catalog changes from then on.
+  void start();
+  // Stops every monitor (on shutdown).
+  void stop();
+
+  // Discovers the gateway now and waits for the outcome (admin refresh, registration). A
+  // discovery already under way when this is called does not count.
+  boost::asio::awaitable<DiscoveryReport> refresh(std::string gateway_id);
+
+  // False once the gateway failed unhealthy_after pings in a row (until it answers again).
+  bool reachable(const std::string& gateway_id) const;
+  std::string last_error(const std::string& gateway_id) const;
+  // A call to the gateway failed at the transport level: check its health now.
+  void report_failure(const std::string& gateway_id);
+
+  HttpClient& http() { return http_; }
+  const config::FederationConfig& config() const { return cfg_; }
+
+ private:
+  struct Monitor;
+  void on_catalog_change(const Catalog& after);
+  boost::asio::awaitable<void> run(std::shared_ptr<Monitor> m);
+  boost::asio::awaitable<void> listen(std::shared_ptr<Monitor> m);
+  boost::asio::awaitable<DiscoveryReport> discover(Monitor& m);
+  void set_status(Monitor& m, bool reachable, const std::string& error);
+  std::shared_ptr<Monitor> monitor(const std::string& gateway_id) const;
+
+  boost::asio::any_io_executor io_;
+  HttpClient& http_;
+  store::ConnectionPool& db_;
+  boost::asio::thread_pool& blocking_;
+  CatalogService& catalog_;
+  const config::FederationConfig cfg_;
+  const std::string credentials_key_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Monitor>> monitors_;
+  bool stopped_ = false;
+  bool started_ = false;
+};
+
+}  // namespace mcpgw::gateway

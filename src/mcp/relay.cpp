@@ -1,0 +1,208 @@
+#include "mcp/relay.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/json.hpp>
+
+#include "common/wakeup.h"
+#include "gateway/catalog.h"
+#include "gateway/federation.h"
+#include "gateway/upstream_session.h"
+#include "jsonrpc/raw.h"
+
+namespace mcpgw::mcp {
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+// MCP's "resource not found".
+constexpr int kResourceNotFound = -32002;
+
+// The client capability a server-to-client request needs; empty for none.
+std::string_view needed_capability(std::string_view method) {
+  if (method == "sampling/createMessage") return "sampling";
+  if (method == "elicitation/create") return "elicitation";
+  if (method == "roots/list") return "roots";
+  return {};
+}
+
+Outcome tool_error(std::string text) {
+  return Outcome::ok(json::object{
+      {"content", json::array{json::object{{"type", "text"}, {"text", std::move(text)}}}},
+      {"isError", true}});
+}
+
+// The capabilities mcpgw declares upstream for a client: those it can relay, as the client
+// declared them.
+gateway::UpstreamSession::ClientIdentity identity_of(const RequestContext& ctx) {
+  gateway::UpstreamSession::ClientIdentity id;
+  if (ctx.session()) {
+    id.client_info = ctx.session()->client_info();
+    const json::object caps = ctx.session()->client_capabilities();
+    for (const char* c : {"sampling", "elicitation", "roots"})
+      if (auto it = caps.find(c); it != caps.end()) id.capabilities[c] = it->value();
+  }
+  if (!id.client_info.contains("name")) id.client_info = {{"name", "mcpgw"}, {"version", "1"}};
+  return id;
+}
+
+// A response to the upstream's request `id`, with the id exactly as the upstream sent it.
+std::string response_for(const json::value& id, const Reply& reply) {
+  if (reply.result) return json::serialize(jsonrpc::response(id, *reply.result));
+  return json::serialize(jsonrpc::error_response(
+      id, reply.error ? *reply.error
+                      : jsonrpc::Error{jsonrpc::kInternalError, "no answer from the client", {}}));
+}
+
+}  // namespace
+
+awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
+                         const gateway::UpstreamBinding& binding, std::string_view method,
+                         json::object params, const char* key_field, bool tool_call) {
+  const gateway::UpstreamEndpoint& endpoint = *binding.endpoint;
+  auto fail = [&](std::string why) {
+    if (tool_call) return tool_error(std::move(why));
+    return Outcome::fail(jsonrpc::kInternalError, std::move(why));
+  };
+  if (!federation.reachable(endpoint.gateway_id)) {
+    const std::string last = federation.last_error(endpoint.gateway_id);
+    co_return fail("Upstream server '" + endpoint.name + "' is unreachable" +
+                   (last.empty() ? std::string() : " (" + last + ")"));
+  }
+  params[key_field] = binding.original;
+
+  std::shared_ptr<gateway::UpstreamSession> session;
+  const bool own_session = ctx.session() == nullptr;  // stateless: one session per request
+  if (own_session)
+    session = std::make_shared<gateway::UpstreamSession>(federation.http(), binding.endpoint,
+                                                         identity_of(ctx));
+  else
+    session = ctx.session()->upstreams().get(federation.http(), binding.endpoint,
+                                             [&ctx] { return identity_of(ctx); });
+
+  auto abort = std::make_shared<gateway::Abort>();
+  ctx.on_cancel([abort] { abort->fire(); });
+
+  // Server-to-client requests are answered in tasks of their own, so that the stream keeps
+  // flowing; the call waits for them before it returns (they use ctx).
+  auto ex = co_await asio::this_coro::executor;
+  std::size_t pending = 0;
+  std::function<void()> all_answered;
+  gateway::UpstreamSession::OnMessage on_message = [&](gateway::UpstreamMessage& m) {
+    using Kind = jsonrpc::Message::Kind;
+    if (m.message.kind == Kind::notification) {
+      ctx.forward(std::move(m.text));
+      return;
+    }
+    if (m.message.kind != Kind::request) return;
+    ++pending;
+    asio::co_spawn(
+        ex,
+        [&, m = std::move(m)]() -> awaitable<void> {
+          Reply reply;
+          const auto cap = needed_capability(m.message.method);
+          if (!cap.empty() && !(ctx.session() && ctx.session()->client_has_capability(cap)))
+            reply.error = jsonrpc::Error{
+                jsonrpc::kMethodNotFound, "the client does not support " + std::string(cap), {}};
+          else
+            reply = co_await ctx.request(m.message.method, m.message.params, endpoint.timeout);
+          std::string answer = response_for(m.message.id, reply);
+          if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
+            spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),
+                         m.message.method, endpoint.name, why);
+          if (--pending == 0 && all_answered) all_answered();
+        },
+        asio::detached);
+  };
+
+  json::value upstream_id;
+  std::string body = json::serialize(params);
+  gateway::UpstreamResult r =
+      co_await session->request(method, std::move(body), on_message, abort, &upstream_id);
+  if (pending) {
+    Wakeup done(ex);
+    all_answered = done.waker();
+    co_await done.wait(endpoint.timeout + std::chrono::seconds(1));
+    all_answered = nullptr;
+  }
+  if (r.cancelled && !upstream_id.is_null()) {
+    std::string cancel = json::serialize(
+        json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
+    co_await session->notify("notifications/cancelled", std::move(cancel));
+  }
+  if (own_session) co_await session->close();
+  if (r.cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
+  if (r.error) co_return Outcome{nullptr, std::move(r.error), {}};
+  if (!r.failure.empty()) {
+    federation.report_failure(endpoint.gateway_id);
+    spdlog::info("request {}: {} on upstream {} failed: {}", ctx.log_id(), method, endpoint.name,
+                 r.failure);
+    co_return fail("Upstream server '" + endpoint.name + "' failed: " + r.failure);
+  }
+  co_return Outcome::ok_json(std::move(r.result));
+}
+
+void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
+                             gateway::Federation& federation) {
+  d.on_request(
+      "resources/read",
+      {[&catalog, &federation](RequestContext& ctx,
+                               const json::object& params) -> awaitable<Outcome> {
+         auto uri = params.find("uri");
+         if (uri == params.end() || !uri->value().is_string())
+           co_return Outcome::fail(jsonrpc::kInvalidParams, "Invalid params: uri must be a string");
+         const std::string u(uri->value().get_string());
+         const auto snapshot = catalog.current();
+         const gateway::CatalogItem* item =
+             gateway::find_item(*snapshot, gateway::ItemKind::resource, u, ctx.scope());
+         std::shared_ptr<const gateway::UpstreamBinding> binding = item ? item->upstream : nullptr;
+         if (!item) {
+           // A URI made from a template: the template whose fixed prefix matches longest.
+           std::size_t best = 0;
+           for (const auto* t :
+                gateway::visible(*snapshot, gateway::ItemKind::resource_template, ctx.scope())) {
+             const std::string_view tmpl = t->key;
+             const auto prefix = tmpl.substr(0, tmpl.find('{'));
+             if (!t->upstream || prefix.size() <= best || u.compare(0, prefix.size(), prefix) != 0)
+               continue;
+             best = prefix.size();
+             binding = std::make_shared<const gateway::UpstreamBinding>(
+                 gateway::UpstreamBinding{t->upstream->endpoint, u});
+           }
+         }
+         if (!binding)
+           co_return Outcome{
+               nullptr,
+               jsonrpc::Error{kResourceNotFound, "Resource not found", json::object{{"uri", u}}},
+               {}};
+         co_return co_await relay(ctx, federation, *binding, "resources/read", params, "uri",
+                                  false);
+       },
+       true});
+
+  d.on_request(
+      "prompts/get",
+      {[&catalog, &federation](RequestContext& ctx,
+                               const json::object& params) -> awaitable<Outcome> {
+         auto name = params.find("name");
+         if (name == params.end() || !name->value().is_string())
+           co_return Outcome::fail(jsonrpc::kInvalidParams,
+                                   "Invalid params: name must be a string");
+         const std::string n(name->value().get_string());
+         const auto snapshot = catalog.current();
+         const gateway::CatalogItem* item =
+             gateway::find_item(*snapshot, gateway::ItemKind::prompt, n, ctx.scope());
+         if (!item) co_return Outcome::fail(jsonrpc::kInvalidParams, "Unknown prompt: " + n);
+         if (!item->upstream)
+           co_return Outcome::fail(jsonrpc::kInternalError, "Prompt " + n + " has no source");
+         const auto binding = item->upstream;
+         co_return co_await relay(ctx, federation, *binding, "prompts/get", params, "name", false);
+       },
+       true});
+}
+
+}  // namespace mcpgw::mcp
