@@ -371,4 +371,16 @@ describe('admin API', () => {
       assert.equal(weak.body.error, 'forbidden');
     }
   });
+
+  test('GET /v1/openapi.json: open, JSON, and it documents the routes', async () => {
+    const res = await fetch(`${d.base}/v1/openapi.json`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^application\/json/);
+    const doc = await res.json();
+    assert.match(doc.openapi, /^3\.1\./);
+    for (const p of ['/v1/tools/{id}', '/v1/servers/{id}', '/v1/resources', '/v1/prompts/{id}', '/v1/gateways/{id}/refresh', '/mcp']) {
+      assert.ok(doc.paths[p], p);
+    }
+    assert.ok(doc.paths['/v1/tools/{id}'].patch.responses['422']);
+  });
 });
