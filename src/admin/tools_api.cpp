@@ -100,7 +100,9 @@ void bind_tool(SQLite::Statement& q, const ToolInput& t, const std::string& id,
 void save_tool(const CatalogContext& c, WriteOutcome& out, const std::string& id,
                const json::object& request, bool create, bool patch) {
   auto conn = c.db.acquire();
-  SQLite::Transaction tx(*conn);
+  // IMMEDIATE: the write lock from the start, so that the read below is of the state the write
+  // replaces (a deferred transaction could fail to upgrade after a concurrent commit).
+  SQLite::Transaction tx(*conn, SQLite::TransactionBehavior::IMMEDIATE);
   json::object body = request;
   FieldErrors& e = out.errors;
   json::object stored;
