@@ -3,6 +3,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
+#include "admin/list_query.h"
 #include "admin/validation.h"
 #include "auth/api_tokens.h"
 #include "common/clock.h"
@@ -111,13 +112,31 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
 
   server.route(
       "GET", "/v1/tokens", Access::require(auth::kScopeAdmin),
-      [&tokens, &blocking](RequestContext&) -> awaitable<Response> {
-        auto records = co_await offload(blocking, [&tokens] { return tokens.list(); });
+      [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
+        FieldErrors errors;
+        auto query = parse_list_query(ctx.request.target(), kFilterName, errors);
+        if (!query) co_return errors.to_response();
+        store::ApiTokenRepository::PageQuery pq;
+        pq.name_contains = query->name;
+        if (query->after) pq.after = {query->after->name, query->after->id};
+        pq.limit = query->limit + 1;  // one more: is there a further page?
+        auto records = co_await offload(blocking, [&tokens, &pq] { return tokens.page(pq); });
         json::array items;
         for (const auto& r : records)
           items.push_back(describe(r));
-        co_return http::json_response(http::Status::ok, json::object{{"items", std::move(items)}});
+        co_return http::json_response(http::Status::ok, page_json(std::move(items), *query));
       });
+
+  server.route("GET", "/v1/tokens/{id}", Access::require(auth::kScopeAdmin),
+               [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
+                 const std::string id(*ctx.params.get("id"));
+                 auto record =
+                     co_await offload(blocking, [&tokens, &id] { return tokens.find(id); });
+                 if (!record)
+                   co_return http::error_response(http::Status::not_found, "not_found",
+                                                  "no API token with id '" + id + "'");
+                 co_return http::json_response(http::Status::ok, describe(*record));
+               });
 
   server.route("POST", "/v1/tokens", Access::require(auth::kScopeAdmin),
                [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {

@@ -20,6 +20,7 @@ class FieldErrors {
     errors_.push_back({std::move(field), std::move(message)});
   }
   bool empty() const { return errors_.empty(); }
+  const std::vector<FieldError>& items() const { return errors_; }
   http::Response to_response() const;  // 422
 
  private:

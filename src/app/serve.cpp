@@ -12,6 +12,7 @@
 
 #include "admin/catalog_api.h"
 #include "admin/gateways_api.h"
+#include "admin/openapi_api.h"
 #include "admin/tokens_api.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
@@ -116,6 +117,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   admin::register_token_routes(server, api_tokens, blocking);
   admin::register_catalog_routes(server, pool, catalog, blocking, credentials_key);
   admin::register_gateway_routes(server, pool, catalog, federation, blocking, credentials_key);
+  admin::register_openapi_route(server);
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
   transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},

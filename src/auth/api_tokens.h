@@ -40,6 +40,10 @@ class ApiTokenService {
   ApiTokenVerdict verify(const std::string& token, std::int64_t now_ms);
   bool revoke(const std::string& id, std::int64_t now_ms) { return repo_.revoke(id, now_ms); }
   std::vector<store::ApiTokenRecord> list() { return repo_.list(); }
+  std::vector<store::ApiTokenRecord> page(const store::ApiTokenRepository::PageQuery& q) {
+    return repo_.page(q);
+  }
+  std::optional<store::ApiTokenRecord> find(const std::string& id) { return repo_.find_by_id(id); }
 
   static bool looks_like_api_token(std::string_view token);
 

@@ -85,6 +85,33 @@ std::optional<ApiTokenRecord> ApiTokenRepository::find_by_hash(const std::string
   return find_one(pool_, sql, token_hash);
 }
 
+std::optional<ApiTokenRecord> ApiTokenRepository::find_by_id(const std::string& id) {
+  static const std::string sql = kSelect + " WHERE id = ?";
+  return find_one(pool_, sql, id);
+}
+
+std::vector<ApiTokenRecord> ApiTokenRepository::page(const PageQuery& pq) {
+  // Four fixed statement texts (filter or not, first page or not), so each is prepared once.
+  std::string sql = kSelect + " WHERE 1";
+  if (pq.name_contains) sql += " AND instr(lower(name), lower(?)) > 0";
+  if (pq.after) sql += " AND (name, id) > (?, ?)";
+  sql += " ORDER BY name, id LIMIT ?";
+  auto db = pool_.acquire();
+  auto& q = db.prepare(sql);
+  int i = 1;
+  if (pq.name_contains) q.bind(i++, *pq.name_contains);
+  if (pq.after) {
+    q.bind(i++, pq.after->first);
+    q.bind(i++, pq.after->second);
+  }
+  q.bind(i, pq.limit);
+  std::vector<ApiTokenRecord> out;
+  while (q.executeStep())
+    out.push_back(read_row(q));
+  q.reset();
+  return out;
+}
+
 std::vector<ApiTokenRecord> ApiTokenRepository::list() {
   static const std::string sql = kSelect + " ORDER BY created_at DESC, id";
   auto db = pool_.acquire();

@@ -28,8 +28,17 @@ class ApiTokenRepository {
 
   void insert(const ApiTokenRecord& rec);
   std::optional<ApiTokenRecord> find_by_hash(const std::string& token_hash);
+  std::optional<ApiTokenRecord> find_by_id(const std::string& id);
   // Newest first.
   std::vector<ApiTokenRecord> list();
+  // Up to limit tokens ordered by (name, id) after the position `after` (keyset paging), whose
+  // name contains name_contains (ASCII case-insensitive) when that is set.
+  struct PageQuery {
+    std::optional<std::string> name_contains;
+    std::optional<std::pair<std::string, std::string>> after;  // (name, id)
+    int limit = 100;
+  };
+  std::vector<ApiTokenRecord> page(const PageQuery& q);
   // Sets revoked_at; false if no such token or it was already revoked.
   bool revoke(const std::string& id, std::int64_t now_ms);
 

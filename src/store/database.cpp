@@ -45,7 +45,10 @@ SQLite::Statement& ConnectionPool::Lease::prepare(const std::string& sql) {
   if (!slot) {
     slot = std::make_unique<SQLite::Statement>(*conn_->db, sql);
   } else {
-    slot->reset();
+    // tryReset, not reset: sqlite3_reset repeats the error of the statement's last step, and
+    // reset() would throw it again here (a UNIQUE violation answered 409 once would answer
+    // every later use of the statement on this connection with the same 409).
+    slot->tryReset();
     slot->clearBindings();
   }
   return *slot;
