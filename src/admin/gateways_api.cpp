@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "admin/catalog_routes.h"
+#include "admin/fields.h"
 #include "admin/validation.h"
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -39,7 +41,7 @@ json::value parse_or_null(const std::string& s) {
   return ec ? json::value(nullptr) : v;
 }
 
-json::object gateway_json(SQLite::Statement& q) {
+json::object gateway_json(SQLite::Statement& q, store::ConnectionPool::Lease&) {
   auto time_or_null = [&](int i) -> json::value {
     return q.getColumn(i).isNull() ? json::value(nullptr)
                                    : json::value(iso8601_utc(q.getColumn(i).getInt64()));
@@ -76,18 +78,9 @@ std::optional<json::object> load_gateway(store::ConnectionPool& db, const std::s
   auto& q = conn.prepare(std::string("SELECT ") + kColumns + " FROM gateways g WHERE g.id = ?");
   q.bind(1, id);
   std::optional<json::object> out;
-  if (q.executeStep()) out = gateway_json(q);
+  if (q.executeStep()) out = gateway_json(q, conn);
   q.reset();
   return out;
-}
-
-bool header_ok(std::string_view name, std::string_view value) {
-  if (name.empty()) return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) ||
-          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos))
-      return false;
-  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
 // A gateway as the admin gave it, validated.
@@ -102,11 +95,10 @@ struct GatewayInput {
 };
 
 std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e) {
-  static const std::set<std::string_view> known = {"name",    "url",        "description",
-                                                   "headers", "auth_type",  "credentials",
-                                                   "tags",    "timeout_ms", "enabled"};
-  for (const auto& kv : b)
-    if (!known.count(kv.key())) e.add(kv.key(), "unknown field");
+  unknown_fields(b,
+                 {"name", "url", "description", "headers", "auth_type", "credentials", "tags",
+                  "timeout_ms", "enabled"},
+                 e);
   GatewayInput g;
   auto string_field = [&](const char* f, std::size_t max, bool required) -> std::string {
     auto it = b.find(f);
@@ -135,21 +127,13 @@ std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e) 
       e.add("headers", "must be an object of header names to string values");
     else
       for (const auto& kv : it->value().get_object())
-        if (!kv.value().is_string() || !header_ok(kv.key(), kv.value().get_string()))
+        if (!kv.value().is_string() || !valid_header(kv.key(), kv.value().get_string()))
           e.add("headers", "must map header names (tokens) to string values without CR or LF");
         else
           g.headers[kv.key()] = kv.value();
   }
-  if (auto it = b.find("tags"); it != b.end() && !it->value().is_null()) {
-    if (!it->value().is_array() || it->value().get_array().size() > 32)
-      e.add("tags", "must be an array of at most 32 strings");
-    else
-      for (const auto& t : it->value().get_array())
-        if (!t.is_string() || t.get_string().empty() || t.get_string().size() > 64)
-          e.add("tags", "each tag must be a string of 1 to 64 characters");
-        else
-          g.tags.push_back(t);
-  }
+  for (auto& t : read_tags(b, e))
+    g.tags.emplace_back(t);
   if (auto it = b.find("timeout_ms"); it != b.end()) {
     if (!it->value().is_int64() || it->value().get_int64() < 1 || it->value().get_int64() > 600'000)
       e.add("timeout_ms", "must be a whole number of milliseconds from 1 to 600000");
@@ -169,7 +153,7 @@ std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e) 
   auto need = [&](const char* f) {
     const json::value* v =
         creds && creds->is_object() ? creds->get_object().if_contains(f) : nullptr;
-    if (!v || !v->is_string() || v->get_string().empty() || !header_ok("x", v->get_string()))
+    if (!v || !v->is_string() || v->get_string().empty() || !valid_header("x", v->get_string()))
       e.add(std::string("credentials.") + f,
             "is required for auth_type " + g.auth_type + ": a string without CR or LF");
   };
@@ -189,7 +173,7 @@ std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e) 
     bool ok = h && h->is_object() && !h->get_object().empty();
     if (ok)
       for (const auto& kv : h->get_object())
-        ok = ok && kv.value().is_string() && header_ok(kv.key(), kv.value().get_string());
+        ok = ok && kv.value().is_string() && valid_header(kv.key(), kv.value().get_string());
     if (creds && !ok)
       e.add("credentials.headers", "must map header names (tokens) to string values");
   } else {
@@ -311,30 +295,11 @@ void register_gateway_routes(http::HttpServer& server, store::ConnectionPool& db
         co_return res;
       });
 
-  server.route(
-      "GET", "/v1/gateways", admin, [&db, &blocking](RequestContext& ctx) -> awaitable<Response> {
-        const std::string_view target = ctx.request.target();
-        auto items = co_await offload(blocking, [&db] {
-          auto conn = db.acquire();
-          auto& q = conn.prepare(std::string("SELECT ") + kColumns +
-                                 " FROM gateways g ORDER BY g.name, g.id");
-          json::array out;
-          while (q.executeStep())
-            out.push_back(gateway_json(q));
-          q.reset();
-          return out;
-        });
-        (void)target;
-        co_return http::json_response(http::Status::ok, json::object{{"items", std::move(items)}});
-      });
-
-  server.route("GET", "/v1/gateways/{id}", admin,
-               [&db, &blocking](RequestContext& ctx) -> awaitable<Response> {
-                 const std::string id(*ctx.params.get("id"));
-                 auto g = co_await offload(blocking, [&db, &id] { return load_gateway(db, id); });
-                 if (!g) co_return not_found(id);
-                 co_return http::json_response(http::Status::ok, *g);
-               });
+  const CatalogContext context{db, blocking, republish, credentials_key};
+  register_read_routes(server, context, "/v1/gateways", kFilterName | kFilterTag,
+                       std::string("SELECT ") + kColumns + " FROM gateways g", gateway_json,
+                       "gateway");
+  register_delete_route(server, context, "/v1/gateways", "gateways", "gateway");
 
   // PUT replaces the settings; PATCH changes those given. Credentials stay unless given anew or
   // auth_type becomes none.
@@ -380,23 +345,6 @@ void register_gateway_routes(http::HttpServer& server, store::ConnectionPool& db
           co_return http::json_response(http::Status::ok, *updated);
         });
   }
-
-  server.route("DELETE", "/v1/gateways/{id}", admin,
-               [&db, &blocking, republish](RequestContext& ctx) -> awaitable<Response> {
-                 const std::string id(*ctx.params.get("id"));
-                 const bool deleted = co_await offload(blocking, [&db, &id, &republish] {
-                   auto conn = db.acquire();
-                   auto& q = conn.prepare("DELETE FROM gateways WHERE id = ?");
-                   q.bind(1, id);
-                   const bool hit = q.exec() == 1;
-                   q.reset();
-                   if (hit) republish();
-                   return hit;
-                 });
-                 if (!deleted) co_return not_found(id);
-                 Response res{http::Status::no_content, 11};
-                 co_return res;
-               });
 
   server.route(
       "POST", "/v1/gateways/{id}/refresh", admin,

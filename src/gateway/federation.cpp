@@ -296,6 +296,7 @@ struct Federation::Monitor {
   std::string last_error;
   std::uint64_t requested = 0, completed = 0;  // discovery generations
   bool check_now = false;
+  bool discovered_once = false;  // a discovery has completed (successfully or not)
   std::vector<std::pair<std::uint64_t, std::function<void(const DiscoveryReport&)>>> waiting;
   std::function<void()> wake;
   std::shared_ptr<Abort> listening;
@@ -441,7 +442,8 @@ awaitable<DiscoveryReport> Federation::refresh(std::string gateway_id) {
   auto report = std::make_shared<DiscoveryReport>();
   {
     std::lock_guard lock(m->mutex);
-    const std::uint64_t generation = ++m->requested;
+    // The first discovery of a monitor started after the write that made it: it counts.
+    const std::uint64_t generation = m->discovered_once ? ++m->requested : m->requested;
     m->waiting.emplace_back(generation, [report, wake = woken.waker()](const DiscoveryReport& r) {
       *report = r;
       wake();
@@ -584,6 +586,7 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
       {
         std::lock_guard lock(m->mutex);
         m->completed = target;
+        m->discovered_once = true;
         for (auto it = m->waiting.begin(); it != m->waiting.end();) {
           if (it->first <= target) {
             done.push_back(std::move(it->second));

@@ -186,12 +186,14 @@ struct HttpClient::Impl {
     const bool write_failed = static_cast<bool>(ec);
     bhttp::response_parser<bhttp::buffer_body> parser;
     parser.body_limit(boost::none);  // bounded below: collected bodies by max_response_bytes
+    // Some of the body, as soon as it arrives (async_read would wait for the buffer to fill,
+    // holding back an SSE stream's events).
     auto read = [&]() -> awaitable<boost::system::error_code> {
       if (c.tls) {
-        auto [e, n] = co_await bhttp::async_read(*c.tls, c.buffer, parser, nothrow);
+        auto [e, n] = co_await bhttp::async_read_some(*c.tls, c.buffer, parser, nothrow);
         co_return e;
       }
-      auto [e, n] = co_await bhttp::async_read(*c.plain, c.buffer, parser, nothrow);
+      auto [e, n] = co_await bhttp::async_read_some(*c.plain, c.buffer, parser, nothrow);
       co_return e;
     };
     auto read_header = [&]() -> awaitable<boost::system::error_code> {

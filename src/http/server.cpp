@@ -269,6 +269,9 @@ std::uint16_t HttpServer::start() {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::system_error(ec, "cannot listen on " + where);
+  // The route table, for operators (and for the test that holds the OpenAPI document to it).
+  for (const auto& [method, pattern] : impl_->router.routes())
+    spdlog::debug("route {} {}", method, pattern);
   asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
   asio::co_spawn(a.get_executor(), impl_->sweep_loop(), asio::detached);
   return a.local_endpoint().port();

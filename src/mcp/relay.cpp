@@ -132,7 +132,10 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   if (r.cancelled && !upstream_id.is_null()) {
     std::string cancel = json::serialize(
         json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
-    co_await session->notify("notifications/cancelled", std::move(cancel));
+    const std::string why = co_await session->notify("notifications/cancelled", std::move(cancel));
+    spdlog::info("request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
+                 ctx.log_id(), endpoint.name, json::serialize(upstream_id),
+                 why.empty() ? "" : " (failed: " + why + ")");
   }
   if (own_session) co_await session->close();
   if (r.cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");

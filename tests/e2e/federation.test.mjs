@@ -196,6 +196,39 @@ describe('federated upstream MCP server', () => {
     }
   });
 
+  test('a virtual server may expose original names where they are unique in it', async () => {
+    const tools = (await api('GET', `/v1/tools?gateway=${gw.id}&limit=500`)).body.items;
+    const id = (n) => tools.find((t) => t.name === n).id;
+    const r = await api('POST', '/v1/servers', { name: 'plain-names', expose_original_names: true,
+      tool_ids: [id('everything__echo'), id('everything__get-sum')] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const { client, transport } = await connect(`/servers/${r.body.id}/mcp`);
+    try {
+      const listed = await client.listTools();
+      assert.deepEqual(listed.tools.map((t) => t.name), ['echo', 'get-sum']);
+      const res = await client.callTool({ name: 'echo', arguments: { message: 'plain' } });
+      assert.equal(res.content[0].text, 'Echo: plain');
+      await assert.rejects(client.callTool({ name: 'everything__echo', arguments: { message: 'x' } }), /Unknown tool/);
+    } finally {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+    }
+  });
+
+  test("a client's cancel reaches the upstream", async () => {
+    const { client, transport } = await connect('/mcp');
+    try {
+      const ac = new AbortController();
+      const call = client.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 3, steps: 6 } },
+        undefined, { signal: ac.signal, onprogress: () => ac.abort('enough') });
+      await assert.rejects(call);
+      await waitFor('cancel relayed', () => /cancelled by the client; cancel relayed to upstream Everything as request \d+(?! \(failed)/.test(d.log));
+    } finally {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+    }
+  });
+
   test('deleting the gateway removes its items', async () => {
     const r = await api('DELETE', `/v1/gateways/${gw.id}`);
     assert.equal(r.status, 204);
