@@ -26,6 +26,7 @@ namespace {
 
 constexpr std::size_t kMaxPages = 1000;
 constexpr auto kListenIdle = std::chrono::minutes(5);
+constexpr auto kUnreachableInterval = std::chrono::milliseconds(2000);
 
 struct Listed {
   json::array tools, resources, resource_templates, prompts;
@@ -630,7 +631,10 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
       m->wake = w.waker();
       if (m->requested > m->completed || m->check_now) continue;
     }
-    co_await w.wait(cfg_.health_interval);
+    // An unreachable upstream is checked more often, so that it is back soon after it is.
+    const auto interval =
+        m->reachable ? cfg_.health_interval : std::min(cfg_.health_interval, kUnreachableInterval);
+    co_await w.wait(interval);
     std::lock_guard lock(m->mutex);
     m->wake = nullptr;
   }

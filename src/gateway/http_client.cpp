@@ -84,13 +84,31 @@ struct HttpClient::Impl {
   std::mutex mutex;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // by origin
 
+  // An idle connection to origin that still looks usable. One the peer closed while it sat in
+  // the pool (Node closes idle keep-alive connections after 5 s) shows EOF, or stray bytes, to a
+  // non-blocking peek; such connections are dropped here instead of failing a request.
   std::unique_ptr<Connection> take_idle(const std::string& origin) {
-    std::lock_guard lock(mutex);
-    auto it = idle.find(origin);
-    if (it == idle.end() || it->second.empty()) return nullptr;
-    auto c = std::move(it->second.back());
-    it->second.pop_back();
-    return c;
+    for (;;) {
+      std::unique_ptr<Connection> c;
+      {
+        std::lock_guard lock(mutex);
+        auto it = idle.find(origin);
+        if (it == idle.end() || it->second.empty()) return nullptr;
+        c = std::move(it->second.back());
+        it->second.pop_back();
+      }
+      if (still_open(*c)) return c;
+    }
+  }
+  static bool still_open(Connection& c) {
+    auto& socket = c.lowest().socket();
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    if (ec) return false;
+    char byte;
+    socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
+    socket.non_blocking(false, ec);
+    return ec == asio::error::would_block || ec == asio::error::try_again;
   }
   void give_back(const std::string& origin, std::unique_ptr<Connection> c) {
     std::lock_guard lock(mutex);
@@ -262,8 +280,8 @@ struct HttpClient::Impl {
       }
       // Nothing of a response came back on a connection the peer may have closed while idle. A
       // request that may have been sent is retried only when repeating it is harmless.
-      const bool idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" ||
-                              r.method == "DELETE" || r.method == "OPTIONS";
+      const bool idempotent = r.retry_safe || r.method == "GET" || r.method == "HEAD" ||
+                              r.method == "PUT" || r.method == "DELETE" || r.method == "OPTIONS";
       retryable = !parser.got_some() && ec != beast::error::timeout && (write_failed || idempotent);
       out.status = 0;
       out.body.clear();

@@ -40,6 +40,9 @@ struct OutboundRequest {
   // piece goes to on_stream as it arrives, until the body ends or on_stream returns false.
   std::function<bool(std::string_view)> on_stream;
   std::shared_ptr<Abort> abort;
+  // Repeating the request is harmless (an MCP ping or list, say): a reused connection that died
+  // before answering gets the request again on a new one, as GET would.
+  bool retry_safe = false;
   // Response header fields to copy into OutboundResponse::headers.
   std::vector<std::string> keep_headers;
 };

@@ -61,6 +61,16 @@ std::string to_text(const jsonrpc::Message& m) {
                       m.params.is_null() ? std::string() : json::serialize(m.params));
 }
 
+// Requests that change nothing upstream: sent again when a pooled connection turns out dead.
+// tools/call is not among them (a tool may act on the world).
+bool retry_safe(std::string_view method) {
+  for (std::string_view m :
+       {"ping", "tools/list", "resources/list", "resources/templates/list", "prompts/list",
+        "resources/read", "prompts/get", "completion/complete", "logging/setLevel"})
+    if (method == m) return true;
+  return false;
+}
+
 }  // namespace
 
 // One HTTP exchange carrying one message.
@@ -73,6 +83,7 @@ struct UpstreamSession::Exchange {
   bool with_session = true;
   std::string last_event_id;                         // GET: resume after this event
   std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
+  bool retry_safe = false;                           // repeating it upstream is harmless
   // Out:
   std::string session_id;    // the Mcp-Session-Id the upstream answered with
   std::string sent_session;  // the one this exchange carried
@@ -113,6 +124,7 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
   r.body = std::move(x.body);
   r.abort = x.abort;
   if (x.timeout) r.timeout = *x.timeout;
+  r.retry_safe = x.retry_safe;
   r.keep_headers = {std::string(kSessionHeader)};
 
   UpstreamResult out;
@@ -196,6 +208,7 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   x.id = 0;
   x.body = message_text(x.id, "initialize", json::serialize(params));
   x.with_session = false;
+  x.retry_safe = true;
   UpstreamResult r = co_await exchange(x);
   if (!r.ok()) {
     if (r.error) r.failure = "initialize failed: " + r.error->message;
@@ -283,6 +296,7 @@ awaitable<UpstreamResult> UpstreamSession::request(std::string_view method, std:
     }
     if (upstream_id) *upstream_id = x.id;
     x.body = message_text(x.id, method, params);
+    x.retry_safe = retry_safe(method);
     x.on_message = on_message;
     x.abort = abort;
     UpstreamResult r = co_await exchange(x);

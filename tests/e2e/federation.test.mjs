@@ -149,6 +149,24 @@ describe('federated upstream MCP server', () => {
     }
   });
 
+  test('pooled upstream connections the upstream closed while idle are not failures', async () => {
+    // Node closes idle keep-alive connections (keepAliveTimeout 5 s, closed within ~10 s); mcpgw
+    // must not hand such a connection to a call. This failed before pooled connections were
+    // checked on reuse.
+    const { client, transport } = await connect('/mcp');
+    try {
+      const warm = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => client.callTool({ name: 'everything__echo', arguments: { message: `w${i}` } })));
+      assert.ok(warm.every((r) => !r.isError));
+      await sleep(10000);
+      const after = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => client.callTool({ name: 'everything__echo', arguments: { message: `a${i}` } })));
+      assert.deepEqual(after.map((r) => r.content[0].text), [1, 2, 3, 4, 5, 6].map((i) => `Echo: a${i}`));
+      assert.equal((await api('GET', `/v1/gateways/${gw.id}`)).body.status, 'healthy');
+    } finally {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+    }
+  });
+
   test('refresh on demand', async () => {
     const r = await api('POST', `/v1/gateways/${gw.id}/refresh`);
     assert.equal(r.status, 200, JSON.stringify(r.body));
