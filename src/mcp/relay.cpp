@@ -123,19 +123,21 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   std::string body = json::serialize(params);
   gateway::UpstreamResult r =
       co_await session->request(method, std::move(body), on_message, abort, &upstream_id);
-  if (pending) {
+  // The tasks use this frame: wait for every one (each is bounded by its own timeouts).
+  while (pending) {
     Wakeup done(ex);
     all_answered = done.waker();
-    co_await done.wait(endpoint.timeout + std::chrono::seconds(1));
+    co_await done.wait(std::chrono::seconds(1));
     all_answered = nullptr;
   }
   if (r.cancelled && !upstream_id.is_null()) {
     std::string cancel = json::serialize(
         json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
     const std::string why = co_await session->notify("notifications/cancelled", std::move(cancel));
-    spdlog::info("request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
-                 ctx.log_id(), endpoint.name, json::serialize(upstream_id),
-                 why.empty() ? "" : " (failed: " + why + ")");
+    spdlog::info(
+        "request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
+        ctx.log_id(), endpoint.name, json::serialize(upstream_id),
+        why.empty() ? "" : " (failed: " + why + ")");
   }
   if (own_session) co_await session->close();
   if (r.cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
