@@ -27,6 +27,8 @@ using asio::awaitable;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // How long the end of a stream is awaited once the caller stopped reading it.
 constexpr int kLingerMs = 100;
+// A pooled connection idle for longer than this is checked before it is used again.
+constexpr auto kCheckIdleAfter = std::chrono::milliseconds(1000);
 
 namespace {
 
@@ -66,6 +68,7 @@ struct Connection {
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since{};  // when it went back to the pool
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
@@ -97,7 +100,10 @@ struct HttpClient::Impl {
         c = std::move(it->second.back());
         it->second.pop_back();
       }
-      if (still_open(*c)) return c;
+      // Only connections idle for a while are checked: servers close idle ones after seconds,
+      // and the check costs three system calls.
+      if (std::chrono::steady_clock::now() - c->idle_since < kCheckIdleAfter || still_open(*c))
+        return c;
     }
   }
   static bool still_open(Connection& c) {
@@ -107,10 +113,12 @@ struct HttpClient::Impl {
     if (ec) return false;
     char byte;
     socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
+    const auto peeked = ec;
     socket.non_blocking(false, ec);
-    return ec == asio::error::would_block || ec == asio::error::try_again;
+    return peeked == asio::error::would_block || peeked == asio::error::try_again;
   }
   void give_back(const std::string& origin, std::unique_ptr<Connection> c) {
+    c->idle_since = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex);
     auto& v = idle[origin];
     if (v.size() < options.max_idle_per_origin) v.push_back(std::move(c));
