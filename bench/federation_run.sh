@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Federation benchmark (issue 4), all on 127.0.0.1, one run: tools/call of server-everything's
-# echo tool directly (its own streamable HTTP endpoint, one session) against the same call
-# through mcpgw (a session with mcpgw, which relays it in its upstream session). Both ask for
-# JSON or SSE, as MCP clients do; the upstream answers with SSE. Targets interleave over ROUNDS
-# and figures are medians, as in bench/run.sh.
+# Federation benchmark (issue 4), all on 127.0.0.1, one run, two upstreams:
+#  - fast: bench_mcp_echo (C++, one thread, JSON answers, no sessions), an upstream that costs
+#    next to nothing, so that what mcpgw adds shows;
+#  - everything: npm server-everything (Node, SSE answers, one session), a real SDK server.
+# For each, tools/call echo directly against the same call through mcpgw (a session with mcpgw,
+# which relays it in its upstream session). Clients ask for JSON or SSE, as MCP clients do.
+# Targets interleave over ROUNDS and figures are medians, as in bench/run.sh.
 #   bench/federation_run.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +37,10 @@ admin=$(build/src/mcpgw token create --sub bench --scope admin -c "$work/mcpgw.y
 user=$(build/src/mcpgw token create --sub bench --scope mcp -c "$work/mcpgw.yaml")
 curl -sf -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d "{\"name\":\"everything\",\"url\":\"$up_url\"}" "http://127.0.0.1:$gw_port/v1/gateways"
+build/bench/bench_mcp_echo 0 1 >"$out/fast.log" 2>&1 & pids+=($!)
+fast_url="http://127.0.0.1:$(port_from "$out/fast.log")/mcp"
+curl -sf -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"fast\",\"url\":\"$fast_url\"}" "http://127.0.0.1:$gw_port/v1/gateways"
 
 accept='application/json, text/event-stream'
 # initialize + notifications/initialized; prints the session id.
@@ -53,8 +59,11 @@ direct_sid=$(open_session "$up_url" none)
 gw_sid=$(open_session "http://127.0.0.1:$gw_port/mcp" "$user")
 direct_body='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello"}}}'
 gw_body='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"hello"}}}'
-for check in "$up_url none $direct_sid $direct_body" "http://127.0.0.1:$gw_port/mcp $user $gw_sid $gw_body"; do
+gw_fast_body='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"fast__echo","arguments":{"message":"hello"}}}'
+for check in "$up_url none $direct_sid $direct_body" "http://127.0.0.1:$gw_port/mcp $user $gw_sid $gw_body" \
+  "$fast_url none - $direct_body" "http://127.0.0.1:$gw_port/mcp $user $gw_sid $gw_fast_body"; do
   read -r url token sid body <<<"$check"
+  [[ $sid == - ]] && sid=
   curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -H "Accept: $accept" \
     -H "Mcp-Session-Id: $sid" -H 'MCP-Protocol-Version: 2025-11-25' -d "$body" "$url" \
     | grep -q 'Echo: hello' || { echo "tools/call echo failed at $url" >&2; exit 1; }
@@ -67,9 +76,14 @@ run_wrk() {  # NAME URL [env...]
     >"$out/$name.$round.txt"
 }
 for round in $(seq "$rounds"); do
+  run_wrk fast_direct "$fast_url" TOKEN=none BODY="$direct_body" SESSION=
+  run_wrk fast_via_mcpgw "http://127.0.0.1:$gw_port/mcp" TOKEN="$user" BODY="$gw_fast_body" SESSION="$gw_sid"
   run_wrk echo_direct "$up_url" TOKEN=none BODY="$direct_body" SESSION="$direct_sid"
   run_wrk echo_via_mcpgw "http://127.0.0.1:$gw_port/mcp" TOKEN="$user" BODY="$gw_body" SESSION="$gw_sid"
 done
+report "$rounds" fast_direct fast_via_mcpgw
+echo "(fast upstream: added p50: $(( $(stat_of fast_via_mcpgw p50) - $(stat_of fast_direct p50) )) µs)"
+echo
 report "$rounds" echo_direct echo_via_mcpgw
 echo "(tools/call echo: directly to server-everything vs through mcpgw; added p50: $(( $(stat_of echo_via_mcpgw p50) - $(stat_of echo_direct p50) )) µs)"
 echo "machine: $(machine); wrk -t1 -c$conns -d${secs}s x $rounds rounds"
