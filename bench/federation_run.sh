@@ -22,17 +22,7 @@ up_port=$(awk '/MCPGW_TEST_LISTENING/ {print $2; exit}' "$out/upstream.log")
 [[ -n "$up_port" ]] || { echo "server-everything did not start" >&2; exit 1; }
 up_url="http://127.0.0.1:$up_port/mcp"
 
-cat >"$work/mcpgw.yaml" <<YAML
-server:
-  port: 0
-  workers: 2
-database:
-  path: $work/data/mcpgw.db
-logging:
-  access_log: true
-YAML
-build/src/mcpgw serve -c "$work/mcpgw.yaml" >/dev/null 2>"$out/mcpgw.log" & pids+=($!)
-gw_port=$(port_from "$out/mcpgw.log")
+start_gw mcpgw
 admin=$(build/src/mcpgw token create --sub bench --scope admin -c "$work/mcpgw.yaml")
 user=$(build/src/mcpgw token create --sub bench --scope mcp -c "$work/mcpgw.yaml")
 curl -sf -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \

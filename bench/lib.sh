@@ -30,6 +30,27 @@ port_from() {
   echo "no listening line in $1" >&2
   return 1
 }
+# Writes $work/NAME.yaml (any free port, 2 workers, its own database, the access log on unless
+# MCPGW_BENCH_ACCESS_LOG=false, then EXTRA: more YAML sections) and starts mcpgw with it, its log
+# in $out/NAME.log. Sets gw_port and gw_pid (no command substitution: the daemon would hold its
+# pipe open and the substitution would never return).
+start_gw() {  # NAME [EXTRA]
+  local name=$1 extra=${2:-}
+  cat >"$work/$name.yaml" <<YAML
+server:
+  port: 0
+  workers: 2
+database:
+  path: $work/$name/mcpgw.db
+logging:
+  access_log: ${MCPGW_BENCH_ACCESS_LOG:-true}
+$extra
+YAML
+  build/src/mcpgw serve -c "$work/$name.yaml" >/dev/null 2>"$out/$name.log" &
+  gw_pid=$!
+  pids+=($gw_pid)
+  gw_port=$(port_from "$out/$name.log")
+}
 # Latencies in microseconds, whatever unit wrk printed.
 to_us() { awk '{v=$1; if (v ~ /ms$/) {sub(/ms$/,"",v); v*=1000} else if (v ~ /us$/) {sub(/us$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000000}; printf "%.0f\n", v}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

@@ -15,30 +15,14 @@ source bench/lib.sh
 bench_init "$@"
 
 bench_setup bench/out/mcp
-# Starts a daemon; sets gw_port and gw_pid (no command substitution: the daemon would hold its
-# pipe open and the substitution would never return).
-start_gw() {  # NAME STATEFUL
-  local name=$1 stateful=$2
-  cat >"$work/$name.yaml" <<YAML
-server:
-  port: 0
-  workers: 2
-database:
-  path: $work/$name/mcpgw.db
-transport:
-  stateful: $stateful
-  max_sessions: 20000
-logging:
-  access_log: true
-YAML
-  build/src/mcpgw serve -c "$work/$name.yaml" >/dev/null 2>"$out/$name.log" &
-  gw_pid=$!
-  pids+=($gw_pid)
-  gw_port=$(port_from "$out/$name.log")
+start_gw_mcp() {  # NAME STATEFUL
+  start_gw "$1" "transport:
+  stateful: $2
+  max_sessions: 20000"
 }
 
 # 1. Stateless tools/list with 100 tools.
-start_gw stateless false
+start_gw_mcp stateless false
 stateless_port=$gw_port
 stateless_pid=$gw_pid
 admin=$(build/src/mcpgw token create --sub bench --scope admin -c "$work/stateless.yaml")
@@ -67,7 +51,7 @@ curl -sf -H "Authorization: Bearer $user" -H 'Content-Type: application/json' -H
   || { echo "tools/call through mcpgw did not return the upstream's body" >&2; exit 1; }
 
 # 2. Session-ful ping.
-start_gw stateful true
+start_gw_mcp stateful true
 stateful_port=$gw_port
 stateful_pid=$gw_pid
 suser=$(build/src/mcpgw token create --sub bench --scope mcp -c "$work/stateful.yaml")

@@ -17,18 +17,7 @@ wait_http() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; slee
 build/bench/bench_ceiling 0 2 >"$out/ceiling.log" & pids+=($!)
 ceiling_port=$(port_from "$out/ceiling.log")
 
-cat >"$work/mcpgw.yaml" <<YAML
-server:
-  port: 0
-  workers: 2
-database:
-  path: $work/data/mcpgw.db
-logging:
-  level: info
-  access_log: ${MCPGW_BENCH_ACCESS_LOG:-true}
-YAML
-build/src/mcpgw serve -c "$work/mcpgw.yaml" >/dev/null 2>"$out/mcpgw.log" & gw_pid=$!; pids+=($gw_pid)
-gw_port=$(port_from "$out/mcpgw.log")
+start_gw mcpgw
 wait_http "http://127.0.0.1:$ceiling_port/health"
 wait_http "http://127.0.0.1:$gw_port/health"
 sleep 1

@@ -8,6 +8,7 @@
 
 #include "admin/catalog_routes.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/offload.h"
 #include "gateway/catalog.h"
 #include "http/server.h"
@@ -125,6 +126,35 @@ void register_read_routes(http::HttpServer& server, const CatalogContext& c,
                                                   "no " + noun + " with id '" + id + "'");
                  co_return http::json_response(http::Status::ok, item);
                });
+}
+
+void register_write_routes(http::HttpServer& server, const CatalogContext& c,
+                           std::string_view collection, std::string noun, SaveItem save) {
+  struct Write {
+    const char* method;
+    bool create, patch;
+  };
+  const std::string base(collection);
+  for (const Write w :
+       {Write{"POST", true, false}, Write{"PUT", false, false}, Write{"PATCH", false, true}}) {
+    server.route(
+        w.method, w.create ? base : base + "/{id}", Access::require(auth::kScopeAdmin),
+        [c, w, base, noun, save](RequestContext& ctx) -> awaitable<Response> {
+          auto body = parse_json_object_body(ctx.request);
+          if (body.error) co_return std::move(*body.error);
+          const json::object& b = body.value->get_object();
+          const std::string id =
+              w.create ? crypto::random_hex(8) : std::string(*ctx.params.get("id"));
+          auto out = co_await offload(c.blocking, [&c, &b, &id, w, save] {
+            return write_catalog(c, [&](WriteOutcome& o) { save(c, o, id, b, w.create, w.patch); });
+          });
+          auto res =
+              outcome_response(out, w.create ? http::Status::created : http::Status::ok, noun, id);
+          if (w.create && out.kind == WriteOutcome::Kind::done)
+            res.set(boost::beast::http::field::location, base + "/" + id);
+          co_return res;
+        });
+  }
 }
 
 void register_delete_route(http::HttpServer& server, const CatalogContext& c,

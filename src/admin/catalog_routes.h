@@ -62,6 +62,13 @@ boost::json::object select_one(store::ConnectionPool::Lease& conn, const std::st
 void register_read_routes(http::HttpServer& server, const CatalogContext& c,
                           std::string_view collection, unsigned filters, std::string select,
                           RowJson row, std::string noun);
+// Creates (create), replaces (PUT) or patches (PATCH) the item `id` from the request body; runs
+// inside write_catalog on the blocking pool.
+using SaveItem = void (*)(const CatalogContext& c, WriteOutcome& out, const std::string& id,
+                          const boost::json::object& body, bool create, bool patch);
+// POST <collection> (201 with Location), PUT and PATCH <collection>/{id}, all through save.
+void register_write_routes(http::HttpServer& server, const CatalogContext& c,
+                           std::string_view collection, std::string noun, SaveItem save);
 // DELETE <collection>/{id}: removes the row (associations cascade) and republishes.
 void register_delete_route(http::HttpServer& server, const CatalogContext& c,
                            std::string_view collection, std::string table, std::string noun);

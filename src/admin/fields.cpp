@@ -112,4 +112,53 @@ void merge_patch(json::object& target, const json::object& patch) {
   }
 }
 
+// auth_type and credentials: bearer {token}, basic {username, password}, headers {headers}.
+CredentialsInput read_credentials(const json::object& b, FieldErrors& e, bool keep) {
+  CredentialsInput out;
+  auto type = opt_string(b, "auth_type", e, 16).value_or("none");
+  auto creds = opt_object(b, "credentials", e);
+  const bool kept = keep && !creds;
+  auto need = [&](const char* field) {
+    if (kept) return;
+    if (!creds || !creds->contains(field) || !creds->at(field).is_string() ||
+        creds->at(field).get_string().empty())
+      e.add(std::string("credentials.") + field, "is required for auth_type " + type);
+  };
+  if (type == "none") {
+    if (creds) e.add("credentials", "must be absent when auth_type is none");
+    return out;
+  }
+  for (const char* f : {"token", "username", "password"})
+    if (creds && creds->contains(f) && creds->at(f).is_string() &&
+        !valid_header("x", creds->at(f).get_string()))
+      e.add(std::string("credentials.") + f, "must not contain CR, LF or NUL");
+  if (type == "bearer") {
+    need("token");
+  } else if (type == "basic") {
+    need("username");
+    need("password");
+  } else if (type == "headers") {
+    if (kept) {
+    } else if (!creds || !creds->contains("headers") || !creds->at("headers").is_object() ||
+               creds->at("headers").get_object().empty()) {
+      e.add("credentials.headers", "is required for auth_type headers: an object of strings");
+    } else {
+      for (const auto& kv : creds->at("headers").get_object())
+        if (!kv.value().is_string() || !valid_header(kv.key(), kv.value().get_string()))
+          e.add("credentials.headers",
+                "must map header names (tokens) to string values without CR or LF");
+    }
+  } else {
+    e.add("auth_type", "must be one of none, bearer, basic, headers");
+    return out;
+  }
+  out.auth_type = type;
+  if (creds) {
+    json::object sealed = *creds;
+    sealed["type"] = type;
+    out.credentials = std::move(sealed);
+  }
+  return out;
+}
+
 }  // namespace mcpgw::admin

@@ -32,6 +32,15 @@ std::vector<std::string> read_tags(const boost::json::object& body, FieldErrors&
 // A header field that can go on the wire as it is (see fields.cpp).
 bool valid_header(std::string_view name, std::string_view value);
 
+// auth_type and credentials (tools and gateways): none; bearer {token}; basic {username,
+// password}; headers {headers: {...}}. credentials is what to seal and store ({"type": auth_type,
+// ...}); unset with an auth_type other than none when keep allows the stored ones to stand.
+struct CredentialsInput {
+  std::string auth_type = "none";
+  std::optional<boost::json::object> credentials;
+};
+CredentialsInput read_credentials(const boost::json::object& body, FieldErrors& errors, bool keep);
+
 // PUT and PATCH bodies may carry the read-only members of what GET returned (so that a client
 // can send back what it read): each is dropped from body when equal to stored, else an error
 // "is read-only".

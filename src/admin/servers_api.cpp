@@ -8,8 +8,6 @@
 #include "admin/fields.h"
 #include "admin/server_input.h"
 #include "common/clock.h"
-#include "common/crypto.h"
-#include "common/offload.h"
 #include "http/server.h"
 
 namespace mcpgw::admin {
@@ -155,38 +153,7 @@ void register_server_routes(http::HttpServer& server, const CatalogContext& c) {
   register_read_routes(server, c, "/v1/servers", kFilterName | kFilterTag, kSelectServers,
                        server_json, "server");
 
-  server.route("POST", "/v1/servers", Access::require(auth::kScopeAdmin),
-               [c](RequestContext& ctx) -> awaitable<Response> {
-                 auto body = parse_json_object_body(ctx.request);
-                 if (body.error) co_return std::move(*body.error);
-                 const json::object& b = body.value->get_object();
-                 const std::string id = crypto::random_hex(8);
-                 auto out = co_await offload(c.blocking, [&c, &b, &id] {
-                   return write_catalog(
-                       c, [&](WriteOutcome& o) { save_server(c, o, id, b, true, false); });
-                 });
-                 auto res = outcome_response(out, http::Status::created, "server", id);
-                 if (out.kind == WriteOutcome::Kind::done)
-                   res.set(boost::beast::http::field::location, "/v1/servers/" + id);
-                 co_return res;
-               });
-
-  for (const char* method : {"PUT", "PATCH"}) {
-    const bool patch = std::string_view(method) == "PATCH";
-    server.route(method, "/v1/servers/{id}", Access::require(auth::kScopeAdmin),
-                 [c, patch](RequestContext& ctx) -> awaitable<Response> {
-                   auto body = parse_json_object_body(ctx.request);
-                   if (body.error) co_return std::move(*body.error);
-                   const json::object& b = body.value->get_object();
-                   const std::string id(*ctx.params.get("id"));
-                   auto out = co_await offload(c.blocking, [&c, &b, &id, patch] {
-                     return write_catalog(
-                         c, [&](WriteOutcome& o) { save_server(c, o, id, b, false, patch); });
-                   });
-                   co_return outcome_response(out, http::Status::ok, "server", id);
-                 });
-  }
-
+  register_write_routes(server, c, "/v1/servers", "server", save_server);
   register_delete_route(server, c, "/v1/servers", "servers", "server");
 }
 

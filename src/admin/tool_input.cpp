@@ -21,53 +21,6 @@ bool valid_tool_name(std::string_view n) {
   return true;
 }
 
-// auth_type and credentials: bearer {token}, basic {username, password}, headers {headers}.
-void read_credentials(const json::object& b, ToolInput& t, FieldErrors& e, bool keep) {
-  auto type = opt_string(b, "auth_type", e, 16).value_or("none");
-  auto creds = opt_object(b, "credentials", e);
-  const bool kept = keep && !creds;
-  auto need = [&](const char* field) {
-    if (kept) return;
-    if (!creds || !creds->contains(field) || !creds->at(field).is_string() ||
-        creds->at(field).get_string().empty())
-      e.add(std::string("credentials.") + field, "is required for auth_type " + type);
-  };
-  if (type == "none") {
-    if (creds) e.add("credentials", "must be absent when auth_type is none");
-    return;
-  }
-  for (const char* f : {"token", "username", "password"})
-    if (creds && creds->contains(f) && creds->at(f).is_string() &&
-        !valid_header("x", creds->at(f).get_string()))
-      e.add(std::string("credentials.") + f, "must not contain CR, LF or NUL");
-  if (type == "bearer") {
-    need("token");
-  } else if (type == "basic") {
-    need("username");
-    need("password");
-  } else if (type == "headers") {
-    if (kept) {
-    } else if (!creds || !creds->contains("headers") || !creds->at("headers").is_object() ||
-               creds->at("headers").get_object().empty()) {
-      e.add("credentials.headers", "is required for auth_type headers: an object of strings");
-    } else {
-      for (const auto& kv : creds->at("headers").get_object())
-        if (!kv.value().is_string() || !valid_header(kv.key(), kv.value().get_string()))
-          e.add("credentials.headers",
-                "must map header names (tokens) to string values without CR or LF");
-    }
-  } else {
-    e.add("auth_type", "must be one of none, bearer, basic, headers");
-    return;
-  }
-  t.auth_type = type;
-  if (creds) {
-    json::object sealed = *creds;
-    sealed["type"] = type;
-    t.credentials = std::move(sealed);
-  }
-}
-
 // {name} placeholders are filled from arguments at call time; the URL must parse with them
 // filled.
 bool valid_url_template(const std::string& url) {
@@ -139,7 +92,9 @@ std::optional<ToolInput> read_tool(const json::object& b, FieldErrors& e, bool k
     else
       t.timeout_ms = to->value().get_int64();
   }
-  read_credentials(b, t, e, keep_credentials);
+  auto credentials = read_credentials(b, e, keep_credentials);
+  t.auth_type = std::move(credentials.auth_type);
+  t.credentials = std::move(credentials.credentials);
   t.tags = read_tags(b, e);
   t.enabled = opt_bool(b, "enabled", e).value_or(true);
   if (!e.empty()) return std::nullopt;

@@ -10,7 +10,6 @@
 #include "admin/tool_input.h"
 #include "common/clock.h"
 #include "common/crypto.h"
-#include "common/offload.h"
 #include "http/server.h"
 
 namespace mcpgw::admin {
@@ -159,38 +158,7 @@ void register_tool_routes(http::HttpServer& server, const CatalogContext& c) {
                        kFilterName | kFilterTag | kFilterGateway | kFilterIntegrationType,
                        kSelectTools, tool_json, "tool");
 
-  server.route("POST", "/v1/tools", Access::require(auth::kScopeAdmin),
-               [c](RequestContext& ctx) -> awaitable<Response> {
-                 auto body = parse_json_object_body(ctx.request);
-                 if (body.error) co_return std::move(*body.error);
-                 const json::object& b = body.value->get_object();
-                 const std::string id = crypto::random_hex(8);
-                 auto out = co_await offload(c.blocking, [&c, &b, &id] {
-                   return write_catalog(
-                       c, [&](WriteOutcome& o) { save_tool(c, o, id, b, true, false); });
-                 });
-                 auto res = outcome_response(out, http::Status::created, "tool", id);
-                 if (out.kind == WriteOutcome::Kind::done)
-                   res.set(boost::beast::http::field::location, "/v1/tools/" + id);
-                 co_return res;
-               });
-
-  for (const char* method : {"PUT", "PATCH"}) {
-    const bool patch = std::string_view(method) == "PATCH";
-    server.route(method, "/v1/tools/{id}", Access::require(auth::kScopeAdmin),
-                 [c, patch](RequestContext& ctx) -> awaitable<Response> {
-                   auto body = parse_json_object_body(ctx.request);
-                   if (body.error) co_return std::move(*body.error);
-                   const json::object& b = body.value->get_object();
-                   const std::string id(*ctx.params.get("id"));
-                   auto out = co_await offload(c.blocking, [&c, &b, &id, patch] {
-                     return write_catalog(
-                         c, [&](WriteOutcome& o) { save_tool(c, o, id, b, false, patch); });
-                   });
-                   co_return outcome_response(out, http::Status::ok, "tool", id);
-                 });
-  }
-
+  register_write_routes(server, c, "/v1/tools", "tool", save_tool);
   register_delete_route(server, c, "/v1/tools", "tools", "tool");
 }
 

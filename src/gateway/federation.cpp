@@ -91,6 +91,28 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
       d.reset();
     }
   };
+  // Writes one item: into the row found under `key` (which then leaves `rows`), else into a new
+  // row. Both statements number their parameters alike: 1..n the item's own columns (bound by
+  // `bind`, which returns n), then n+1 the row id, n+2 the upstream's name or URI, n+3 the
+  // gateway and n+4 the time. True when stored.
+  auto upsert = [&](std::map<std::string, std::string>& rows, const std::string& key,
+                    const std::string& original, const char* update_sql, const char* insert_sql,
+                    const std::function<int(SQLite::Statement&)>& bind, const std::string& what) {
+    auto found = rows.find(key);
+    const bool update = found != rows.end();
+    const std::string id = update ? found->second : crypto::random_hex(8);
+    if (update) rows.erase(found);
+    auto& q = db.prepare(update ? update_sql : insert_sql);
+    const int n = bind(q);
+    q.bind(n + 1, id);
+    q.bind(n + 2, original);
+    q.bind(n + 3, gateway_id);
+    q.bind(n + 4, now);
+    return try_exec(q, what);
+  };
+  auto json_or = [](const json::value* v, const char* fallback) {
+    return v ? json::serialize(*v) : std::string(fallback);
+  };
 
   {  // tools
     auto rows = existing("SELECT id, original_name FROM tools WHERE gateway_id = ?");
@@ -98,44 +120,25 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
       if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
       const auto& t = v.get_object();
       const std::string original = str(t, "name");
-      const std::string name = federated_name(slug, separator, original);
-      auto schema = t.if_contains("inputSchema");
-      auto out = t.if_contains("outputSchema");
-      auto ann = t.if_contains("annotations");
-      const std::string def = json::serialize(t);
-      auto found = rows.find(original);
-      if (found != rows.end()) {
-        auto& q = db.prepare(
-            "UPDATE tools SET name = ?, description = ?, input_schema = ?, output_schema = ?, "
-            "annotations = ?, definition = ?, updated_at = ? WHERE id = ?");
-        q.bind(8, found->second);
-        rows.erase(found);
-        q.bind(1, name);
+      auto bind = [&](SQLite::Statement& q) {
+        q.bind(1, federated_name(slug, separator, original));
         q.bind(2, str(t, "description"));
-        q.bind(3, schema ? json::serialize(*schema) : std::string(R"({"type":"object"})"));
-        if (out) q.bind(4, json::serialize(*out));
+        q.bind(3, json_or(t.if_contains("inputSchema"), R"({"type":"object"})"));
+        if (auto out = t.if_contains("outputSchema")) q.bind(4, json::serialize(*out));
+        auto ann = t.if_contains("annotations");
         q.bind(5, ann && ann->is_object() ? json::serialize(*ann) : std::string("{}"));
-        q.bind(6, def);
-        q.bind(7, now);
-        if (try_exec(q, "tool " + original)) ++report.tools;
-      } else {
-        auto& q = db.prepare(
-            "INSERT INTO tools(id, name, original_name, description, input_schema, output_schema, "
-            "annotations, integration_type, gateway_id, definition, created_at, updated_at) "
-            "VALUES(?,?,?,?,?,?,?,'MCP',?,?,?,?)");
-        q.bind(1, crypto::random_hex(8));
-        q.bind(2, name);
-        q.bind(3, original);
-        q.bind(4, str(t, "description"));
-        q.bind(5, schema ? json::serialize(*schema) : std::string(R"({"type":"object"})"));
-        if (out) q.bind(6, json::serialize(*out));
-        q.bind(7, ann && ann->is_object() ? json::serialize(*ann) : std::string("{}"));
-        q.bind(8, gateway_id);
-        q.bind(9, def);
-        q.bind(10, now);
-        q.bind(11, now);
-        if (try_exec(q, "tool " + original)) ++report.tools;
-      }
+        q.bind(6, json::serialize(t));
+        return 6;
+      };
+      if (upsert(rows, original, original,
+                 "UPDATE tools SET name = ?1, description = ?2, input_schema = ?3, "
+                 "output_schema = ?4, annotations = ?5, definition = ?6, updated_at = ?10 "
+                 "WHERE id = ?7 AND original_name = ?8 AND gateway_id = ?9",
+                 "INSERT INTO tools(name, description, input_schema, output_schema, annotations, "
+                 "definition, id, original_name, gateway_id, created_at, updated_at, "
+                 "integration_type) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 'MCP')",
+                 bind, "tool " + original))
+        ++report.tools;
     }
     remove_rest("tools", rows);
   }
@@ -143,52 +146,33 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
     auto rows = existing(
         "SELECT id, (CASE is_template WHEN 1 THEN 't:' ELSE 'r:' END) || original_uri FROM "
         "resources WHERE gateway_id = ?");
-    auto upsert = [&](const json::array& items, bool is_template) {
+    for (const bool is_template : {false, true}) {
       const char* uri_field = is_template ? "uriTemplate" : "uri";
-      for (const auto& v : items) {
+      for (const auto& v : is_template ? l.resource_templates : l.resources) {
         if (!v.is_object() || str(v.get_object(), uri_field).empty()) continue;
         const auto& r = v.get_object();
         const std::string uri = str(r, uri_field);
-        const std::string key = (is_template ? "t:" : "r:") + uri;
-        auto mime = r.if_contains("mimeType");
-        const std::string def = json::serialize(r);
-        auto found = rows.find(key);
-        SQLite::Statement* q;
-        if (found != rows.end()) {
-          q = &db.prepare(
-              "UPDATE resources SET uri = ?, name = ?, description = ?, mime_type = ?, "
-              "definition = ?, updated_at = ? WHERE id = ?");
-          q->bind(7, found->second);
-          rows.erase(found);
-          q->bind(1, uri);
-          q->bind(2, str(r, "name"));
-          q->bind(3, str(r, "description"));
-          if (mime && mime->is_string()) q->bind(4, std::string(mime->get_string()));
-          q->bind(5, def);
-          q->bind(6, now);
-        } else {
-          q = &db.prepare(
-              "INSERT INTO resources(id, uri, original_uri, name, description, mime_type, "
-              "is_template, gateway_id, definition, created_at, updated_at) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-          q->bind(1, crypto::random_hex(8));
-          q->bind(2, uri);
-          q->bind(3, uri);
-          q->bind(4, str(r, "name"));
-          q->bind(5, str(r, "description"));
-          if (mime && mime->is_string()) q->bind(6, std::string(mime->get_string()));
-          q->bind(7, is_template ? 1 : 0);
-          q->bind(8, gateway_id);
-          q->bind(9, def);
-          q->bind(10, now);
-          q->bind(11, now);
-        }
-        if (try_exec(*q, (is_template ? "resource template " : "resource ") + uri))
+        auto bind = [&](SQLite::Statement& q) {
+          q.bind(1, uri);
+          q.bind(2, str(r, "name"));
+          q.bind(3, str(r, "description"));
+          if (auto mime = r.if_contains("mimeType"); mime && mime->is_string())
+            q.bind(4, std::string(mime->get_string()));
+          q.bind(5, is_template ? 1 : 0);
+          q.bind(6, json::serialize(r));
+          return 6;
+        };
+        if (upsert(rows, (is_template ? "t:" : "r:") + uri, uri,
+                   "UPDATE resources SET uri = ?1, name = ?2, description = ?3, mime_type = ?4, "
+                   "is_template = ?5, definition = ?6, updated_at = ?10 "
+                   "WHERE id = ?7 AND original_uri = ?8 AND gateway_id = ?9",
+                   "INSERT INTO resources(uri, name, description, mime_type, is_template, "
+                   "definition, id, original_uri, gateway_id, created_at, updated_at) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                   bind, (is_template ? "resource template " : "resource ") + uri))
           ++(is_template ? report.resource_templates : report.resources);
       }
-    };
-    upsert(l.resources, false);
-    upsert(l.resource_templates, true);
+    }
     remove_rest("resources", rows);
   }
   {  // prompts
@@ -197,37 +181,23 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
       if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
       const auto& p = v.get_object();
       const std::string original = str(p, "name");
-      const std::string name = federated_name(slug, separator, original);
-      auto args = p.if_contains("arguments");
-      const std::string def = json::serialize(p);
-      auto found = rows.find(original);
-      SQLite::Statement* q;
-      if (found != rows.end()) {
-        q = &db.prepare(
-            "UPDATE prompts SET name = ?, description = ?, arguments = ?, definition = ?, "
-            "updated_at = ? WHERE id = ?");
-        q->bind(6, found->second);
-        rows.erase(found);
-        q->bind(1, name);
-        q->bind(2, str(p, "description"));
-        q->bind(3, args && args->is_array() ? json::serialize(*args) : std::string("[]"));
-        q->bind(4, def);
-        q->bind(5, now);
-      } else {
-        q = &db.prepare(
-            "INSERT INTO prompts(id, name, original_name, description, arguments, gateway_id, "
-            "definition, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)");
-        q->bind(1, crypto::random_hex(8));
-        q->bind(2, name);
-        q->bind(3, original);
-        q->bind(4, str(p, "description"));
-        q->bind(5, args && args->is_array() ? json::serialize(*args) : std::string("[]"));
-        q->bind(6, gateway_id);
-        q->bind(7, def);
-        q->bind(8, now);
-        q->bind(9, now);
-      }
-      if (try_exec(*q, "prompt " + original)) ++report.prompts;
+      auto bind = [&](SQLite::Statement& q) {
+        q.bind(1, federated_name(slug, separator, original));
+        q.bind(2, str(p, "description"));
+        auto args = p.if_contains("arguments");
+        q.bind(3, args && args->is_array() ? json::serialize(*args) : std::string("[]"));
+        q.bind(4, json::serialize(p));
+        return 4;
+      };
+      if (upsert(rows, original, original,
+                 "UPDATE prompts SET name = ?1, description = ?2, arguments = ?3, "
+                 "definition = ?4, updated_at = ?8 "
+                 "WHERE id = ?5 AND original_name = ?6 AND gateway_id = ?7",
+                 "INSERT INTO prompts(name, description, arguments, definition, id, "
+                 "original_name, gateway_id, created_at, updated_at) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                 bind, "prompt " + original))
+        ++report.prompts;
     }
     remove_rest("prompts", rows);
   }
@@ -405,7 +375,7 @@ void Federation::on_catalog_change(const Catalog& after) {
 }
 
 std::shared_ptr<Federation::Monitor> Federation::monitor(const std::string& id) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);  // every relayed call looks here: readers share it
   auto it = monitors_.find(id);
   return it == monitors_.end() ? nullptr : it->second;
 }
@@ -564,7 +534,7 @@ awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
     report.failure = std::string("storing the discovery failed: ") + e.what();
   }
   for (const auto& why : report.skipped)
-    spdlog::warn("upstream {}: {} not stored: {}", m.endpoint->name, why, "name clash");
+    spdlog::warn("upstream {}: not stored: {}", m.endpoint->name, why);
   co_return report;
 }
 
@@ -572,12 +542,10 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
   bool need_discovery = true;
   while (!m->stopped) {
     std::uint64_t target;
-    bool check_now;
     {
       std::lock_guard lock(m->mutex);
       target = m->requested;
-      check_now = m->check_now;
-      m->check_now = false;
+      m->check_now = false;  // this round is the check
     }
     std::string failure;
     if (need_discovery || target > m->completed) {
@@ -610,7 +578,6 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
       else
         spdlog::warn("upstream {}: discovery failed: {}", m->endpoint->name, failure);
     } else {
-      (void)check_now;
       UpstreamResult r = co_await m->control->request("ping", "", nullptr);
       if (m->stopped) break;
       if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure;

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,6 @@ class Federation {
   void report_failure(const std::string& gateway_id);
 
   HttpClient& http() { return http_; }
-  const config::FederationConfig& config() const { return cfg_; }
 
  private:
   struct Monitor;
@@ -85,7 +85,8 @@ class Federation {
   CatalogService& catalog_;
   const config::FederationConfig cfg_;
   const std::string credentials_key_;
-  mutable std::mutex mutex_;
+  mutable std::shared_mutex
+      mutex_;  // monitors_ (looked up on every relayed call), stopped_, started_
   std::map<std::string, std::shared_ptr<Monitor>> monitors_;
   bool stopped_ = false;
   bool started_ = false;

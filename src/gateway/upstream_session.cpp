@@ -6,12 +6,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "common/wakeup.h"
 #include "gateway/sse_parser.h"
 #include "jsonrpc/mcp_versions.h"
 #include "jsonrpc/raw.h"
@@ -231,8 +231,6 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
     if (auto c = o->if_contains("capabilities"); c && c->is_object())
       server_capabilities_ = c->get_object();
     if (auto i = o->if_contains("serverInfo"); i && i->is_object()) server_info_ = i->get_object();
-    if (auto i = o->if_contains("instructions"); i && i->is_string())
-      instructions_ = std::string(i->get_string());
   }
   Exchange n;
   n.body = message_text(nullptr, "notifications/initialized", "");
@@ -244,7 +242,7 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
 awaitable<std::string> UpstreamSession::ensure_initialized() {
   auto ex = co_await asio::this_coro::executor;
   for (;;) {
-    auto timer = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+    Wakeup woken(ex);
     {
       std::lock_guard lock(mutex_);
       if (state_ == State::ready) co_return std::string();
@@ -252,9 +250,9 @@ awaitable<std::string> UpstreamSession::ensure_initialized() {
         state_ = State::initializing;
         break;
       }
-      waiters_.push_back([ex, timer] { asio::post(ex, [timer] { timer->cancel(); }); });
+      waiters_.push_back(woken.waker());
     }
-    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await woken.wait(std::chrono::hours(24));  // the attempt is bounded by its own timeouts
     std::lock_guard lock(mutex_);
     if (state_ == State::fresh && !last_failure_.empty()) co_return last_failure_;
   }
@@ -367,10 +365,6 @@ std::string UpstreamSession::protocol_version() const {
   std::lock_guard lock(mutex_);
   return protocol_version_;
 }
-std::string UpstreamSession::instructions() const {
-  std::lock_guard lock(mutex_);
-  return instructions_;
-}
 bool UpstreamSession::initialized() const {
   std::lock_guard lock(mutex_);
   return state_ == State::ready;
@@ -401,14 +395,6 @@ std::shared_ptr<UpstreamSession> UpstreamSessions::get(
     out = slot;
   }
   if (stale) close_in_background(http, std::move(stale));
-  return out;
-}
-
-std::vector<std::shared_ptr<UpstreamSession>> UpstreamSessions::all() const {
-  std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<UpstreamSession>> out;
-  for (const auto& [id, s] : by_gateway_)
-    out.push_back(s);
   return out;
 }
 

@@ -87,7 +87,6 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::json::object server_capabilities() const;
   boost::json::object server_info() const;
   std::string protocol_version() const;
-  std::string instructions() const;
   bool initialized() const;
 
  private:
@@ -108,7 +107,6 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::string session_id_;
   std::string protocol_version_;
   boost::json::object server_capabilities_, server_info_;
-  std::string instructions_;
   std::int64_t next_id_ = 1;
 };
 
@@ -125,8 +123,6 @@ class UpstreamSessions {
   std::shared_ptr<UpstreamSession> get(HttpClient& http,
                                        const std::shared_ptr<const UpstreamEndpoint>& endpoint,
                                        const std::function<UpstreamSession::ClientIdentity()>& who);
-  // The live sessions (to fan out logging/setLevel, for instance).
-  std::vector<std::shared_ptr<UpstreamSession>> all() const;
   // Ends every session upstream (DELETE, in the background). Later get() calls make new ones.
   void close_all();
 

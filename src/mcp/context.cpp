@@ -1,13 +1,21 @@
 #include "mcp/context.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+
+#include "common/wakeup.h"
 
 namespace mcpgw::mcp {
 namespace asio = boost::asio;
+
+namespace {
+// The client capability a server-to-client request needs; empty for none (ping).
+std::string_view needed_capability(std::string_view method) {
+  if (method == "sampling/createMessage") return "sampling";
+  if (method == "elicitation/create") return "elicitation";
+  if (method == "roots/list") return "roots";
+  return {};
+}
+}  // namespace
 
 bool RequestContext::notify(std::string_view method, json::value params) {
   return i_.outbound && i_.outbound->send(jsonrpc::notification(method, std::move(params)));
@@ -29,19 +37,21 @@ asio::awaitable<Reply> RequestContext::request(std::string_view method, json::va
                     jsonrpc::Error{jsonrpc::kInternalError,
                                    "server-to-client requests need a session (stateless mode)",
                                    {}}};
-  struct Wait {
-    explicit Wait(asio::any_io_executor ex) : timer(ex) {}
-    asio::steady_timer timer;
-    std::optional<Reply> reply;
-  };
+  // A request the client declared no capability for is not sent: it could never be answered.
+  if (auto needed = needed_capability(method);
+      !needed.empty() && !i_.session->client_has_capability(needed))
+    co_return Reply{
+        std::nullopt,
+        jsonrpc::Error{
+            jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}}};
   auto ex = co_await asio::this_coro::executor;
-  auto wait = std::make_shared<Wait>(ex);
+  Wakeup answered(ex);
+  // Written by whichever thread delivers the reply, before it wakes this coroutine.
+  auto reply = std::make_shared<std::optional<Reply>>();
   const json::value id = i_.session->next_request_id();
-  i_.session->await_reply(id, [wait, ex](Reply r) {
-    asio::post(ex, [wait, r = std::move(r)]() mutable {
-      wait->reply = std::move(r);
-      wait->timer.cancel();
-    });
+  i_.session->await_reply(id, [reply, wake = answered.waker()](Reply r) {
+    *reply = std::move(r);
+    wake();
   });
   if (!i_.outbound || !i_.outbound->send(jsonrpc::request(id, method, std::move(params)))) {
     i_.session->forget_reply(id);
@@ -49,19 +59,15 @@ asio::awaitable<Reply> RequestContext::request(std::string_view method, json::va
                                                  "no stream to send a server-to-client request on",
                                                  {}}};
   }
-  wait->timer.expires_after(timeout);
-  co_await wait->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  // Timed out, unless the reply arrived and its hand-off is already queued: then wait for it.
-  while (!wait->reply) {
-    if (i_.session->forget_reply(id))
-      co_return Reply{std::nullopt, jsonrpc::Error{jsonrpc::kInternalError,
-                                                   "no answer from the client within " +
-                                                       std::to_string(timeout.count()) + " ms",
-                                                   {}}};
-    wait->timer.expires_after(std::chrono::seconds(1));
-    co_await wait->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (!co_await answered.wait(timeout) && i_.session->forget_reply(id))
+    co_return Reply{std::nullopt, jsonrpc::Error{jsonrpc::kInternalError,
+                                                 "no answer from the client within " +
+                                                     std::to_string(timeout.count()) + " ms",
+                                                 {}}};
+  // Answered, or the answer was being handed over as the time ran out: it is on its way.
+  while (!co_await answered.wait(std::chrono::seconds(1))) {
   }
-  co_return std::move(*wait->reply);
+  co_return std::move(**reply);
 }
 
 }  // namespace mcpgw::mcp

@@ -60,7 +60,8 @@ class RequestContext {
   bool on_cancel(std::function<void()> hook);
 
   // A server-to-client request on this request's stream, answered through the session; an error
-  // reply when there is no session or stream, or when `timeout` passes first.
+  // reply when there is no session or stream, when the client did not declare the capability
+  // the method needs (sampling, elicitation, roots), or when `timeout` passes first.
   boost::asio::awaitable<Reply> request(std::string_view method, json::value params,
                                         std::chrono::milliseconds timeout);
 

@@ -22,14 +22,6 @@ namespace {
 // MCP's "resource not found".
 constexpr int kResourceNotFound = -32002;
 
-// The client capability a server-to-client request needs; empty for none.
-std::string_view needed_capability(std::string_view method) {
-  if (method == "sampling/createMessage") return "sampling";
-  if (method == "elicitation/create") return "elicitation";
-  if (method == "roots/list") return "roots";
-  return {};
-}
-
 Outcome tool_error(std::string text) {
   return Outcome::ok(json::object{
       {"content", json::array{json::object{{"type", "text"}, {"text", std::move(text)}}}},
@@ -103,13 +95,8 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     asio::co_spawn(
         ex,
         [&, m = std::move(m)]() -> awaitable<void> {
-          Reply reply;
-          const auto cap = needed_capability(m.message.method);
-          if (!cap.empty() && !(ctx.session() && ctx.session()->client_has_capability(cap)))
-            reply.error = jsonrpc::Error{
-                jsonrpc::kMethodNotFound, "the client does not support " + std::string(cap), {}};
-          else
-            reply = co_await ctx.request(m.message.method, m.message.params, endpoint.timeout);
+          const Reply reply =
+              co_await ctx.request(m.message.method, m.message.params, endpoint.timeout);
           std::string answer = response_for(m.message.id, reply);
           if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
             spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),

@@ -181,6 +181,7 @@ struct CapturingOutbound : mcp::Outbound {
 
 TEST_CASE("server-to-client requests are matched to replies by id value and type", "[mcp]") {
   Harness h;
+  h.session.set_client(json::object{{"name", "client"}}, json::object{{"roots", json::object{}}});
   CapturingOutbound out;
   mcp::RequestContext ctx(
       {&h.session, &h.principal, {}, "2025-11-25", json::value(1), "t", &out, nullptr});
