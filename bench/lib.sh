@@ -39,7 +39,7 @@ start_gw() {  # NAME [EXTRA]
   cat >"$work/$name.yaml" <<YAML
 server:
   port: 0
-  workers: 2
+  workers: ${MCPGW_BENCH_WORKERS:-2}
 database:
   path: $work/$name/mcpgw.db
 logging:

@@ -7,6 +7,8 @@
 //   co_await offload(pool, [s = std::string(...)] { ... });
 // Capture the coroutine's locals by reference instead (the frame outlives the suspended call), or
 // bind the lambda to a named variable first. tests/unit/common/offload_test.cpp keeps this honest.
+// Seen too (a crash destroying the awaitable): `if (co_await a() == x) co_return y;` in a coroutine
+// returning a value. Take such results into named locals first.
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>

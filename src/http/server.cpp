@@ -22,6 +22,7 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <unordered_map>
 
@@ -130,36 +131,70 @@ boost::system::error_code parse_buffered(bhttp::request_parser<bhttp::string_bod
 
 constexpr auto kSweepInterval = std::chrono::milliseconds(100);
 
+// The serialized status line and fields of a response (for a streamed body that follows).
+std::string serialize_head(bhttp::response<bhttp::empty_body>& head) {
+  bhttp::response_serializer<bhttp::empty_body> sr{head};
+  sr.split(true);
+  std::string out;
+  boost::system::error_code ec;
+  while (!ec && !sr.is_header_done())
+    sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+      const auto n = beast::buffer_bytes(buffers);
+      const auto at = out.size();
+      out.resize(at + n);
+      asio::buffer_copy(asio::buffer(out.data() + at, n), buffers);
+      sr.consume(n);
+    });
+  return out;
+}
+
 // The body of a streamed response on one connection: chunks under the write deadline, and a wait
 // that a waker from any thread can end. A wake that comes while nobody waits is remembered.
+// Writes are gathered and go out when the writer waits (or finishes, or has much to send), so
+// that a response whose head, events and end are ready together leaves in one send. The first
+// wait holds the head back for up to kHoldHead: a call answered at once then costs one send, not
+// four, and a slow one shows its head a moment later.
 class ChunkedStream final : public ResponseStream {
  public:
+  static constexpr auto kHoldHead = std::chrono::milliseconds(2);
+  static constexpr std::size_t kFlushAt = 64 * 1024;
+
   ChunkedStream(std::shared_ptr<Connection> conn, std::chrono::milliseconds write_timeout,
-                const std::atomic<bool>& server_draining)
+                const std::atomic<bool>& server_draining, std::string head)
       : conn_(std::move(conn)),
         write_timeout_(write_timeout),
         draining_(server_draining),
-        wake_(std::make_shared<WakeState>(conn_->socket.get_executor())) {}
+        wake_(std::make_shared<WakeState>(conn_->socket.get_executor())),
+        out_(std::move(head)) {}
 
   awaitable<bool> write(std::string_view data) override {
     if (failed_) co_return false;
-    conn_->expire_in(write_timeout_);
-    const auto chunk = bhttp::make_chunk(asio::buffer(data.data(), data.size()));
-    auto [ec, n] = co_await asio::async_write(conn_->socket, chunk, use_nothrow);
-    conn_->no_deadline();
-    if (ec) failed_ = true;
+    if (data.empty()) co_return true;  // an empty chunk would end the body
+    char size[20];
+    const auto n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    out_.append(size, static_cast<std::size_t>(n));
+    out_.append(data);
+    out_.append("\r\n");
     bytes_ += data.size();
-    co_return !failed_;
+    if (out_.size() >= kFlushAt) co_return co_await flush();
+    co_return true;
   }
 
   awaitable<Wake> wait(std::chrono::milliseconds timeout) override {
-    if (!wake_->pending) {
-      wake_->timer.expires_after(timeout);
-      co_await wake_->timer.async_wait(use_nothrow);
+    // (Named results, no co_await inside a condition: see common/offload.h on GCC 12.)
+    if (!wake_->pending && !held_ && !out_.empty()) {
+      held_ = true;
+      const auto hold = std::min<std::chrono::milliseconds>(timeout, kHoldHead);
+      const Wake held = co_await sleep(hold);
+      if (held == Wake::woken) co_return held;
+      timeout -= hold;
     }
-    if (!wake_->pending) co_return Wake::timeout;
-    wake_->pending = false;
-    co_return Wake::woken;
+    // Nothing may sit in the buffer while the writer sleeps. A failed send ends the wait as a
+    // timeout, so that the writer's next write learns of it at once.
+    const bool sent = co_await flush();
+    if (!sent) co_return Wake::timeout;
+    const Wake w = co_await sleep(timeout);
+    co_return w;
   }
 
   std::function<void()> waker() override {
@@ -174,6 +209,12 @@ class ChunkedStream final : public ResponseStream {
   }
 
   bool closing() const override { return draining_.load(); }
+
+  // The last chunk, then everything still buffered. False when the client is gone.
+  awaitable<bool> finish() {
+    if (!failed_) out_.append("0\r\n\r\n");
+    co_return co_await flush();
+  }
   bool failed() const { return failed_; }
   std::size_t bytes() const { return bytes_; }
 
@@ -184,10 +225,33 @@ class ChunkedStream final : public ResponseStream {
     asio::steady_timer timer;
     bool pending = false;  // strand-only
   };
+
+  awaitable<bool> flush() {
+    if (failed_ || out_.empty()) co_return !failed_;
+    conn_->expire_in(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(conn_->socket, asio::buffer(out_), use_nothrow);
+    conn_->no_deadline();
+    out_.clear();
+    if (ec) failed_ = true;
+    co_return !failed_;
+  }
+
+  awaitable<Wake> sleep(std::chrono::milliseconds timeout) {
+    if (!wake_->pending) {
+      wake_->timer.expires_after(timeout);
+      co_await wake_->timer.async_wait(use_nothrow);
+    }
+    if (!wake_->pending) co_return Wake::timeout;
+    wake_->pending = false;
+    co_return Wake::woken;
+  }
+
   std::shared_ptr<Connection> conn_;
   std::chrono::milliseconds write_timeout_;
   const std::atomic<bool>& draining_;
   std::shared_ptr<WakeState> wake_;
+  std::string out_;  // not yet sent
+  bool held_ = false;
   bool failed_ = false;
   std::size_t bytes_ = 0;
 };
@@ -491,31 +555,16 @@ awaitable<bool> HttpServer::Impl::write_streamed(const std::shared_ptr<Connectio
   head.erase(bhttp::field::content_length);
   head.chunked(true);
   head.keep_alive(keep_alive);
-  bhttp::response_serializer<bhttp::empty_body> sr{head};
-  conn->expire_in(cfg.read_timeout);
-  auto [hec, hn] = co_await bhttp::async_write_header(conn->socket, sr, use_nothrow);
-  conn->no_deadline();
-  bool ok = !hec;
-  std::size_t bytes = 0;
-  if (ok) {
-    ChunkedStream body(conn, cfg.read_timeout, is_draining);
-    conn->stream_waker = body.waker();
-    try {
-      co_await streamer(body);
-    } catch (const std::exception& e) {
-      spdlog::error("request {}: streamed response failed: {}", rid, e.what());
-    }
-    conn->stream_waker = nullptr;
-    bytes = body.bytes();
-    ok = !body.failed();
-    if (ok) {
-      conn->expire_in(cfg.read_timeout);
-      const auto last = bhttp::make_chunk_last();
-      auto [lec, ln] = co_await asio::async_write(conn->socket, last, use_nothrow);
-      conn->no_deadline();
-      ok = !lec;
-    }
+  ChunkedStream body(conn, cfg.read_timeout, is_draining, serialize_head(head));
+  conn->stream_waker = body.waker();
+  try {
+    co_await streamer(body);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: streamed response failed: {}", rid, e.what());
   }
+  conn->stream_waker = nullptr;
+  const bool ok = co_await body.finish();
+  const std::size_t bytes = body.bytes();
   log_access(&req, req.target(), res.result_int(), bytes, start, rid, subject, peer);
   co_return ok;
 }

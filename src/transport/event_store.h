@@ -27,6 +27,8 @@ class EventStore {
   // The highest seq kept for the stream; 0 when none.
   virtual std::uint64_t last_seq(const std::string& stream_key) const = 0;
   virtual void erase_session(const std::string& session_id) = 0;
+  // Drops one stream's events (a finished POST stream the session no longer keeps).
+  virtual void erase_stream(const std::string& session_id, const std::string& stream_key) = 0;
 };
 
 // "<session>.<stream>": the key of stream n of a session.

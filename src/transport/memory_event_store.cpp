@@ -65,4 +65,15 @@ void MemoryEventStore::erase_session(const std::string& session_id) {
   }
 }
 
+void MemoryEventStore::erase_stream(const std::string& session_id, const std::string& stream_key) {
+  {
+    auto& s = shard(stream_key);
+    std::lock_guard lock(s.mutex);
+    s.streams.erase(stream_key);
+  }
+  std::lock_guard lock(sessions_mutex_);
+  if (auto it = streams_of_session_.find(session_id); it != streams_of_session_.end())
+    it->second.erase(stream_key);
+}
+
 }  // namespace mcpgw::transport

@@ -21,7 +21,7 @@ class MemoryEventStore final : public EventStore {
                                       std::size_t max) const override;
   std::uint64_t last_seq(const std::string& stream_key) const override;
   void erase_session(const std::string& session_id) override;
-
+  void erase_stream(const std::string& session_id, const std::string& stream_key) override;
 
  private:
   static constexpr std::size_t kShards = 16;

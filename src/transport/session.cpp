@@ -100,10 +100,12 @@ std::shared_ptr<Stream> Session::open_post_stream() {
   auto s = std::make_shared<Stream>(id_, n, store_);
   if (closed_) s->finish();
   streams_[n] = s;
-  // Forget the oldest finished POST streams beyond the bound (their events age out of the store).
+  // Forget the oldest finished POST streams beyond the bound, and their events with them: a long
+  // session must not grow without bound.
   std::size_t post_streams = streams_.size() - streams_.count(0);
   for (auto it = streams_.begin(); post_streams > kKeptStreams && it != streams_.end();) {
     if (it->first != 0 && it->second->finished()) {
+      store_.erase_stream(id_, it->second->key());
       it = streams_.erase(it);
       --post_streams;
     } else {

@@ -82,7 +82,7 @@ class Session {
   void close();
   bool closed() const { return closed_.load(); }
 
-  // POST streams kept for resumption after they finished.
+  // Finished POST streams kept for resumption; older ones are forgotten with their events.
   static constexpr std::size_t kKeptStreams = 32;
 
  private:

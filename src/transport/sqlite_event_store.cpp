@@ -82,6 +82,15 @@ void SqliteEventStore::erase_session(const std::string& session_id) {
   });
 }
 
+void SqliteEventStore::erase_stream(const std::string& session_id, const std::string& stream_key) {
+  memory_.erase_stream(session_id, stream_key);
+  writer_.enqueue([stream_key](store::ConnectionPool::Lease& d) {
+    auto& q = d.prepare("DELETE FROM events WHERE stream_id = ?");
+    q.bind(1, stream_key);
+    q.exec();
+  });
+}
+
 void SqliteEventStore::save(const SessionRecord& r) {
   writer_.enqueue([r](store::ConnectionPool::Lease& d) {
     auto& q = d.prepare(

@@ -25,6 +25,7 @@ class SqliteEventStore final : public EventStore, public SessionRegistry {
                                       std::size_t max) const override;
   std::uint64_t last_seq(const std::string& stream_key) const override;
   void erase_session(const std::string& session_id) override;
+  void erase_stream(const std::string& session_id, const std::string& stream_key) override;
 
   void save(const SessionRecord& record) override;
   void touch(const std::string& id, std::int64_t last_used_at) override;

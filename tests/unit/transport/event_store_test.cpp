@@ -35,6 +35,11 @@ void check_replay_semantics(EventStore& s) {
   CHECK(s.read_after("nope.0", 0, 100).empty());
   CHECK(s.last_seq("sa.0") == 5);
   CHECK(s.last_seq("nope.0") == 0);
+  s.append("sa", "sa.2", 1, "gone");
+  s.erase_stream("sa", "sa.2");
+  CHECK(s.read_after("sa.2", 0, 100).empty());
+  CHECK(s.last_seq("sa.2") == 0);
+  CHECK(s.read_after("sa.1", 0, 100).size() == 3);  // only that stream
   s.erase_session("sa");
   CHECK(s.read_after("sa.0", 0, 100).empty());
   CHECK(s.read_after("sa.1", 0, 100).empty());

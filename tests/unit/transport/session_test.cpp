@@ -62,6 +62,27 @@ TEST_CASE("a stream continues numbering after what the store holds", "[session]"
   CHECK(s.append("new") == 42);
 }
 
+TEST_CASE("a long session forgets its oldest finished streams and their events", "[session]") {
+  MemoryEventStore store(100);
+  Session s("sid", "alice", {}, "2025-11-25", store);
+  const auto first = s.open_post_stream();
+  first->append("r1");
+  first->finish();
+  const auto busy = s.open_post_stream();  // still running: kept, however old
+  busy->append("progress");
+  for (std::size_t i = 0; i < Session::kKeptStreams + 8; ++i) {
+    auto p = s.open_post_stream();
+    p->append("r");
+    p->finish();
+  }
+  CHECK(store.last_seq(first->key()) == 0);  // its events are gone from the store
+  CHECK(s.stream(first->number()) == nullptr);
+  CHECK(store.last_seq(busy->key()) == 1);
+  CHECK(s.stream(busy->number()) == busy);
+  const auto last = s.open_post_stream();
+  CHECK(s.stream(last->number() - 1) != nullptr);  // recent ones stay resumable
+}
+
 TEST_CASE("sessions: limit, lookup, removal closes streams and drops events", "[session]") {
   MemoryEventStore store(100);
   gateway::CatalogService catalog;
