@@ -192,12 +192,13 @@ Catalog load_catalog(store::ConnectionPool& pool, const std::string& credentials
   auto db = pool.acquire();
   {
     auto& q = db.prepare(
-        "SELECT id, name, url, headers, auth_secret, timeout_ms, updated_at FROM gateways "
+        "SELECT id, name, url, headers, auth_secret, timeout_ms, updated_at, slug FROM gateways "
         "WHERE enabled = 1");
     while (q.executeStep()) {
       auto e = std::make_shared<UpstreamEndpoint>();
       e->gateway_id = q.getColumn(0).getString();
       e->name = q.getColumn(1).getString();
+      e->slug = q.getColumn(7).getString();
       e->url = q.getColumn(2).getString();
       e->headers = string_headers(q.getColumn(3).getString());
       auto creds = open_credentials(credentials_key, q.getColumn(4));

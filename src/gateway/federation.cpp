@@ -142,7 +142,7 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
     }
     remove_rest("tools", rows);
   }
-  {  // resources and templates; their URIs are the upstream's own
+  {  // resources and templates, under federated URIs
     auto rows = existing(
         "SELECT id, (CASE is_template WHEN 1 THEN 't:' ELSE 'r:' END) || original_uri FROM "
         "resources WHERE gateway_id = ?");
@@ -153,7 +153,7 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
         const auto& r = v.get_object();
         const std::string uri = str(r, uri_field);
         auto bind = [&](SQLite::Statement& q) {
-          q.bind(1, uri);
+          q.bind(1, federated_uri(slug, uri));
           q.bind(2, str(r, "name"));
           q.bind(3, str(r, "description"));
           if (auto mime = r.if_contains("mimeType"); mime && mime->is_string())
@@ -231,6 +231,20 @@ std::string federated_name(std::string_view slug, std::string_view separator,
   out.reserve(slug.size() + separator.size() + original.size());
   out.append(slug).append(separator).append(original);
   return out;
+}
+
+std::string federated_uri(std::string_view slug, std::string_view uri) {
+  std::string out;
+  out.reserve(slug.size() + 1 + uri.size());
+  out.append(slug).append(1, '+').append(uri);
+  return out;
+}
+
+std::optional<std::string_view> upstream_uri(std::string_view slug, std::string_view uri) {
+  if (uri.size() <= slug.size() || uri.compare(0, slug.size(), slug) != 0 ||
+      uri[slug.size()] != '+')
+    return std::nullopt;
+  return uri.substr(slug.size() + 1);
 }
 
 std::string slugify(std::string_view name) {

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -40,6 +41,12 @@ struct DiscoveryReport {
 // The federated name of an upstream item: one rule, in one place.
 std::string federated_name(std::string_view slug, std::string_view separator,
                            std::string_view original);
+// The URI under which mcpgw offers an upstream's resource or resource template: "<slug>+<uri>"
+// (a URI whose scheme is "<slug>+<scheme>"). Reversible: the slug holds no '+', so the upstream's
+// URI is everything after the first '+'; and URIs of different upstreams never collide.
+std::string federated_uri(std::string_view slug, std::string_view uri);
+// The upstream's URI inside a federated URI of that slug; nullopt when it is not one.
+std::optional<std::string_view> upstream_uri(std::string_view slug, std::string_view uri);
 // A gateway's slug from its name: lower-case letters, digits and '-', at most 48 characters.
 std::string slugify(std::string_view name);
 

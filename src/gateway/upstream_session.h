@@ -26,6 +26,7 @@ namespace mcpgw::gateway {
 struct UpstreamEndpoint {
   std::string gateway_id;
   std::string name;  // for messages
+  std::string slug;  // the prefix of its items' names and URIs
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  // static headers and credentials
   std::chrono::milliseconds timeout{30'000};                 // longest wait for the next message

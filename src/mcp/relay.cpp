@@ -138,6 +138,61 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   co_return Outcome::ok_json(std::move(r.result));
 }
 
+namespace {
+
+// The upstream binding of a resource URI a client names: a resource by its URI; a URI made from
+// a template (the template with the longest matching fixed prefix); or, for a URI as the
+// upstream gave it inside a result (a resource link, an embedded resource), the one visible
+// resource that has it upstream. Null when none.
+std::shared_ptr<const gateway::UpstreamBinding> resource_binding(const gateway::Catalog& snapshot,
+                                                                 const std::string& u,
+                                                                 const gateway::Scope& scope) {
+  if (const auto* item = gateway::find_item(snapshot, gateway::ItemKind::resource, u, scope))
+    return item->upstream;
+  std::shared_ptr<const gateway::UpstreamBinding> binding;
+  std::size_t best = 0;
+  for (const auto* t : gateway::visible(snapshot, gateway::ItemKind::resource_template, scope)) {
+    const std::string_view tmpl = t->key;
+    const auto prefix = tmpl.substr(0, tmpl.find('{'));
+    if (!t->upstream || prefix.size() <= best || u.compare(0, prefix.size(), prefix) != 0) continue;
+    const auto original = gateway::upstream_uri(t->upstream->endpoint->slug, u);
+    if (!original) continue;
+    best = prefix.size();
+    binding = std::make_shared<const gateway::UpstreamBinding>(
+        gateway::UpstreamBinding{t->upstream->endpoint, std::string(*original)});
+  }
+  if (binding) return binding;
+  for (const auto* r : gateway::visible(snapshot, gateway::ItemKind::resource, scope)) {
+    if (!r->upstream || r->upstream->original != u) continue;
+    if (binding) return nullptr;  // more than one upstream has it: ambiguous
+    binding = r->upstream;
+  }
+  return binding;
+}
+
+Outcome resource_not_found(const std::string& u) {
+  return Outcome{nullptr,
+                 jsonrpc::Error{kResourceNotFound, "Resource not found", json::object{{"uri", u}}},
+                 {}};
+}
+
+// The contents of a read carry the upstream's URIs: they become the URIs mcpgw offers.
+void federate_contents(Outcome& out, std::string_view slug) {
+  if (out.error || out.raw.empty()) return;
+  boost::system::error_code ec;
+  json::value v = json::parse(out.raw, ec);
+  if (ec || !v.is_object()) return;
+  auto* contents = v.get_object().if_contains("contents");
+  if (!contents || !contents->is_array()) return;
+  for (auto& c : contents->get_array())
+    if (auto* uri = c.is_object() ? c.get_object().if_contains("uri") : nullptr;
+        uri && uri->is_string())
+      *uri = gateway::federated_uri(slug, uri->get_string());
+  out.raw = json::serialize(v);
+}
+
+}  // namespace
+
 void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
                              gateway::Federation& federation) {
   d.on_request(
@@ -149,30 +204,12 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
            co_return Outcome::fail(jsonrpc::kInvalidParams, "Invalid params: uri must be a string");
          const std::string u(uri->value().get_string());
          const auto snapshot = catalog.current();
-         const gateway::CatalogItem* item =
-             gateway::find_item(*snapshot, gateway::ItemKind::resource, u, ctx.scope());
-         std::shared_ptr<const gateway::UpstreamBinding> binding = item ? item->upstream : nullptr;
-         if (!item) {
-           // A URI made from a template: the template whose fixed prefix matches longest.
-           std::size_t best = 0;
-           for (const auto* t :
-                gateway::visible(*snapshot, gateway::ItemKind::resource_template, ctx.scope())) {
-             const std::string_view tmpl = t->key;
-             const auto prefix = tmpl.substr(0, tmpl.find('{'));
-             if (!t->upstream || prefix.size() <= best || u.compare(0, prefix.size(), prefix) != 0)
-               continue;
-             best = prefix.size();
-             binding = std::make_shared<const gateway::UpstreamBinding>(
-                 gateway::UpstreamBinding{t->upstream->endpoint, u});
-           }
-         }
-         if (!binding)
-           co_return Outcome{
-               nullptr,
-               jsonrpc::Error{kResourceNotFound, "Resource not found", json::object{{"uri", u}}},
-               {}};
-         co_return co_await relay(ctx, federation, *binding, "resources/read", params, "uri",
-                                  false);
+         const auto binding = resource_binding(*snapshot, u, ctx.scope());
+         if (!binding) co_return resource_not_found(u);
+         Outcome out =
+             co_await relay(ctx, federation, *binding, "resources/read", params, "uri", false);
+         federate_contents(out, binding->endpoint->slug);
+         co_return out;
        },
        true});
 

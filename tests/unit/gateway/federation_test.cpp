@@ -13,6 +13,16 @@ TEST_CASE("federated names: <slug><sep><original>, one rule", "[federation]") {
   CHECK(federated_name("a-b", ".", "get-sum") == "a-b.get-sum");
 }
 
+TEST_CASE("federated URIs: <slug>+<uri>, reversible, distinct per upstream", "[federation]") {
+  CHECK(federated_uri("fa", "fid://items/{id}") == "fa+fid://items/{id}");
+  CHECK(federated_uri("fa", "file:///a+b") == "fa+file:///a+b");
+  CHECK(upstream_uri("fa", "fa+file:///a+b") == std::optional<std::string_view>("file:///a+b"));
+  CHECK(federated_uri("fa", "x://1") != federated_uri("fb", "x://1"));
+  CHECK_FALSE(upstream_uri("fa", "fab+x://1"));  // another slug that starts alike
+  CHECK_FALSE(upstream_uri("fa", "fa+"));
+  CHECK_FALSE(upstream_uri("fa", "x://1"));
+}
+
 TEST_CASE("slugs: lower-case letters, digits and single dashes", "[federation]") {
   CHECK(slugify("Everything") == "everything");
   CHECK(slugify("  My Upstream / v2!! ") == "my-upstream-v2");

@@ -1,0 +1,294 @@
+// Issue 5: a faithful relay. A test upstream written with the official TypeScript SDK
+// (lib/fidelity_upstream.mjs) is registered twice (the same URIs in both), and the SDK client
+// drives it through mcpgw: sampling and elicitation answered by the client's handlers, logging
+// and progress, every content type, schemas, resources (subscriptions, templates), prompts,
+// completions, logging levels, concurrent calls on one session, and an upstream stream that
+// breaks half-way. Where mcpgw must change nothing, what the client gets through mcpgw is
+// compared with what the same upstream answers directly.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  CreateMessageRequestSchema, ElicitRequestSchema, LoggingMessageNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { Daemon } from './lib/daemon.mjs';
+import { ALL_CONTENT, SCHEMA_RICH_INPUT, startFidelityUpstream } from './lib/fidelity_upstream.mjs';
+import { initialize, openSse, mcpHeaders } from './lib/mcp.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The exact text of a JSON value inside `text`: the top-level member `key` of an object.
+function rawMember(text, key) {
+  let depth = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') {
+      if (depth === 1 && text.startsWith(`"${key}":`, i)) {
+        const start = i + key.length + 3;
+        let d = 0, s = false;
+        for (let j = start; j < text.length; j++) {
+          const c = text[j];
+          if (s) { if (c === '\\') j++; else if (c === '"') s = false; continue; }
+          if (c === '"') s = true;
+          else if (c === '{' || c === '[') d++;
+          else if (c === '}' || c === ']') { if (d === 0) return text.slice(start, j); d--; if (d === 0) return text.slice(start, j + 1); }
+          else if (c === ',' && d === 0) return text.slice(start, j);
+        }
+      }
+      inString = true;
+    } else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return undefined;
+}
+
+// A raw MCP client: one session, requests whose answers are returned as the response message's
+// exact text (JSON or the SSE event that carries it).
+async function rawSession(url, token) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const send = async (msg) => {
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(msg) });
+    const text = await res.text();
+    if (msg.id === undefined) return { res, text };
+    if (!(res.headers.get('content-type') ?? '').includes('event-stream')) return { res, text };
+    for (const block of text.split(/\n\n/)) {
+      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, '')).join('\n');
+      if (data && JSON.parse(data).id === msg.id) return { res, text: data };
+    }
+    throw new Error(`no response to ${msg.id} in ${text}`);
+  };
+  const init = await send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  headers['mcp-session-id'] = init.res.headers.get('mcp-session-id');
+  headers['mcp-protocol-version'] = JSON.parse(init.text).result.protocolVersion;
+  await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  let next = 1;
+  return { request: async (method, params) => (await send({ jsonrpc: '2.0', id: next++, method, ...(params ? { params } : {}) })).text };
+}
+
+describe('faithful relay', () => {
+  const d = new Daemon({ federation: { discovery_timeout: '5s' } });
+  let fa, fb, admin, user;
+  const api = async (method, path, body) => {
+    const res = await fetch(`${d.base}${path}`, {
+      method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const clients = [];
+  const connect = async ({ capabilities = { sampling: {}, elicitation: {} }, handlers = {} } = {}) => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } });
+    const client = new Client({ name: 'fidelity-e2e', version: '1' }, { capabilities });
+    if (handlers.sampling) client.setRequestHandler(CreateMessageRequestSchema, handlers.sampling);
+    if (handlers.elicit) client.setRequestHandler(ElicitRequestSchema, handlers.elicit);
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  };
+  // The same upstream without mcpgw: an SDK client straight to it.
+  const direct = async () => {
+    const client = new Client({ name: 'fidelity-direct', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(fa.url)));
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    fa = await startFidelityUpstream({ name: 'fa' });
+    fb = await startFidelityUpstream({ name: 'fb' });
+    await d.start();
+    admin = d.token('--sub', 'root', '--scope', 'admin');
+    user = d.token('--sub', 'alice', '--scope', 'mcp');
+    for (const [name, up] of [['fa', fa], ['fb', fb]]) {
+      const r = await api('POST', '/v1/gateways', { name, url: up.url });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.discovery.ok, true, JSON.stringify(r.body.discovery));
+    }
+  });
+  after(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    await fa?.stop();
+    await fb?.stop();
+    await d.cleanup();
+  });
+
+  test('tool definitions are the upstream\'s own, renamed: 2020-12 schemas, annotations, _meta', async () => {
+    const c = await connect();
+    const tools = (await c.listTools()).tools;
+    const up = (await (await direct()).listTools()).tools;
+    for (const t of up) {
+      const mine = tools.find((x) => x.name === `fa__${t.name}`);
+      assert.ok(mine, `fa__${t.name} listed`);
+      assert.equal(JSON.stringify({ ...mine, name: t.name }), JSON.stringify(t));
+    }
+    assert.ok(tools.some((t) => t.name === 'fb__schema_rich'));
+    // On the wire, byte for byte: the upstream's tool object with only its name changed.
+    const viaRaw = JSON.parse(await (await rawSession(`${d.base}/mcp`, user)).request('tools/list'));
+    const upRaw = JSON.parse(await (await rawSession(fa.url)).request('tools/list'));
+    for (const t of upRaw.result.tools) {
+      const mine = viaRaw.result.tools.find((x) => x.name === `fa__${t.name}`);
+      assert.equal(JSON.stringify({ ...mine, name: t.name }), JSON.stringify(t));
+    }
+    const rich = viaRaw.result.tools.find((t) => t.name === 'fa__schema_rich');
+    assert.equal(JSON.stringify(rich.inputSchema), JSON.stringify(SCHEMA_RICH_INPUT));
+  });
+
+  test('every content type, structuredContent and _meta come back exactly as the upstream sent them', async () => {
+    const c = await connect();
+    const via = await c.callTool({ name: 'fa__all_content', arguments: {} });
+    const straight = await (await direct()).callTool({ name: 'all_content', arguments: {} });
+    assert.equal(JSON.stringify(via), JSON.stringify(straight));
+    assert.deepEqual(via, ALL_CONTENT);
+    // On the wire: the result's bytes are the upstream's.
+    const viaText = await (await rawSession(`${d.base}/mcp`, user)).request('tools/call', { name: 'fa__all_content', arguments: {} });
+    const upText = await (await rawSession(fa.url)).request('tools/call', { name: 'all_content', arguments: {} });
+    assert.ok(rawMember(upText, 'result').length > 100);
+    assert.equal(rawMember(viaText, 'result'), rawMember(upText, 'result'));
+  });
+
+  test('sampling requested by the upstream is answered by the client\'s handler', async () => {
+    const seen = [];
+    const c = await connect({
+      handlers: {
+        sampling: async (req) => {
+          seen.push(req.params);
+          return { role: 'assistant', content: { type: 'text', text: 'forty-two' }, model: 'test-model', stopReason: 'endTurn' };
+        },
+      },
+    });
+    const r = await c.callTool({ name: 'fa__sample', arguments: { prompt: 'meaning?' } });
+    assert.equal(r.content[0].text, 'sampled: forty-two (test-model)');
+    assert.equal(seen.length, 1);
+    assert.deepEqual(seen[0], { messages: [{ role: 'user', content: { type: 'text', text: 'meaning?' } }], maxTokens: 20, systemPrompt: 'be brief' });
+  });
+
+  test('elicitation with enum and default fields reaches the client unchanged; its answer reaches the upstream', async () => {
+    const seen = [];
+    const c = await connect({
+      handlers: {
+        elicit: async (req) => {
+          seen.push(req.params);
+          return { action: 'accept', content: { color: 'blue', count: 4, sure: false } };
+        },
+      },
+    });
+    const r = await c.callTool({ name: 'fa__elicit', arguments: {} });
+    assert.deepEqual(JSON.parse(r.content[0].text), { action: 'accept', content: { color: 'blue', count: 4, sure: false } });
+    assert.deepEqual(seen[0].requestedSchema.properties.color, { type: 'string', enum: ['red', 'green', 'blue'], default: 'green', title: 'Color' });
+    assert.deepEqual(seen[0].requestedSchema.properties.count, { type: 'integer', minimum: 1, maximum: 9, default: 3 });
+    assert.equal(seen[0].message, 'Pick a color');
+    assert.deepEqual(fa.state.elicitResults.at(-1), { action: 'accept', content: { color: 'blue', count: 4, sure: false } });
+  });
+
+  test('a client without the capability gets the upstream an error at once, not a hang', async () => {
+    const c = await connect({ capabilities: {} });
+    const started = Date.now();
+    await assert.rejects(c.callTool({ name: 'fa__sample', arguments: {} }), /sampling/);
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  test('log messages and progress of a call arrive in order', async () => {
+    const c = await connect();
+    const logs = [];
+    c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
+    const progress = [];
+    const r = await c.callTool({ name: 'fa__work', arguments: { tag: 'solo', steps: 4 } }, undefined, { onprogress: (p) => progress.push(p) });
+    assert.equal(r.content[0].text, 'done solo');
+    assert.deepEqual(progress.map((p) => p.progress), [1, 2, 3, 4]);
+    assert.deepEqual(progress.map((p) => p.message), ['solo 1/4', 'solo 2/4', 'solo 3/4', 'solo 4/4']);
+    assert.deepEqual(logs.map((l) => l.data.step), [1, 2, 3, 4]);
+    assert.ok(logs.every((l) => l.logger === 'work' && l.level === 'info' && l.data.tag === 'solo'));
+  });
+
+  test('two calls at once on one session: each stream carries exactly its own notifications and response', async () => {
+    const s = await initialize(`${d.base}/mcp`, user);
+    const call = (id, tag, delayMs) => openSse(`${d.base}/mcp`, {
+      method: 'POST', headers: mcpHeaders(user, s.headers),
+      body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'fa__work', arguments: { tag, steps: 5, delayMs }, _meta: { progressToken: `tok-${tag}` } } }),
+    });
+    const drain = async (sse) => {
+      const msgs = [];
+      for (let e; (e = await sse.next({ timeoutMs: 10000 }));) if (e.data) msgs.push(JSON.parse(e.data));
+      return msgs;
+    };
+    const [a, b] = await Promise.all([call(1, 'A', 30), call(2, 'B', 20)]);
+    const [ma, mb] = await Promise.all([drain(a), drain(b)]);
+    for (const [msgs, tag, id] of [[ma, 'A', 1], [mb, 'B', 2]]) {
+      const last = msgs.at(-1);
+      assert.equal(last.id, id);
+      assert.equal(last.result.content[0].text, `done ${tag}`);
+      const notes = msgs.slice(0, -1);
+      assert.equal(notes.length, 10, JSON.stringify(msgs));
+      for (const n of notes) {
+        if (n.method === 'notifications/progress') assert.equal(n.params.progressToken, `tok-${tag}`);
+        else assert.equal(n.params.data.tag, tag);
+      }
+      assert.deepEqual(notes.filter((n) => n.method === 'notifications/progress').map((n) => n.params.progress), [1, 2, 3, 4, 5]);
+    }
+  });
+
+  test('prompts with arguments and with an embedded resource', async () => {
+    const c = await connect();
+    const g = await c.getPrompt({ name: 'fa__greet', arguments: { who: 'Zed', style: 'formal' } });
+    assert.deepEqual(g, { description: 'a greeting', messages: [{ role: 'user', content: { type: 'text', text: 'Hello Zed (formal)' } }] });
+    const w = await c.getPrompt({ name: 'fb__with_resource' });
+    assert.deepEqual(w.messages[0].content, { type: 'resource', resource: { uri: 'fid://static/a', mimeType: 'text/plain', text: 'embedded in a prompt' } });
+  });
+});
+
+describe('faithful relay: resources', () => {
+  const d = new Daemon({ federation: { discovery_timeout: '5s' } });
+  let fa, fb, admin, user, client;
+  before(async () => {
+    fa = await startFidelityUpstream({ name: 'fa' });
+    fb = await startFidelityUpstream({ name: 'fb' });
+    await d.start();
+    admin = d.token('--sub', 'root', '--scope', 'admin');
+    user = d.token('--sub', 'alice', '--scope', 'mcp');
+    for (const [name, up] of [['fa', fa], ['fb', fb]]) {
+      const res = await fetch(`${d.base}/v1/gateways`, {
+        method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, url: up.url }),
+      });
+      assert.equal(res.status, 201, await res.text());
+    }
+    client = new Client({ name: 'fidelity-resources', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } }));
+  });
+  after(async () => {
+    await client?.close().catch(() => {});
+    await fa?.stop();
+    await fb?.stop();
+    await d.cleanup();
+  });
+
+  test('two upstreams with the same URIs: both listed under "<slug>+<uri>", definitions otherwise unchanged', async () => {
+    const { resources } = await client.listResources();
+    const uris = resources.map((r) => r.uri).sort();
+    assert.deepEqual(uris, ['fa+fid://counter', 'fa+fid://static/a', 'fb+fid://counter', 'fb+fid://static/a']);
+    const a = resources.find((r) => r.uri === 'fa+fid://static/a');
+    assert.deepEqual(a, { uri: 'fa+fid://static/a', name: 'static-a', mimeType: 'text/plain', _meta: { 'fid/res': 1 } });
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), ['fa+fid://items/{id}', 'fb+fid://items/{id}']);
+  });
+
+  test('reads go to the owning upstream, and the contents carry the URIs mcpgw offers', async () => {
+    const a = await client.readResource({ uri: 'fa+fid://static/a' });
+    assert.deepEqual(a, { contents: [{ uri: 'fa+fid://static/a', mimeType: 'text/plain', text: 'static a from fa' }] });
+    const b = await client.readResource({ uri: 'fb+fid://static/a' });
+    assert.equal(b.contents[0].text, 'static a from fb');
+    const item = await client.readResource({ uri: 'fb+fid://items/42' });
+    assert.deepEqual(item.contents, [{ uri: 'fb+fid://items/42', mimeType: 'application/json', text: '{"id":"42","from":"fb"}' }]);
+    // An upstream's own URI (as in a resource link) is ambiguous here: two upstreams have it.
+    await assert.rejects(client.readResource({ uri: 'fid://static/a' }), /Resource not found/);
+    await assert.rejects(client.readResource({ uri: 'fa+fid://nope' }), /Resource not found/);
+  });
+});
