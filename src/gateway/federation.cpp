@@ -241,7 +241,7 @@ std::string federated_uri(std::string_view slug, std::string_view uri) {
 }
 
 std::optional<std::string_view> upstream_uri(std::string_view slug, std::string_view uri) {
-  if (uri.size() <= slug.size() || uri.compare(0, slug.size(), slug) != 0 ||
+  if (uri.size() <= slug.size() + 1 || uri.compare(0, slug.size(), slug) != 0 ||
       uri[slug.size()] != '+')
     return std::nullopt;
   return uri.substr(slug.size() + 1);
