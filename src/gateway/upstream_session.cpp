@@ -274,7 +274,33 @@ void UpstreamSession::forget_session(const std::string& id) {
   if (state_ == State::ready && session_id_ == id) {
     state_ = State::fresh;
     session_id_.clear();
+    log_level_.clear();
   }
+}
+
+bool UpstreamSession::needs_log_level(const std::string& level) const {
+  std::lock_guard lock(mutex_);
+  return !level.empty() && level != log_level_;
+}
+
+awaitable<std::string> UpstreamSession::apply_log_level(std::string level) {
+  if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
+  {
+    std::lock_guard lock(mutex_);
+    if (level.empty() || level == log_level_) co_return std::string();
+    if (!server_capabilities_.contains("logging")) {
+      log_level_ = level;  // nothing to tell an upstream that does not log
+      co_return std::string();
+    }
+  }
+  const std::string params = json::serialize(json::object{{"level", level}});
+  const OnMessage ignore;
+  const UpstreamResult r = co_await request("logging/setLevel", params, ignore);
+  if (!r.ok())
+    co_return r.error ? r.error->message : (r.cancelled ? std::string("cancelled") : r.failure);
+  std::lock_guard lock(mutex_);
+  log_level_ = std::move(level);
+  co_return std::string();
 }
 
 awaitable<UpstreamResult> UpstreamSession::request(std::string_view method, std::string params,
@@ -341,6 +367,7 @@ awaitable<void> UpstreamSession::close() {
     std::lock_guard lock(mutex_);
     id.swap(session_id_);
     state_ = State::fresh;
+    log_level_.clear();
   }
   if (id.empty()) co_return;
   OutboundRequest r = base_request("DELETE");
@@ -395,6 +422,14 @@ std::shared_ptr<UpstreamSession> UpstreamSessions::get(
     out = slot;
   }
   if (stale) close_in_background(http, std::move(stale));
+  return out;
+}
+
+std::vector<std::shared_ptr<UpstreamSession>> UpstreamSessions::current() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<UpstreamSession>> out;
+  for (const auto& [id, s] : by_gateway_)
+    out.push_back(s);
   return out;
 }
 

@@ -81,6 +81,12 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   // `idle`, or abort fires. "" when it ended normally or by abort.
   boost::asio::awaitable<std::string> listen(OnMessage on_message, std::shared_ptr<Abort> abort,
                                              std::chrono::milliseconds idle);
+  // The client's logging level, given to the upstream (logging/setLevel) when it offers logging
+  // and has not been given that level in this session yet. "" once done or not needed, else why
+  // it failed.
+  boost::asio::awaitable<std::string> apply_log_level(std::string level);
+  // True when apply_log_level(level) has something to do (cheap; no coroutine).
+  bool needs_log_level(const std::string& level) const;
   // Ends the session upstream (DELETE). Later calls initialize a new one.
   boost::asio::awaitable<void> close();
 
@@ -109,6 +115,7 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::string protocol_version_;
   boost::json::object server_capabilities_, server_info_;
   std::int64_t next_id_ = 1;
+  std::string log_level_;  // the level this upstream session was given
 };
 
 // The upstream sessions of one client session: at most one per upstream server, made on first
@@ -126,6 +133,8 @@ class UpstreamSessions {
                                        const std::function<UpstreamSession::ClientIdentity()>& who);
   // Ends every session upstream (DELETE, in the background). Later get() calls make new ones.
   void close_all();
+  // The sessions there are now.
+  std::vector<std::shared_ptr<UpstreamSession>> current() const;
 
  private:
   mutable std::mutex mutex_;

@@ -1,5 +1,7 @@
 #include "mcp/core_handlers.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
@@ -134,8 +136,15 @@ void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalo
                     co_return Outcome::fail(jsonrpc::kInvalidParams,
                                             "Invalid params: level must be one of debug, info, "
                                             "notice, warning, error, critical, alert, emergency");
-                  if (ctx.session())
-                    ctx.session()->set_log_level(std::string(it->value().get_string()));
+                  if (!ctx.session()) co_return Outcome::ok(json::object{});
+                  const std::string level(it->value().get_string());
+                  ctx.session()->set_log_level(level);
+                  // The session's upstreams log at the client's level too (those it opens later
+                  // get it before their first request).
+                  for (const auto& upstream : ctx.session()->upstreams().current())
+                    if (std::string why = co_await upstream->apply_log_level(level); !why.empty())
+                      spdlog::info("request {}: logging level {} not applied on upstream {}: {}",
+                                   ctx.log_id(), level, upstream->endpoint().name, why);
                   co_return Outcome::ok(json::object{});
                 },
                 false});
@@ -148,21 +157,6 @@ void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalo
       {list_handler(catalog, gateway::ItemKind::resource_template, "resourceTemplates"), false});
   d.on_request("prompts/list",
                {list_handler(catalog, gateway::ItemKind::prompt, "prompts"), false});
-
-  d.on_request("completion/complete",
-               {[](RequestContext&, const json::object& params) -> awaitable<Outcome> {
-                  auto ref = params.find("ref");
-                  auto arg = params.find("argument");
-                  if (ref == params.end() || !ref->value().is_object() || arg == params.end() ||
-                      !arg->value().is_object())
-                    co_return Outcome::fail(jsonrpc::kInvalidParams,
-                                            "Invalid params: ref and argument are required");
-                  // Nothing mcpgw serves offers completions yet.
-                  co_return Outcome::ok(json::object{
-                      {"completion",
-                       json::object{{"values", json::array{}}, {"total", 0}, {"hasMore", false}}}});
-                },
-                false});
 
   d.on_notification("notifications/initialized", [](RequestContext& ctx, const json::object&) {
     if (ctx.session()) ctx.session()->mark_initialized();

@@ -65,7 +65,7 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     co_return fail("Upstream server '" + endpoint.name + "' is unreachable" +
                    (last.empty() ? std::string() : " (" + last + ")"));
   }
-  params[key_field] = binding.original;
+  if (key_field) params[key_field] = binding.original;
 
   std::shared_ptr<gateway::UpstreamSession> session;
   const bool own_session = ctx.session() == nullptr;  // stateless: one session per request
@@ -75,6 +75,14 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   else
     session = ctx.session()->upstreams().get(federation.http(), binding.endpoint,
                                              [&ctx] { return identity_of(ctx); });
+
+  // The client's logging level reaches an upstream session before its first request.
+  if (!own_session && session->needs_log_level(ctx.session()->log_level())) {
+    const std::string level = ctx.session()->log_level();
+    if (std::string why = co_await session->apply_log_level(level); !why.empty())
+      spdlog::info("request {}: logging level {} not applied on upstream {}: {}", ctx.log_id(),
+                   level, endpoint.name, why);
+  }
 
   auto abort = std::make_shared<gateway::Abort>();
   ctx.on_cancel([abort] { abort->fire(); });
@@ -212,6 +220,52 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
          co_return out;
        },
        true});
+
+  // Completions of a prompt's argument or a template's variable come from the upstream that owns
+  // the prompt or template; anything else has none.
+  d.on_request(
+      "completion/complete",
+      {[&catalog, &federation](RequestContext& ctx,
+                               const json::object& params) -> awaitable<Outcome> {
+         const auto* ref = params.if_contains("ref");
+         const auto* arg = params.if_contains("argument");
+         if (!ref || !ref->is_object() || !arg || !arg->is_object())
+           co_return Outcome::fail(jsonrpc::kInvalidParams,
+                                   "Invalid params: ref and argument are required");
+         const json::object& r = ref->get_object();
+         const auto* type = r.if_contains("type");
+         const bool prompt = type && type->is_string() && type->get_string() == "ref/prompt";
+         const bool resource = type && type->is_string() && type->get_string() == "ref/resource";
+         const char* field = prompt ? "name" : "uri";
+         const auto* key = r.if_contains(field);
+         if (!(prompt || resource) || !key || !key->is_string())
+           co_return Outcome::fail(jsonrpc::kInvalidParams,
+                                   "Invalid params: ref must be a ref/prompt with a name or a "
+                                   "ref/resource with a uri");
+         const std::string k(key->get_string());
+         const auto snapshot = catalog.current();
+         const gateway::CatalogItem* item = nullptr;
+         if (prompt)
+           item = gateway::find_item(*snapshot, gateway::ItemKind::prompt, k, ctx.scope());
+         else if (!(item = gateway::find_item(*snapshot, gateway::ItemKind::resource_template, k,
+                                              ctx.scope())))
+           item = gateway::find_item(*snapshot, gateway::ItemKind::resource, k, ctx.scope());
+         const auto none = [] {
+           return Outcome::ok(json::object{
+               {"completion",
+                json::object{{"values", json::array{}}, {"total", 0}, {"hasMore", false}}}});
+         };
+         if (!item || !item->upstream) co_return none();
+         const auto binding = item->upstream;
+         json::object upstream_params = params;
+         upstream_params["ref"].get_object()[field] = binding->original;
+         Outcome out = co_await relay(ctx, federation, *binding, "completion/complete",
+                                      std::move(upstream_params), nullptr, false);
+         // An upstream without completions has none to offer: not an error for the client.
+         if (out.error && out.error->code == jsonrpc::kMethodNotFound) co_return none();
+         co_return out;
+       },
+       false});
 
   d.on_request(
       "prompts/get",

@@ -235,6 +235,29 @@ describe('faithful relay', () => {
     }
   });
 
+  test('completions come from the upstream that owns the prompt or the template', async () => {
+    const c = await connect();
+    const p = await c.complete({ ref: { type: 'ref/prompt', name: 'fa__greet' }, argument: { name: 'who', value: 'al' } });
+    assert.deepEqual(p, { completion: { values: ['alice', 'albert'], total: 2, hasMore: false } });
+    const t = await c.complete({ ref: { type: 'ref/resource', uri: 'fb+fid://items/{id}' }, argument: { name: 'id', value: 'item' } });
+    assert.deepEqual(t.completion.values, ['item-1', 'item-2']);
+    const none = await c.complete({ ref: { type: 'ref/prompt', name: 'nope' }, argument: { name: 'x', value: '' } });
+    assert.deepEqual(none.completion.values, []);
+  });
+
+  test('logging/setLevel reaches the session\'s upstreams: now, and before a later first request', async () => {
+    const c = await connect();
+    await c.setLoggingLevel('warning');  // no upstream session yet: given before the first call
+    let r = await c.callTool({ name: 'fa__level', arguments: {} });
+    assert.equal(r.content[0].text, 'warning');
+    await c.setLoggingLevel('error');  // an open upstream session: given at once
+    r = await c.callTool({ name: 'fa__level', arguments: {} });
+    assert.equal(r.content[0].text, 'warning,error');
+    // The raw answer to setLevel is exactly {}.
+    const raw = await rawSession(`${d.base}/mcp`, user);
+    assert.equal(rawMember(await raw.request('logging/setLevel', { level: 'debug' }), 'result'), '{}');
+  });
+
   test('prompts with arguments and with an embedded resource', async () => {
     const c = await connect();
     const g = await c.getPrompt({ name: 'fa__greet', arguments: { who: 'Zed', style: 'formal' } });
