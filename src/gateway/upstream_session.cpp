@@ -361,14 +361,29 @@ awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared
   co_return r.cancelled ? std::string() : r.failure;
 }
 
+std::shared_ptr<Abort> UpstreamSession::claim_listener() {
+  std::lock_guard lock(mutex_);
+  if (listener_) return nullptr;
+  listener_ = std::make_shared<Abort>();
+  return listener_;
+}
+
+void UpstreamSession::release_listener(const std::shared_ptr<Abort>& mine) {
+  std::lock_guard lock(mutex_);
+  if (listener_ == mine) listener_.reset();
+}
+
 awaitable<void> UpstreamSession::close() {
   std::string id;
+  std::shared_ptr<Abort> listener;
   {
     std::lock_guard lock(mutex_);
+    listener.swap(listener_);
     id.swap(session_id_);
     state_ = State::fresh;
     log_level_.clear();
   }
+  if (listener) listener->fire();
   if (id.empty()) co_return;
   OutboundRequest r = base_request("DELETE");
   r.headers.emplace_back(std::string(kSessionHeader), id);
@@ -398,7 +413,7 @@ bool UpstreamSession::initialized() const {
 }
 
 void close_in_background(HttpClient& http, std::shared_ptr<UpstreamSession> session) {
-  if (!session || !session->initialized()) return;
+  if (!session) return;  // close() also stops whoever follows its GET stream
   asio::co_spawn(
       asio::make_strand(http.executor()),
       [session]() -> awaitable<void> { co_await session->close(); }, asio::detached);

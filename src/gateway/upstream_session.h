@@ -87,6 +87,10 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::asio::awaitable<std::string> apply_log_level(std::string level);
   // True when apply_log_level(level) has something to do (cheap; no coroutine).
   bool needs_log_level(const std::string& level) const;
+  // Whoever follows this session's GET stream on the client's behalf (one at a time): the abort
+  // that ends it, or null when one runs already. close() fires it; release when done.
+  std::shared_ptr<Abort> claim_listener();
+  void release_listener(const std::shared_ptr<Abort>& mine);
   // Ends the session upstream (DELETE). Later calls initialize a new one.
   boost::asio::awaitable<void> close();
 
@@ -116,6 +120,7 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::json::object server_capabilities_, server_info_;
   std::int64_t next_id_ = 1;
   std::string log_level_;  // the level this upstream session was given
+  std::shared_ptr<Abort> listener_;
 };
 
 // The upstream sessions of one client session: at most one per upstream server, made on first

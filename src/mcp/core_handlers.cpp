@@ -112,7 +112,7 @@ void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalo
              {"logging", json::object{}},
              {"completions", json::object{}},
              {"prompts", json::object{{"listChanged", true}}},
-             {"resources", json::object{{"listChanged", true}}},
+             {"resources", json::object{{"subscribe", true}, {"listChanged", true}}},
              {"tools", json::object{{"listChanged", true}}},
          };
          co_return Outcome::ok(json::object{

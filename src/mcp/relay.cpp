@@ -50,6 +50,106 @@ std::string response_for(const json::value& id, const Reply& reply) {
                       : jsonrpc::Error{jsonrpc::kInternalError, "no answer from the client", {}}));
 }
 
+// What a notification from an upstream becomes for the client; nullopt when it is not for it.
+// resources/updated carries the URI mcpgw offers and reaches only a session subscribed to it;
+// list changes are mcpgw's own business (the gateway's monitor refreshes the catalog and mcpgw
+// tells its sessions); anything else (log messages, progress) goes exactly as it came.
+std::optional<std::string> for_client(const SessionState* client, std::string_view slug,
+                                      gateway::UpstreamMessage& m) {
+  const std::string_view method = m.message.method;
+  if (method == "notifications/resources/updated") {
+    auto* uri =
+        m.message.params.is_object() ? m.message.params.get_object().if_contains("uri") : nullptr;
+    if (!uri || !uri->is_string()) return std::nullopt;
+    const std::string mine = gateway::federated_uri(slug, uri->get_string());
+    if (!client || !client->subscribed(mine)) return std::nullopt;
+    *uri = mine;
+    return json::serialize(jsonrpc::notification(method, std::move(m.message.params)));
+  }
+  if (method.size() > 13 && method.substr(method.size() - 13) == "/list_changed")
+    return std::nullopt;
+  return std::move(m.text);
+}
+
+// A client session's standalone stream as the outbound side of a request context: for
+// server-to-client requests an upstream sends on its GET stream, tied to no client request.
+class StandaloneOutbound final : public Outbound {
+ public:
+  explicit StandaloneOutbound(std::shared_ptr<SessionState> client) : client_(std::move(client)) {}
+  bool send(json::object message) override { return send_text(json::serialize(message)); }
+  bool send_text(std::string message) override {
+    // Nobody listening: the request could never be answered, so it fails at once.
+    return client_->standalone_has_reader() && client_->send_standalone(std::move(message));
+  }
+
+ private:
+  std::shared_ptr<SessionState> client_;
+};
+
+// Answers one server-to-client request of an upstream through the client, then sends the
+// answer upstream under the upstream's id.
+awaitable<void> answer_upstream_request(RequestContext& ctx,
+                                        std::shared_ptr<gateway::UpstreamSession> session,
+                                        const gateway::UpstreamMessage& m) {
+  const Reply reply =
+      co_await ctx.request(m.message.method, m.message.params, session->endpoint().timeout);
+  std::string answer = response_for(m.message.id, reply);
+  if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
+    spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),
+                 m.message.method, session->endpoint().name, why);
+}
+
+// Follows the GET stream of a client's upstream session for as long as the session lives, and
+// hands what comes on it to the client: notifications on the client's standalone stream,
+// server-to-client requests through it (their answers go back upstream). Reconnects with a
+// growing pause when the stream fails; stops when the upstream has no GET stream (405).
+awaitable<void> follow_upstream(std::shared_ptr<SessionState> client,
+                                std::shared_ptr<gateway::UpstreamSession> session,
+                                std::shared_ptr<gateway::Abort> abort, std::string log_id) {
+  constexpr auto kIdle = std::chrono::minutes(5);  // a silent stream is reopened after this
+  auto ex = co_await asio::this_coro::executor;
+  const std::string slug = session->endpoint().slug;
+  gateway::UpstreamSession::OnMessage on_message = [&](gateway::UpstreamMessage& m) {
+    using Kind = jsonrpc::Message::Kind;
+    if (m.message.kind == Kind::notification) {
+      if (auto text = for_client(client.get(), slug, m)) client->send_standalone(std::move(*text));
+      return;
+    }
+    if (m.message.kind != Kind::request) return;
+    asio::co_spawn(
+        ex,
+        [client, session, log_id, m = std::move(m)]() -> awaitable<void> {
+          StandaloneOutbound out(client);
+          RequestContext ctx({client.get(),
+                              nullptr,
+                              {},
+                              client->protocol_version(),
+                              nullptr,
+                              log_id,
+                              &out,
+                              nullptr});
+          co_await answer_upstream_request(ctx, session, m);
+        },
+        asio::detached);
+  };
+  int failures = 0;
+  while (!abort->fired()) {
+    const std::string why = co_await session->listen(on_message, abort, kIdle);
+    if (abort->fired()) break;
+    if (why.find("HTTP 405") != std::string::npos) break;  // the upstream offers no GET stream
+    if (why.empty() || why.find("timed out") != std::string::npos) {
+      failures = 0;
+      continue;
+    }
+    ++failures;
+    spdlog::debug("session {}: GET stream of upstream {} failed ({}); again in {} s", log_id,
+                  session->endpoint().name, why, std::min(failures, 30));
+    Wakeup pause(ex);
+    co_await pause.wait(std::chrono::seconds(std::min(failures, 30)));
+  }
+  session->release_listener(abort);
+}
+
 }  // namespace
 
 awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
@@ -76,6 +176,15 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     session = ctx.session()->upstreams().get(federation.http(), binding.endpoint,
                                              [&ctx] { return identity_of(ctx); });
 
+  auto ex = co_await asio::this_coro::executor;
+  // The upstream's GET stream is followed on the client's behalf once the session is in use.
+  if (!own_session)
+    if (auto client = ctx.session()->weak_from_this().lock())
+      if (auto listener = session->claim_listener())
+        asio::co_spawn(
+            ex, follow_upstream(std::move(client), session, std::move(listener), ctx.log_id()),
+            asio::detached);
+
   // The client's logging level reaches an upstream session before its first request.
   if (!own_session && session->needs_log_level(ctx.session()->log_level())) {
     const std::string level = ctx.session()->log_level();
@@ -89,13 +198,12 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
 
   // Server-to-client requests are answered in tasks of their own, so that the stream keeps
   // flowing; the call waits for them before it returns (they use ctx).
-  auto ex = co_await asio::this_coro::executor;
   std::size_t pending = 0;
   std::function<void()> all_answered;
   gateway::UpstreamSession::OnMessage on_message = [&](gateway::UpstreamMessage& m) {
     using Kind = jsonrpc::Message::Kind;
     if (m.message.kind == Kind::notification) {
-      ctx.forward(std::move(m.text));
+      if (auto text = for_client(ctx.session(), endpoint.slug, m)) ctx.forward(std::move(*text));
       return;
     }
     if (m.message.kind != Kind::request) return;
@@ -103,12 +211,7 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     asio::co_spawn(
         ex,
         [&, m = std::move(m)]() -> awaitable<void> {
-          const Reply reply =
-              co_await ctx.request(m.message.method, m.message.params, endpoint.timeout);
-          std::string answer = response_for(m.message.id, reply);
-          if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
-            spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),
-                         m.message.method, endpoint.name, why);
+          co_await answer_upstream_request(ctx, session, m);
           if (--pending == 0 && all_answered) all_answered();
         },
         asio::detached);
@@ -220,6 +323,33 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
          co_return out;
        },
        true});
+
+  // Subscriptions are made in the client's own upstream session, whose GET stream mcpgw follows;
+  // updates reach exactly the sessions that subscribed (under the URI they subscribed to).
+  for (const char* method : {"resources/subscribe", "resources/unsubscribe"}) {
+    const bool on = std::string_view(method) == "resources/subscribe";
+    d.on_request(
+        method,
+        {[&catalog, &federation, method, on](RequestContext& ctx,
+                                             const json::object& params) -> awaitable<Outcome> {
+           auto uri = params.find("uri");
+           if (uri == params.end() || !uri->value().is_string())
+             co_return Outcome::fail(jsonrpc::kInvalidParams,
+                                     "Invalid params: uri must be a string");
+           if (!ctx.session())
+             co_return Outcome::fail(jsonrpc::kInvalidRequest,
+                                     "subscriptions need a session; this server is stateless");
+           const std::string u(uri->value().get_string());
+           if (!on) ctx.session()->unsubscribe(u);
+           const auto snapshot = catalog.current();
+           const auto binding = resource_binding(*snapshot, u, ctx.scope());
+           if (!binding) co_return resource_not_found(u);
+           Outcome out = co_await relay(ctx, federation, *binding, method, params, "uri", false);
+           if (on && !out.error) ctx.session()->subscribe(u);
+           co_return out;
+         },
+         false});
+  }
 
   // Completions of a prompt's argument or a template's variable come from the upstream that owns
   // the prompt or template; anything else has none.

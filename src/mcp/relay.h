@@ -20,7 +20,8 @@ struct UpstreamBinding;
 namespace mcpgw::mcp {
 
 // key_field: the params member that names the item ("name", or "uri"); it is set to the
-// upstream's own name (null: params are already as the upstream must see them). tool_call: failures become isError results rather than JSON-RPC errors.
+// upstream's own name (null: params are already as the upstream must see them). tool_call: failures
+// become isError results rather than JSON-RPC errors.
 boost::asio::awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
                                       const gateway::UpstreamBinding& binding,
                                       std::string_view method, json::object params,

@@ -29,6 +29,38 @@ bool SessionState::client_has_capability(std::string_view name) const {
   return client_capabilities_.contains(name);
 }
 
+void SessionState::set_standalone(std::function<bool(std::string)> send,
+                                  std::function<bool()> has_reader) {
+  std::lock_guard lock(standalone_mutex_);
+  send_standalone_ = std::move(send);
+  standalone_has_reader_ = std::move(has_reader);
+}
+
+bool SessionState::send_standalone(std::string message) {
+  std::lock_guard lock(standalone_mutex_);
+  return send_standalone_ && send_standalone_(std::move(message));
+}
+
+bool SessionState::standalone_has_reader() {
+  std::lock_guard lock(standalone_mutex_);
+  return standalone_has_reader_ && standalone_has_reader_();
+}
+
+void SessionState::subscribe(const std::string& uri) {
+  std::lock_guard lock(mutex_);
+  subscriptions_.insert(uri);
+}
+
+void SessionState::unsubscribe(const std::string& uri) {
+  std::lock_guard lock(mutex_);
+  subscriptions_.erase(uri);
+}
+
+bool SessionState::subscribed(const std::string& uri) const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.count(uri) != 0;
+}
+
 void SessionState::set_log_level(std::string level) {
   std::lock_guard lock(mutex_);
   log_level_ = std::move(level);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -27,7 +28,7 @@ struct Reply {
   std::optional<jsonrpc::Error> error;
 };
 
-class SessionState {
+class SessionState : public std::enable_shared_from_this<SessionState> {
  public:
   explicit SessionState(std::string protocol_version)
       : protocol_version_(std::move(protocol_version)) {}
@@ -53,6 +54,18 @@ class SessionState {
   // What to do when the client cancels request `id` (relay the cancel upstream). Runs at once
   // when it is already cancelled; false when the request is not in flight.
   bool on_cancel(const json::value& id, std::function<void()> hook);
+
+  // The session's standalone (GET) stream, for messages tied to no request: set by the transport
+  // (send appends a message; has_reader says whether a client listens now), cleared when the
+  // session goes away. Both false once cleared.
+  void set_standalone(std::function<bool(std::string)> send, std::function<bool()> has_reader);
+  bool send_standalone(std::string message);
+  bool standalone_has_reader();
+
+  // Resource URIs the client subscribed to (resources/subscribe).
+  void subscribe(const std::string& uri);
+  void unsubscribe(const std::string& uri);
+  bool subscribed(const std::string& uri) const;
 
   // This session's sessions with upstream MCP servers.
   gateway::UpstreamSessions& upstreams() { return upstreams_; }
@@ -83,6 +96,10 @@ class SessionState {
   std::unordered_map<std::string, InFlight> in_flight_;
   std::unordered_map<std::string, ReplyHandler> waiting_;
   std::uint64_t next_id_ = 0;
+  std::set<std::string> subscriptions_;
+  std::mutex standalone_mutex_;  // only around the two functions: they take the stream's locks
+  std::function<bool(std::string)> send_standalone_;
+  std::function<bool()> standalone_has_reader_;
   gateway::UpstreamSessions upstreams_;
 };
 

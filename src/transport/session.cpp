@@ -83,9 +83,16 @@ Session::Session(std::string id, std::string subject, gateway::Scope scope,
     : id_(std::move(id)),
       subject_(std::move(subject)),
       scope_(std::move(scope)),
-      state_(std::move(protocol_version)),
+      state_(std::make_shared<mcp::SessionState>(std::move(protocol_version))),
       store_(store),
-      last_used_(now_ticks()) {}
+      last_used_(now_ticks()) {
+  state_->set_standalone([this](std::string m) { return standalone()->append(std::move(m)) != 0; },
+                         [this] { return standalone()->has_reader(); });
+}
+
+Session::~Session() {
+  state_->set_standalone(nullptr, nullptr);
+}
 
 std::shared_ptr<Stream> Session::standalone() {
   std::lock_guard lock(mutex_);
@@ -159,8 +166,8 @@ void Session::close() {
   }
   for (auto& [n, s] : streams)
     s->finish();
-  state_.fail_all_replies({jsonrpc::kInternalError, "session closed", {}});
-  state_.upstreams().close_all();  // closed with the client session, never left behind
+  state_->fail_all_replies({jsonrpc::kInternalError, "session closed", {}});
+  state_->upstreams().close_all();  // closed with the client session, never left behind
 }
 
 }  // namespace mcpgw::transport

@@ -64,7 +64,8 @@ class Session {
   const std::string& id() const { return id_; }
   const std::string& subject() const { return subject_; }
   const gateway::Scope& scope() const { return scope_; }
-  mcp::SessionState& state() { return state_; }
+  ~Session();
+  mcp::SessionState& state() { return *state_; }
   EventStore& store() const { return store_; }
 
   std::shared_ptr<Stream> standalone();
@@ -89,7 +90,8 @@ class Session {
   const std::string id_;
   const std::string subject_;
   const gateway::Scope scope_;
-  mcp::SessionState state_;
+  // Shared: work on the session's behalf that may outlive it (an upstream's GET stream) holds it.
+  const std::shared_ptr<mcp::SessionState> state_;
   EventStore& store_;
   std::atomic<std::int64_t> last_used_;
   std::atomic<bool> closed_{false};

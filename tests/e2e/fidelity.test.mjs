@@ -258,6 +258,18 @@ describe('faithful relay', () => {
     assert.equal(rawMember(await raw.request('logging/setLevel', { level: 'debug' }), 'result'), '{}');
   });
 
+  test('a request the upstream sends outside any call (GET stream) reaches the client on its GET stream', async () => {
+    const { ListRootsRequestSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    const c = await connect({ capabilities: { roots: { listChanged: true } } });
+    c.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
+    await c.callTool({ name: 'fa__level', arguments: {} });  // the upstream session now exists
+    // mcpgw follows the upstream session's GET stream once it is in use.
+    const deadline = Date.now() + 5000;
+    while (fa.state.getStreams.length === 0 && Date.now() < deadline) await sleep(50);
+    const r = await c.callTool({ name: 'fa__ask_roots', arguments: {} });
+    assert.deepEqual(JSON.parse(r.content[0].text), [{ uri: 'file:///work', name: 'work' }]);
+  });
+
   test('prompts with arguments and with an embedded resource', async () => {
     const c = await connect();
     const g = await c.getPrompt({ name: 'fa__greet', arguments: { who: 'Zed', style: 'formal' } });
@@ -301,6 +313,33 @@ describe('faithful relay: resources', () => {
     assert.deepEqual(a, { uri: 'fa+fid://static/a', name: 'static-a', mimeType: 'text/plain', _meta: { 'fid/res': 1 } });
     const { resourceTemplates } = await client.listResourceTemplates();
     assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), ['fa+fid://items/{id}', 'fb+fid://items/{id}']);
+  });
+
+  test('subscriptions: updates reach exactly the subscribed session, under the URI it subscribed to', async () => {
+    const other = new Client({ name: 'fidelity-other', version: '1' });
+    await other.connect(new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } }));
+    const mine = [], theirs = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => mine.push(n.params));
+    other.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => theirs.push(n.params));
+    assert.deepEqual(await client.subscribeResource({ uri: 'fa+fid://counter' }), {});
+    const upstreamSession = fa.state.subscribeCalls.at(-1).session;
+    assert.deepEqual(fa.state.subscribeCalls.at(-1), { method: 'subscribe', uri: 'fid://counter', session: upstreamSession });
+    // The update travels on the upstream session's GET stream, which mcpgw now follows.
+    const deadline = Date.now() + 5000;
+    while (!fa.state.getStreams.includes(upstreamSession) && Date.now() < deadline) await sleep(50);
+    await other.callTool({ name: 'fa__bump', arguments: {} });  // the other session changes it
+    await other.callTool({ name: 'fb__bump', arguments: {} });  // same URI upstream, not subscribed
+    const until = Date.now() + 5000;
+    while (mine.length === 0 && Date.now() < until) await sleep(50);
+    await sleep(200);
+    assert.deepEqual(mine, [{ uri: 'fa+fid://counter' }]);
+    assert.deepEqual(theirs, []);
+    assert.equal((await client.readResource({ uri: 'fa+fid://counter' })).contents[0].text, '1');
+    assert.deepEqual(await client.unsubscribeResource({ uri: 'fa+fid://counter' }), {});
+    await other.callTool({ name: 'fa__bump', arguments: {} });
+    await sleep(300);
+    assert.equal(mine.length, 1);
+    await other.close();
   });
 
   test('reads go to the owning upstream, and the contents carry the URIs mcpgw offers', async () => {

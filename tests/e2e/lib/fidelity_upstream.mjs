@@ -52,6 +52,7 @@ const TOOLS = [
   { name: 'bump', description: 'changes fid://counter', inputSchema: { type: 'object' } },
   { name: 'interrupted', description: 'its stream is closed half-way; the rest comes on resumption', inputSchema: { type: 'object' } },
   { name: 'level', description: 'the logging level this session was given', inputSchema: { type: 'object' } },
+  { name: 'ask_roots', description: 'asks the client for its roots, outside the call (GET stream)', inputSchema: { type: 'object' } },
 ];
 
 export async function startFidelityUpstream({ name = 'fidelity' } = {}) {
@@ -62,6 +63,7 @@ export async function startFidelityUpstream({ name = 'fidelity' } = {}) {
     subscribeCalls: [],   // { method, uri, session }
     sessions: new Map(),  // session id -> { server, transport }
     elicitResults: [],
+    getStreams: [],       // session ids that opened a GET stream
   };
 
   const makeServer = () => {
@@ -143,6 +145,11 @@ export async function startFidelityUpstream({ name = 'fidelity' } = {}) {
           await sleep(300);
           await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', logger: 'interrupted', data: 'after the break' } });
           return { content: [{ type: 'text', text: 'resumed fine' }] };
+        }
+        case 'ask_roots': {
+          // Not related to this call: the SDK sends it on the session's GET stream.
+          const r = await state.sessions.get(sessionId).server.listRoots();
+          return { content: [{ type: 'text', text: JSON.stringify(r.roots) }] };
         }
         case 'level': {
           const mine = state.levels.filter((l) => l.session === sessionId).map((l) => l.level);
@@ -230,6 +237,7 @@ export async function startFidelityUpstream({ name = 'fidelity' } = {}) {
         await server.connect(transport);
         entry = { server, transport };
       }
+      if (req.method === 'GET') state.getStreams.push(sid);
       await entry.transport.handleRequest(req, res);
     } catch (e) {
       if (!res.headersSent) res.writeHead(500).end(String(e));
