@@ -258,7 +258,7 @@ struct HttpClient::Impl {
         if (lingering)
           c.lowest().expires_after(std::chrono::milliseconds(kLingerMs));
         else if (stream_body)
-          c.lowest().expires_after(r.timeout);
+          c.lowest().expires_after(r.stream_wait ? r.stream_wait() : r.timeout);
         ec = co_await read();
         if (ec == bhttp::error::need_buffer) ec = {};
         const std::size_t n = kPieceBytes - parser.get().body().size;

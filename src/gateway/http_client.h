@@ -39,6 +39,9 @@ struct OutboundRequest {
   // When set and the response is text/event-stream (status 2xx), its body is not collected: each
   // piece goes to on_stream as it arrives, until the body ends or on_stream returns false.
   std::function<bool(std::string_view)> on_stream;
+  // Streams: how long the next wait for more bytes may last, asked before each wait (unset:
+  // timeout). Lets a caller allow a longer silence while the stream waits on someone else.
+  std::function<std::chrono::milliseconds()> stream_wait;
   std::shared_ptr<Abort> abort;
   // Repeating the request is harmless (an MCP ping or list, say): a reused connection that died
   // before answering gets the request again on a new one, as GET would.

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,6 +26,11 @@ using asio::awaitable;
 namespace {
 
 constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+// Resuming a response stream that broke off: at most this many times, waiting as the upstream's
+// SSE retry field says (this by default, never longer than the cap).
+constexpr int kMaxResumes = 5;
+constexpr long kDefaultRetryMs = 1000;
+constexpr long kMaxRetryMs = 10'000;
 
 std::string snippet(std::string_view body) {
   constexpr std::size_t kMax = 200;
@@ -81,7 +88,10 @@ struct UpstreamSession::Exchange {
   OnMessage on_message;
   std::shared_ptr<Abort> abort;
   bool with_session = true;
-  std::string last_event_id;                         // GET: resume after this event
+  std::string last_event_id;     // GET: resume after this event. Out: the last event id seen
+  std::optional<long> retry_ms;  // out: the upstream's SSE retry field
+  unsigned status = 0;           // out: the HTTP status (0: none)
+  std::function<std::chrono::milliseconds()> stream_wait;
   std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
   bool retry_safe = false;                           // repeating it upstream is harmless
   // Out:
@@ -125,6 +135,7 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
   r.abort = x.abort;
   if (x.timeout) r.timeout = *x.timeout;
   r.retry_safe = x.retry_safe;
+  r.stream_wait = x.stream_wait;
   r.keep_headers = {std::string(kSessionHeader)};
 
   UpstreamResult out;
@@ -165,9 +176,11 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
     return ok && !answered;
   };
   const OutboundResponse res = co_await http_.send(r);
+  x.status = res.status;
   for (const auto& [k, v] : res.headers)
     if (k == kSessionHeader) x.session_id = v;
-  x.last_event_id = sse.last_event_id();
+  if (!sse.last_event_id().empty()) x.last_event_id = sse.last_event_id();
+  if (sse.retry_ms()) x.retry_ms = sse.retry_ms();
   if (res.aborted) {
     out.cancelled = true;
     co_return out;
@@ -303,10 +316,9 @@ awaitable<std::string> UpstreamSession::apply_log_level(std::string level) {
   co_return std::string();
 }
 
-awaitable<UpstreamResult> UpstreamSession::request(std::string_view method, std::string params,
-                                                   OnMessage on_message,
-                                                   std::shared_ptr<Abort> abort,
-                                                   json::value* upstream_id) {
+awaitable<UpstreamResult> UpstreamSession::request(
+    std::string_view method, std::string params, OnMessage on_message, std::shared_ptr<Abort> abort,
+    json::value* upstream_id, std::function<std::chrono::milliseconds()> stream_wait) {
   for (int attempt = 0;; ++attempt) {
     if (std::string why = co_await ensure_initialized(); !why.empty()) {
       UpstreamResult r;
@@ -323,12 +335,36 @@ awaitable<UpstreamResult> UpstreamSession::request(std::string_view method, std:
     x.retry_safe = retry_safe(method);
     x.on_message = on_message;
     x.abort = abort;
+    x.stream_wait = stream_wait;
     UpstreamResult r = co_await exchange(x);
     if (x.session_lost && attempt == 0) {
       spdlog::info("upstream {}: session {} expired; initializing a new one", endpoint_->name,
                    x.sent_session);
       forget_session(x.sent_session);
       continue;
+    }
+    // The response's stream ended or broke before the response, and the upstream numbered its
+    // events: resume it (GET with Last-Event-ID) after the pause its retry field asks for.
+    auto ex = co_await asio::this_coro::executor;
+    for (int resumed = 0; resumed < kMaxResumes && !r.failure.empty() && !r.error && !r.cancelled &&
+                          !x.last_event_id.empty() && !(abort && abort->fired());
+         ++resumed) {
+      const long pause = std::clamp<long>(x.retry_ms.value_or(kDefaultRetryMs), 0, kMaxRetryMs);
+      spdlog::debug("upstream {}: {} broke off ({}); resuming after event {} in {} ms",
+                    endpoint_->name, method, r.failure, x.last_event_id, pause);
+      Wakeup later(ex);
+      co_await later.wait(std::chrono::milliseconds(pause));
+      Exchange g;
+      g.http_method = "GET";
+      g.id = x.id;
+      g.last_event_id = x.last_event_id;
+      g.on_message = on_message;
+      g.abort = abort;
+      g.stream_wait = stream_wait;
+      r = co_await exchange(g);
+      x.last_event_id = g.last_event_id;
+      if (g.retry_ms) x.retry_ms = g.retry_ms;
+      if (g.status / 100 == 4) break;  // the upstream cannot resume it (no GET, unknown id)
     }
     co_return r;
   }

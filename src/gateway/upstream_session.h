@@ -68,11 +68,12 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
 
   // A request with params (JSON text, "" for none). Messages other than its response that come
   // on its stream go to on_message. upstream_id receives the id the request was sent with (for
-  // notifications/cancelled).
-  boost::asio::awaitable<UpstreamResult> request(std::string_view method, std::string params,
-                                                 OnMessage on_message,
-                                                 std::shared_ptr<Abort> abort = nullptr,
-                                                 boost::json::value* upstream_id = nullptr);
+  // notifications/cancelled). stream_wait, when set, says how long the response stream may stay
+  // silent before the next message (instead of the endpoint's timeout).
+  boost::asio::awaitable<UpstreamResult> request(
+      std::string_view method, std::string params, OnMessage on_message,
+      std::shared_ptr<Abort> abort = nullptr, boost::json::value* upstream_id = nullptr,
+      std::function<std::chrono::milliseconds()> stream_wait = nullptr);
   // A notification; "" when the upstream accepted it.
   boost::asio::awaitable<std::string> notify(std::string_view method, std::string params);
   // Sends a message as it is (an answer to one of the upstream's requests).

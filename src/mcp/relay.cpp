@@ -21,6 +21,15 @@ namespace {
 
 // MCP's "resource not found".
 constexpr int kResourceNotFound = -32002;
+// How long a client may take to answer an upstream's sampling or elicitation request (a person
+// may be answering). Meanwhile the upstream's response stream may stay silent that much longer.
+constexpr std::chrono::milliseconds kClientAnswerTimeout = std::chrono::minutes(10);
+
+std::chrono::milliseconds answer_timeout(std::string_view method,
+                                         std::chrono::milliseconds otherwise) {
+  return method == "sampling/createMessage" || method == "elicitation/create" ? kClientAnswerTimeout
+                                                                              : otherwise;
+}
 
 Outcome tool_error(std::string text) {
   return Outcome::ok(json::object{
@@ -91,8 +100,8 @@ class StandaloneOutbound final : public Outbound {
 awaitable<void> answer_upstream_request(RequestContext& ctx,
                                         std::shared_ptr<gateway::UpstreamSession> session,
                                         const gateway::UpstreamMessage& m) {
-  const Reply reply =
-      co_await ctx.request(m.message.method, m.message.params, session->endpoint().timeout);
+  const auto timeout = answer_timeout(m.message.method, session->endpoint().timeout);
+  const Reply reply = co_await ctx.request(m.message.method, m.message.params, timeout);
   std::string answer = response_for(m.message.id, reply);
   if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
     spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),
@@ -217,10 +226,14 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
         asio::detached);
   };
 
+  // While the client owes the upstream an answer, the upstream's stream is silent by design.
+  std::function<std::chrono::milliseconds()> stream_wait = [&] {
+    return pending ? endpoint.timeout + kClientAnswerTimeout : endpoint.timeout;
+  };
   json::value upstream_id;
   std::string body = json::serialize(params);
-  gateway::UpstreamResult r =
-      co_await session->request(method, std::move(body), on_message, abort, &upstream_id);
+  gateway::UpstreamResult r = co_await session->request(method, std::move(body), on_message, abort,
+                                                        &upstream_id, stream_wait);
   // The tasks use this frame: wait for every one (each is bounded by its own timeouts).
   while (pending) {
     Wakeup done(ex);

@@ -188,6 +188,26 @@ describe('faithful relay', () => {
     assert.deepEqual(fa.state.elicitResults.at(-1), { action: 'accept', content: { color: 'blue', count: 4, sure: false } });
   });
 
+  test('a person may take longer than the upstream timeout to answer an elicitation', async () => {
+    // Without event ids, so that a timed-out stream could not be resumed either.
+    const plain = await startFidelityUpstream({ name: 'plain', resumable: false });
+    const r0 = await api('POST', '/v1/gateways', { name: 'fa short', url: plain.url, timeout_ms: 1000 });
+    assert.equal(r0.status, 201, JSON.stringify(r0.body));
+    const c = await connect({
+      handlers: {
+        elicit: async () => {
+          await sleep(2500);  // longer than the gateway's 1 s: the upstream stream is silent meanwhile
+          return { action: 'decline' };
+        },
+      },
+    });
+    const r = await c.callTool({ name: 'fa-short__elicit', arguments: {} });
+    assert.equal(r.isError, undefined, JSON.stringify(r));
+    assert.deepEqual(JSON.parse(r.content[0].text), { action: 'decline' });
+    assert.equal((await api('DELETE', `/v1/gateways/${r0.body.id}`)).status, 204);
+    await plain.stop();
+  });
+
   test('a client without the capability gets the upstream an error at once, not a hang', async () => {
     const c = await connect({ capabilities: {} });
     const started = Date.now();
@@ -268,6 +288,16 @@ describe('faithful relay', () => {
     while (fa.state.getStreams.length === 0 && Date.now() < deadline) await sleep(50);
     const r = await c.callTool({ name: 'fa__ask_roots', arguments: {} });
     assert.deepEqual(JSON.parse(r.content[0].text), [{ uri: 'file:///work', name: 'work' }]);
+  });
+
+  test('an upstream response stream that breaks off is resumed with Last-Event-ID: nothing is lost', async () => {
+    const c = await connect();
+    const logs = [];
+    c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params.data));
+    const r = await c.callTool({ name: 'fa__interrupted', arguments: {} });
+    assert.equal(r.isError, undefined, JSON.stringify(r));
+    assert.equal(r.content[0].text, 'resumed fine');
+    assert.deepEqual(logs, ['before the break', 'after the break']);
   });
 
   test('prompts with arguments and with an embedded resource', async () => {

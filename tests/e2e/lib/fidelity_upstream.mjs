@@ -55,7 +55,8 @@ const TOOLS = [
   { name: 'ask_roots', description: 'asks the client for its roots, outside the call (GET stream)', inputSchema: { type: 'object' } },
 ];
 
-export async function startFidelityUpstream({ name = 'fidelity' } = {}) {
+// resumable: false leaves out the event store (no event ids: a broken stream cannot be resumed).
+export async function startFidelityUpstream({ name = 'fidelity', resumable = true } = {}) {
   const state = {
     counter: 0,
     levels: [],           // every logging/setLevel received: { session, level }
@@ -229,8 +230,7 @@ export async function startFidelityUpstream({ name = 'fidelity' } = {}) {
         const server = makeServer();
         const transport = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
-          eventStore: new InMemoryEventStore(),
-          retryInterval: 100,
+          ...(resumable ? { eventStore: new InMemoryEventStore(), retryInterval: 100 } : {}),
           onsessioninitialized: (id) => { server.setSessionId(id); state.sessions.set(id, { server, transport }); },
           onsessionclosed: (id) => { state.sessions.delete(id); state.subscriptions.delete(id); },
         });
