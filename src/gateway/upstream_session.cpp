@@ -91,6 +91,7 @@ struct UpstreamSession::Exchange {
   std::string last_event_id;     // GET: resume after this event. Out: the last event id seen
   std::optional<long> retry_ms;  // out: the upstream's SSE retry field
   unsigned status = 0;           // out: the HTTP status (0: none)
+  bool broke_off = false;        // out: its SSE stream ended or broke before the response
   std::function<std::chrono::milliseconds()> stream_wait;
   std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
   bool retry_safe = false;                           // repeating it upstream is harmless
@@ -206,6 +207,7 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
   }
   if (!res.streamed && !res.body.empty() && !x.id.is_null()) deliver(res.body);
   if (answered || x.id.is_null()) co_return out;
+  x.broke_off = res.streamed;  // a stream that ended or broke before the response
   out.failure =
       res.streamed
           ? (res.failure.empty() ? "the upstream's stream ended without the response" : res.failure)
@@ -346,8 +348,8 @@ awaitable<UpstreamResult> UpstreamSession::request(
     // The response's stream ended or broke before the response, and the upstream numbered its
     // events: resume it (GET with Last-Event-ID) after the pause its retry field asks for.
     auto ex = co_await asio::this_coro::executor;
-    for (int resumed = 0; resumed < kMaxResumes && !r.failure.empty() && !r.error && !r.cancelled &&
-                          !x.last_event_id.empty() && !(abort && abort->fired());
+    for (int resumed = 0; resumed < kMaxResumes && x.broke_off && !x.last_event_id.empty() &&
+                          !(abort && abort->fired());
          ++resumed) {
       const long pause = std::clamp<long>(x.retry_ms.value_or(kDefaultRetryMs), 0, kMaxRetryMs);
       spdlog::debug("upstream {}: {} broke off ({}); resuming after event {} in {} ms",
@@ -362,6 +364,7 @@ awaitable<UpstreamResult> UpstreamSession::request(
       g.abort = abort;
       g.stream_wait = stream_wait;
       r = co_await exchange(g);
+      x.broke_off = g.broke_off;
       x.last_event_id = g.last_event_id;
       if (g.retry_ms) x.retry_ms = g.retry_ms;
       if (g.status / 100 == 4) break;  // the upstream cannot resume it (no GET, unknown id)

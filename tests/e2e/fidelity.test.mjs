@@ -72,6 +72,24 @@ async function rawSession(url, token) {
   return { request: async (method, params) => (await send({ jsonrpc: '2.0', id: next++, method, ...(params ? { params } : {}) })).text };
 }
 
+// A daemon with the test upstream registered twice ("fa" and "fb": the same URIs in both).
+async function startBoth(t) {
+  t.fa = await startFidelityUpstream({ name: 'fa' });
+  t.fb = await startFidelityUpstream({ name: 'fb' });
+  await t.d.start();
+  t.admin = t.d.token('--sub', 'root', '--scope', 'admin');
+  t.user = t.d.token('--sub', 'alice', '--scope', 'mcp');
+  for (const [name, up] of [['fa', t.fa], ['fb', t.fb]]) {
+    const res = await fetch(`${t.d.base}/v1/gateways`, {
+      method: 'POST', headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, url: up.url }),
+    });
+    const body = await res.text();
+    assert.equal(res.status, 201, body);
+    assert.equal(JSON.parse(body).discovery.ok, true, body);
+  }
+}
+
 describe('faithful relay', () => {
   const d = new Daemon({ federation: { discovery_timeout: '5s' } });
   let fa, fb, admin, user;
@@ -102,16 +120,9 @@ describe('faithful relay', () => {
   };
 
   before(async () => {
-    fa = await startFidelityUpstream({ name: 'fa' });
-    fb = await startFidelityUpstream({ name: 'fb' });
-    await d.start();
-    admin = d.token('--sub', 'root', '--scope', 'admin');
-    user = d.token('--sub', 'alice', '--scope', 'mcp');
-    for (const [name, up] of [['fa', fa], ['fb', fb]]) {
-      const r = await api('POST', '/v1/gateways', { name, url: up.url });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      assert.equal(r.body.discovery.ok, true, JSON.stringify(r.body.discovery));
-    }
+    const t = { d };
+    await startBoth(t);
+    ({ fa, fb, admin, user } = t);
   });
   after(async () => {
     for (const c of clients) await c.close().catch(() => {});
@@ -313,18 +324,9 @@ describe('faithful relay: resources', () => {
   const d = new Daemon({ federation: { discovery_timeout: '5s' } });
   let fa, fb, admin, user, client;
   before(async () => {
-    fa = await startFidelityUpstream({ name: 'fa' });
-    fb = await startFidelityUpstream({ name: 'fb' });
-    await d.start();
-    admin = d.token('--sub', 'root', '--scope', 'admin');
-    user = d.token('--sub', 'alice', '--scope', 'mcp');
-    for (const [name, up] of [['fa', fa], ['fb', fb]]) {
-      const res = await fetch(`${d.base}/v1/gateways`, {
-        method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name, url: up.url }),
-      });
-      assert.equal(res.status, 201, await res.text());
-    }
+    const t = { d };
+    await startBoth(t);
+    ({ fa, fb, admin, user } = t);
     client = new Client({ name: 'fidelity-resources', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } }));
   });
