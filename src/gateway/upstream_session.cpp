@@ -407,6 +407,15 @@ std::shared_ptr<Abort> UpstreamSession::claim_listener() {
   return listener_;
 }
 
+void UpstreamSession::stop_listener() {
+  std::shared_ptr<Abort> listener;
+  {
+    std::lock_guard lock(mutex_);
+    listener.swap(listener_);
+  }
+  if (listener) listener->fire();
+}
+
 void UpstreamSession::release_listener(const std::shared_ptr<Abort>& mine) {
   std::lock_guard lock(mutex_);
   if (listener_ == mine) listener_.reset();
@@ -458,8 +467,11 @@ void close_in_background(HttpClient& http, std::shared_ptr<UpstreamSession> sess
       [session]() -> awaitable<void> { co_await session->close(); }, asio::detached);
 }
 
+// The client session closes its upstream sessions (close_all) when it ends; this is the last
+// resort (shutdown, when the HTTP client may be gone already): no I/O, only followers stopped.
 UpstreamSessions::~UpstreamSessions() {
-  close_all();
+  for (auto& [id, s] : by_gateway_)
+    s->stop_listener();
 }
 
 std::shared_ptr<UpstreamSession> UpstreamSessions::get(

@@ -92,6 +92,8 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   // that ends it, or null when one runs already. close() fires it; release when done.
   std::shared_ptr<Abort> claim_listener();
   void release_listener(const std::shared_ptr<Abort>& mine);
+  // Ends whoever follows the GET stream, without any I/O.
+  void stop_listener();
   // Ends the session upstream (DELETE). Later calls initialize a new one.
   boost::asio::awaitable<void> close();
 

@@ -112,37 +112,34 @@ awaitable<void> answer_upstream_request(RequestContext& ctx,
 // hands what comes on it to the client: notifications on the client's standalone stream,
 // server-to-client requests through it (their answers go back upstream). Reconnects with a
 // growing pause when the stream fails; stops when the upstream has no GET stream (405).
-awaitable<void> follow_upstream(std::shared_ptr<SessionState> client,
+awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
                                 std::shared_ptr<gateway::UpstreamSession> session,
                                 std::shared_ptr<gateway::Abort> abort, std::string log_id) {
   constexpr auto kIdle = std::chrono::minutes(5);  // a silent stream is reopened after this
   auto ex = co_await asio::this_coro::executor;
   const std::string slug = session->endpoint().slug;
+  // The client session is not kept alive by this: it ends, and its upstream sessions with it.
   gateway::UpstreamSession::OnMessage on_message = [&](gateway::UpstreamMessage& m) {
     using Kind = jsonrpc::Message::Kind;
+    auto c = client.lock();
+    if (!c) return;
     if (m.message.kind == Kind::notification) {
-      if (auto text = for_client(client.get(), slug, m)) client->send_standalone(std::move(*text));
+      if (auto text = for_client(c.get(), slug, m)) c->send_standalone(std::move(*text));
       return;
     }
     if (m.message.kind != Kind::request) return;
     asio::co_spawn(
         ex,
-        [client, session, log_id, m = std::move(m)]() -> awaitable<void> {
-          StandaloneOutbound out(client);
-          RequestContext ctx({client.get(),
-                              nullptr,
-                              {},
-                              client->protocol_version(),
-                              nullptr,
-                              log_id,
-                              &out,
-                              nullptr});
+        [c, session, log_id, m = std::move(m)]() -> awaitable<void> {
+          StandaloneOutbound out(c);
+          RequestContext ctx(
+              {c.get(), nullptr, {}, c->protocol_version(), nullptr, log_id, &out, nullptr});
           co_await answer_upstream_request(ctx, session, m);
         },
         asio::detached);
   };
   int failures = 0;
-  while (!abort->fired()) {
+  while (!abort->fired() && !client.expired()) {
     const std::string why = co_await session->listen(on_message, abort, kIdle);
     if (abort->fired()) break;
     if (why.find("HTTP 405") != std::string::npos) break;  // the upstream offers no GET stream
