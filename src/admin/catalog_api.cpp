@@ -1,7 +1,6 @@
 #include "admin/catalog_api.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
 
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
@@ -20,22 +19,13 @@ using http::Access;
 using http::RequestContext;
 using http::Response;
 
-namespace {
-
-bool is_unique_violation(const SQLite::Exception& ex) {
-  return ex.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
-         ex.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
-}
-
-}  // namespace
-
 WriteOutcome write_catalog(const CatalogContext& c,
                            const std::function<void(WriteOutcome&)>& write) {
   WriteOutcome out;
   try {
     write(out);
   } catch (const SQLite::Exception& ex) {
-    if (!is_unique_violation(ex)) throw;
+    if (!store::is_unique_violation(ex)) throw;
     out.kind = WriteOutcome::Kind::conflict;
     return out;
   }

@@ -2,7 +2,6 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -71,14 +70,15 @@ DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& 
     return by_key;
   };
   // Runs one upsert; a UNIQUE clash (the name is taken by another item) skips the item.
+  // (No reset after a failure: reset() repeats the step's error and would throw it again; the
+  // next prepare() resets the cached statement.)
   auto try_exec = [&](SQLite::Statement& q, const std::string& what) {
     try {
       q.exec();
       q.reset();
       return true;
     } catch (const SQLite::Exception& e) {
-      q.reset();
-      if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) throw;
+      if (!store::is_unique_violation(e)) throw;
       report.skipped.push_back(what + ": the name is already taken");
       return false;
     }

@@ -1,12 +1,18 @@
 #include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 
 #include "store/migrations.h"
 
 namespace mcpgw::store {
+
+bool is_unique_violation(const SQLite::Exception& e) {
+  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
+         e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
 
 std::unique_ptr<SQLite::Database> open_connection(const DatabaseOptions& opts) {
   try {

@@ -13,6 +13,9 @@
 
 namespace mcpgw::store {
 
+// A UNIQUE or PRIMARY KEY constraint failed: the name (or key) is taken.
+bool is_unique_violation(const SQLite::Exception& e);
+
 class DatabaseError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

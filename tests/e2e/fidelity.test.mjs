@@ -219,6 +219,21 @@ describe('faithful relay', () => {
     await plain.stop();
   });
 
+  test('an upstream tool whose federated name is taken is skipped and named; the rest is stored', async () => {
+    const rest = await api('POST', '/v1/tools', { name: 'fc__level', integration_type: 'REST', request_type: 'GET', url: 'http://127.0.0.1:9/x' });
+    assert.equal(rest.status, 201, JSON.stringify(rest.body));
+    const g = await api('POST', '/v1/gateways', { name: 'fc', url: fa.url });
+    assert.equal(g.status, 201, JSON.stringify(g.body));
+    assert.equal(g.body.discovery.ok, true, JSON.stringify(g.body.discovery));
+    assert.deepEqual(g.body.discovery.skipped, ['tool level: the name is already taken']);
+    assert.equal(g.body.tool_count, 8);
+    const tools = (await (await connect()).listTools()).tools;
+    assert.ok(tools.some((t) => t.name === 'fc__sample'));
+    assert.equal(tools.find((t) => t.name === 'fc__level').description, undefined);  // the REST tool
+    assert.equal((await api('DELETE', `/v1/gateways/${g.body.id}`)).status, 204);
+    assert.equal((await api('DELETE', `/v1/tools/${rest.body.id}`)).status, 204);
+  });
+
   test('a client without the capability gets the upstream an error at once, not a hang', async () => {
     const c = await connect({ capabilities: {} });
     const started = Date.now();
