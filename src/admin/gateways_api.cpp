@@ -68,18 +68,19 @@ struct GatewayInput {
   std::string name, url, description;
   json::object headers;
   std::vector<std::string> tags;
-  std::int64_t timeout_ms = 30'000;
+  std::int64_t timeout_ms = 0;  // absent: federation.request_timeout
   bool enabled = true;
   CredentialsInput auth;
 };
 
 std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e,
-                                         bool keep_credentials) {
+                                         bool keep_credentials, std::int64_t default_timeout_ms) {
   unknown_fields(b,
                  {"name", "url", "description", "headers", "auth_type", "credentials", "tags",
                   "timeout_ms", "enabled"},
                  e);
   GatewayInput g;
+  g.timeout_ms = default_timeout_ms;
   auto absent = [&](const char* f) { return !b.contains(f) || b.at(f).is_null(); };
   auto name = opt_string(b, "name", e, 200);
   if (name && !name->empty())
@@ -117,7 +118,8 @@ std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e,
 // POST (create), PUT and PATCH, in one IMMEDIATE transaction on the blocking pool. PUT and PATCH
 // keep the sealed credentials when the body gives none and auth_type stays the same.
 void save_gateway(const CatalogContext& c, WriteOutcome& out, const std::string& id,
-                  const json::object& body, bool create, bool patch) {
+                  const json::object& body, bool create, bool patch,
+                  std::int64_t default_timeout_ms) {
   auto conn = c.db.acquire();
   SQLite::Transaction tx(*conn, SQLite::TransactionBehavior::IMMEDIATE);
   json::object candidate = body;
@@ -138,7 +140,7 @@ void save_gateway(const CatalogContext& c, WriteOutcome& out, const std::string&
     keep = !body.contains("credentials") && stored.at("has_credentials") == true &&
            candidate.contains("auth_type") && candidate.at("auth_type") == stored.at("auth_type");
   }
-  auto g = read_gateway(candidate, out.errors, keep);
+  auto g = read_gateway(candidate, out.errors, keep, default_timeout_ms);
   if (!g) {
     out.kind = WriteOutcome::Kind::invalid;
     return;
@@ -236,23 +238,26 @@ void register_gateway_routes(http::HttpServer& server, store::ConnectionPool& db
     const char* pattern;
     bool create, patch;
   };
+  const std::int64_t default_timeout_ms = federation.request_timeout().count();
   for (const Write w :
        {Write{"POST", "/v1/gateways", true, false}, Write{"PUT", "/v1/gateways/{id}", false, false},
         Write{"PATCH", "/v1/gateways/{id}", false, true}}) {
-    server.route(w.method, w.pattern, admin,
-                 [c, &federation, w](RequestContext& ctx) -> awaitable<Response> {
-                   auto body = parse_json_object_body(ctx.request);
-                   if (body.error) co_return std::move(*body.error);
-                   const json::object& b = body.value->get_object();
-                   const std::string id =
-                       w.create ? crypto::random_hex(8) : std::string(*ctx.params.get("id"));
-                   auto out = co_await offload(c.blocking, [&c, &b, &id, w] {
-                     return write_catalog(
-                         c, [&](WriteOutcome& o) { save_gateway(c, o, id, b, w.create, w.patch); });
-                   });
-                   co_return co_await answer_write(
-                       c, federation, id, out, w.create ? http::Status::created : http::Status::ok);
-                 });
+    server.route(
+        w.method, w.pattern, admin,
+        [c, &federation, w, default_timeout_ms](RequestContext& ctx) -> awaitable<Response> {
+          auto body = parse_json_object_body(ctx.request);
+          if (body.error) co_return std::move(*body.error);
+          const json::object& b = body.value->get_object();
+          const std::string id =
+              w.create ? crypto::random_hex(8) : std::string(*ctx.params.get("id"));
+          auto out = co_await offload(c.blocking, [&c, &b, &id, w, default_timeout_ms] {
+            return write_catalog(c, [&](WriteOutcome& o) {
+              save_gateway(c, o, id, b, w.create, w.patch, default_timeout_ms);
+            });
+          });
+          co_return co_await answer_write(c, federation, id, out,
+                                          w.create ? http::Status::created : http::Status::ok);
+        });
   }
 
   server.route(

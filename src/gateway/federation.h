@@ -75,6 +75,8 @@ class Federation {
   void report_failure(const std::string& gateway_id);
 
   HttpClient& http() { return http_; }
+  // federation.request_timeout: the timeout of a gateway registered without timeout_ms.
+  std::chrono::milliseconds request_timeout() const { return cfg_.request_timeout; }
 
  private:
   struct Monitor;

@@ -91,7 +91,7 @@ async function startBoth(t) {
 }
 
 describe('faithful relay', () => {
-  const d = new Daemon({ federation: { discovery_timeout: '5s' } });
+  const d = new Daemon({ federation: { discovery_timeout: '5s', request_timeout: '20s' } });
   let fa, fb, admin, user;
   const api = async (method, path, body) => {
     const res = await fetch(`${d.base}${path}`, {
@@ -227,6 +227,7 @@ describe('faithful relay', () => {
     assert.equal(g.body.discovery.ok, true, JSON.stringify(g.body.discovery));
     assert.deepEqual(g.body.discovery.skipped, ['tool level: the name is already taken']);
     assert.equal(g.body.tool_count, 8);
+    assert.equal(g.body.timeout_ms, 20000);  // federation.request_timeout, as no timeout_ms was given
     const tools = (await (await connect()).listTools()).tools;
     assert.ok(tools.some((t) => t.name === 'fc__sample'));
     assert.equal(tools.find((t) => t.name === 'fc__level').description, undefined);  // the REST tool
