@@ -422,16 +422,14 @@ void UpstreamSession::release_listener(const std::shared_ptr<Abort>& mine) {
 }
 
 awaitable<void> UpstreamSession::close() {
+  stop_listener();
   std::string id;
-  std::shared_ptr<Abort> listener;
   {
     std::lock_guard lock(mutex_);
-    listener.swap(listener_);
     id.swap(session_id_);
     state_ = State::fresh;
     log_level_.clear();
   }
-  if (listener) listener->fire();
   if (id.empty()) co_return;
   OutboundRequest r = base_request("DELETE");
   r.headers.emplace_back(std::string(kSessionHeader), id);

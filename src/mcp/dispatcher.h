@@ -27,6 +27,16 @@ struct Outcome {
   }
 };
 
+// The string member `key` of params, or null (answer with invalid_string(key)).
+inline const json::string* string_param(const json::object& params, std::string_view key) {
+  const auto* v = params.if_contains(key);
+  return v && v->is_string() ? &v->get_string() : nullptr;
+}
+inline Outcome invalid_string(std::string_view key) {
+  return Outcome::fail(jsonrpc::kInvalidParams,
+                       "Invalid params: " + std::string(key) + " must be a string");
+}
+
 // A response message, serialized, ready for the wire.
 struct Answer {
   std::string text;

@@ -75,8 +75,7 @@ std::optional<std::string> for_client(const SessionState* client, std::string_vi
     *uri = mine;
     return json::serialize(jsonrpc::notification(method, std::move(m.message.params)));
   }
-  if (method.size() > 13 && method.substr(method.size() - 13) == "/list_changed")
-    return std::nullopt;
+  if (method.ends_with("/list_changed")) return std::nullopt;
   return std::move(m.text);
 }
 
@@ -316,23 +315,21 @@ void federate_contents(Outcome& out, std::string_view slug) {
 
 void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
                              gateway::Federation& federation) {
-  d.on_request(
-      "resources/read",
-      {[&catalog, &federation](RequestContext& ctx,
-                               const json::object& params) -> awaitable<Outcome> {
-         auto uri = params.find("uri");
-         if (uri == params.end() || !uri->value().is_string())
-           co_return Outcome::fail(jsonrpc::kInvalidParams, "Invalid params: uri must be a string");
-         const std::string u(uri->value().get_string());
-         const auto snapshot = catalog.current();
-         const auto binding = resource_binding(*snapshot, u, ctx.scope());
-         if (!binding) co_return resource_not_found(u);
-         Outcome out =
-             co_await relay(ctx, federation, *binding, "resources/read", params, "uri", false);
-         federate_contents(out, binding->endpoint->slug);
-         co_return out;
-       },
-       true});
+  d.on_request("resources/read",
+               {[&catalog, &federation](RequestContext& ctx,
+                                        const json::object& params) -> awaitable<Outcome> {
+                  const json::string* uri = string_param(params, "uri");
+                  if (!uri) co_return invalid_string("uri");
+                  const std::string u(*uri);
+                  const auto snapshot = catalog.current();
+                  const auto binding = resource_binding(*snapshot, u, ctx.scope());
+                  if (!binding) co_return resource_not_found(u);
+                  Outcome out = co_await relay(ctx, federation, *binding, "resources/read", params,
+                                               "uri", false);
+                  federate_contents(out, binding->endpoint->slug);
+                  co_return out;
+                },
+                true});
 
   // Subscriptions are made in the client's own upstream session, whose GET stream mcpgw follows;
   // updates reach exactly the sessions that subscribed (under the URI they subscribed to).
@@ -342,14 +339,12 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
         method,
         {[&catalog, &federation, method, on](RequestContext& ctx,
                                              const json::object& params) -> awaitable<Outcome> {
-           auto uri = params.find("uri");
-           if (uri == params.end() || !uri->value().is_string())
-             co_return Outcome::fail(jsonrpc::kInvalidParams,
-                                     "Invalid params: uri must be a string");
+           const json::string* uri = string_param(params, "uri");
+           if (!uri) co_return invalid_string("uri");
            if (!ctx.session())
              co_return Outcome::fail(jsonrpc::kInvalidRequest,
                                      "subscriptions need a session; this server is stateless");
-           const std::string u(uri->value().get_string());
+           const std::string u(*uri);
            if (!on) ctx.session()->unsubscribe(u);
            const auto snapshot = catalog.current();
            const auto binding = resource_binding(*snapshot, u, ctx.scope());
@@ -411,11 +406,9 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
       "prompts/get",
       {[&catalog, &federation](RequestContext& ctx,
                                const json::object& params) -> awaitable<Outcome> {
-         auto name = params.find("name");
-         if (name == params.end() || !name->value().is_string())
-           co_return Outcome::fail(jsonrpc::kInvalidParams,
-                                   "Invalid params: name must be a string");
-         const std::string n(name->value().get_string());
+         const json::string* name = string_param(params, "name");
+         if (!name) co_return invalid_string("name");
+         const std::string n(*name);
          const auto snapshot = catalog.current();
          const gateway::CatalogItem* item =
              gateway::find_item(*snapshot, gateway::ItemKind::prompt, n, ctx.scope());

@@ -19,10 +19,8 @@ void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalo
       "tools/call",
       {[&catalog, &http, &federation](RequestContext& ctx,
                                       const json::object& params) -> awaitable<Outcome> {
-         auto name = params.find("name");
-         if (name == params.end() || !name->value().is_string())
-           co_return Outcome::fail(jsonrpc::kInvalidParams,
-                                   "Invalid params: name must be a string");
+         const json::string* name = string_param(params, "name");
+         if (!name) co_return invalid_string("name");
          static const json::object kNone;
          auto args_it = params.find("arguments");
          if (args_it != params.end() && !args_it->value().is_object() &&
@@ -34,7 +32,7 @@ void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalo
                                         : kNone;
          // The snapshot stays alive for the whole call, whatever is published meanwhile.
          const auto snapshot = catalog.current();
-         const std::string tool_name(name->value().get_string());
+         const std::string tool_name(*name);
          const gateway::CatalogItem* tool = gateway::find_tool(*snapshot, tool_name, ctx.scope());
          if (!tool) co_return Outcome::fail(jsonrpc::kInvalidParams, "Unknown tool: " + tool_name);
          // An upstream checks its own arguments, against its own schema.
