@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "admin/catalog_routes.h"
+#include "auth/principal.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/offload.h"

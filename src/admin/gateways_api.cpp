@@ -9,6 +9,7 @@
 #include "admin/catalog_routes.h"
 #include "admin/fields.h"
 #include "admin/validation.h"
+#include "auth/principal.h"
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/offload.h"

@@ -7,6 +7,7 @@
 
 #include "admin/catalog_routes.h"
 #include "admin/fields.h"
+#include "auth/principal.h"
 #include "common/clock.h"
 #include "common/offload.h"
 #include "http/server.h"

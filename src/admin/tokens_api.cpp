@@ -6,6 +6,7 @@
 #include "admin/list_query.h"
 #include "admin/validation.h"
 #include "auth/api_tokens.h"
+#include "auth/route_guard.h"
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/offload.h"
@@ -102,7 +103,7 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
 
   server.route("GET", "/v1/whoami", Access::authenticated(),
                [](RequestContext& ctx) -> awaitable<Response> {
-                 const auto& p = *ctx.principal;
+                 const auto& p = auth::principal_of(ctx);
                  co_return http::json_response(http::Status::ok,
                                                json::object{{"subject", p.subject},
                                                             {"scopes", to_array(p.scopes)},

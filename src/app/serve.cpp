@@ -17,6 +17,7 @@
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
 #include "auth/authenticator.h"
+#include "auth/route_guard.h"
 #include "auth/secret.h"
 #include "common/crypto.h"
 #include "common/secret_file.h"
@@ -29,7 +30,9 @@
 #include "http/server.h"
 #include "mcp/core_handlers.h"
 #include "mcp/dispatcher.h"
+#include "mcp/list_changed.h"
 #include "mcp/relay.h"
+#include "mcp/server.h"
 #include "mcp/tool_handlers.h"
 #include "observability/logging.h"
 #include "store/api_token_repository.h"
@@ -108,11 +111,14 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   } else {
     events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
   }
-  transport::SessionManager sessions(cfg.transport, *events, registry, catalog);
+  transport::SessionManager sessions(cfg.transport, *events, registry);
+  mcp::on_list_changes(catalog,
+                       [&sessions](mcp::ListChanges& changes) { sessions.deliver(changes); });
+  const mcp::Server mcp_server(dispatcher, catalog);
   sessions.start_reaper(ioc.get_executor());
 
-  http::HttpServer server(ioc, cfg.server, authenticator,
-                          observability::make_access_log(cfg.logging));
+  auth::RouteGuard guard(authenticator);
+  http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
   register_system_routes(server, pool, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
   admin::register_catalog_routes(server, pool, catalog, blocking, credentials_key);
@@ -121,7 +127,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
   transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},
-                                 sessions, dispatcher, catalog, blocking);
+                                 sessions, mcp_server, blocking);
 
   const auto port = server.start();
   federation.start();

@@ -14,6 +14,7 @@
 #include "common/crypto.h"
 #include "common/offload.h"
 #include "common/wakeup.h"
+#include "protocol/names.h"
 #include "store/database.h"
 
 namespace mcpgw::gateway {
@@ -500,15 +501,16 @@ awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   Listed listed;
   struct List {
     const char* capability;
-    const char* method;
+    std::string_view method;
     const char* field;
     json::array* into;
   };
   const List lists[] = {
-      {"tools", "tools/list", "tools", &listed.tools},
-      {"resources", "resources/list", "resources", &listed.resources},
-      {"resources", "resources/templates/list", "resourceTemplates", &listed.resource_templates},
-      {"prompts", "prompts/list", "prompts", &listed.prompts}};
+      {"tools", protocol::method::kToolsList, "tools", &listed.tools},
+      {"resources", protocol::method::kResourcesList, "resources", &listed.resources},
+      {"resources", protocol::method::kResourceTemplatesList, "resourceTemplates",
+       &listed.resource_templates},
+      {"prompts", protocol::method::kPromptsList, "prompts", &listed.prompts}};
   for (const auto& l : lists) {
     if (!caps.contains(l.capability)) continue;
     std::string cursor;
@@ -592,7 +594,7 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
       else
         spdlog::warn("upstream {}: discovery failed: {}", m->endpoint->name, failure);
     } else {
-      UpstreamResult r = co_await m->control->request("ping", "", nullptr);
+      UpstreamResult r = co_await m->control->request(protocol::method::kPing, "", nullptr);
       if (m->stopped) break;
       if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure;
     }
@@ -648,9 +650,9 @@ awaitable<void> Federation::listen(std::shared_ptr<Monitor> m) {
     UpstreamSession::OnMessage on_message = [&m, &heard](UpstreamMessage& msg) {
       heard = true;
       const auto& method = msg.message.method;
-      if (method == "notifications/tools/list_changed" ||
-          method == "notifications/resources/list_changed" ||
-          method == "notifications/prompts/list_changed") {
+      if (method == protocol::notification::kToolsListChanged ||
+          method == protocol::notification::kResourcesListChanged ||
+          method == protocol::notification::kPromptsListChanged) {
         spdlog::info("upstream {}: {}; refreshing", m->endpoint->name, method);
         {
           std::lock_guard lock(m->mutex);

@@ -15,8 +15,9 @@
 
 #include "common/wakeup.h"
 #include "gateway/sse_parser.h"
-#include "jsonrpc/mcp_versions.h"
-#include "jsonrpc/raw.h"
+#include "protocol/names.h"
+#include "protocol/raw.h"
+#include "protocol/versions.h"
 
 namespace mcpgw::gateway {
 namespace asio = boost::asio;
@@ -25,7 +26,7 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+constexpr std::string_view kSessionHeader = protocol::header::kSessionId;
 // Resuming a response stream that broke off: at most this many times, waiting as the upstream's
 // SSE retry field says (this by default, never longer than the cap).
 constexpr int kMaxResumes = 5;
@@ -72,8 +73,10 @@ std::string to_text(const jsonrpc::Message& m) {
 // tools/call is not among them (a tool may act on the world).
 bool retry_safe(std::string_view method) {
   for (std::string_view m :
-       {"ping", "tools/list", "resources/list", "resources/templates/list", "prompts/list",
-        "resources/read", "prompts/get", "completion/complete", "logging/setLevel"})
+       {protocol::method::kPing, protocol::method::kToolsList, protocol::method::kResourcesList,
+        protocol::method::kResourceTemplatesList, protocol::method::kPromptsList,
+        protocol::method::kResourcesRead, protocol::method::kPromptsGet,
+        protocol::method::kCompletionComplete, protocol::method::kLoggingSetLevel})
     if (method == m) return true;
   return false;
 }
@@ -121,7 +124,8 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
     r.headers.emplace_back("Accept", "application/json, text/event-stream");
   } else if (x.http_method == "GET") {
     r.headers.emplace_back("Accept", "text/event-stream");
-    if (!x.last_event_id.empty()) r.headers.emplace_back("Last-Event-ID", x.last_event_id);
+    if (!x.last_event_id.empty())
+      r.headers.emplace_back(protocol::header::kLastEventId, x.last_event_id);
   }
   {
     std::lock_guard lock(mutex_);
@@ -130,7 +134,7 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
       r.headers.emplace_back(std::string(kSessionHeader), session_id_);
     }
     if (x.with_session && !protocol_version_.empty())
-      r.headers.emplace_back("MCP-Protocol-Version", protocol_version_);
+      r.headers.emplace_back(protocol::header::kProtocolVersion, protocol_version_);
   }
   r.body = std::move(x.body);
   r.abort = x.abort;
@@ -216,12 +220,12 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
 }
 
 awaitable<UpstreamResult> UpstreamSession::initialize() {
-  json::object params{{"protocolVersion", mcp::kLatestVersion},
+  json::object params{{"protocolVersion", protocol::kLatestVersion},
                       {"capabilities", identity_.capabilities},
                       {"clientInfo", identity_.client_info}};
   Exchange x;
   x.id = 0;
-  x.body = message_text(x.id, "initialize", json::serialize(params));
+  x.body = message_text(x.id, protocol::method::kInitialize, json::serialize(params));
   x.with_session = false;
   x.retry_safe = true;
   UpstreamResult r = co_await exchange(x);
@@ -233,7 +237,7 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   json::value v = json::parse(r.result, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const json::value* version = o ? o->if_contains("protocolVersion") : nullptr;
-  if (!version || !version->is_string() || !mcp::is_supported_version(version->get_string())) {
+  if (!version || !version->is_string() || !protocol::is_supported_version(version->get_string())) {
     r.failure = "the upstream offered protocol version " +
                 (version ? json::serialize(*version) : std::string("(none)")) +
                 ", which mcpgw does not speak";
@@ -248,7 +252,7 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
     if (auto i = o->if_contains("serverInfo"); i && i->is_object()) server_info_ = i->get_object();
   }
   Exchange n;
-  n.body = message_text(nullptr, "notifications/initialized", "");
+  n.body = message_text(nullptr, protocol::notification::kInitialized, "");
   UpstreamResult nr = co_await exchange(n);
   if (!nr.failure.empty()) r.failure = "notifications/initialized: " + nr.failure;
   co_return r;
@@ -310,7 +314,7 @@ awaitable<std::string> UpstreamSession::apply_log_level(std::string level) {
   }
   const std::string params = json::serialize(json::object{{"level", level}});
   const OnMessage ignore;
-  const UpstreamResult r = co_await request("logging/setLevel", params, ignore);
+  const UpstreamResult r = co_await request(protocol::method::kLoggingSetLevel, params, ignore);
   if (!r.ok())
     co_return r.error ? r.error->message : (r.cancelled ? std::string("cancelled") : r.failure);
   std::lock_guard lock(mutex_);

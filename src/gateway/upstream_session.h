@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "gateway/http_client.h"
-#include "jsonrpc/message.h"
+#include "protocol/message.h"
 
 namespace mcpgw::gateway {
 

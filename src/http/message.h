@@ -1,6 +1,7 @@
 #pragma once
 // What a route handler sees and returns. Handlers are coroutines on the connection's strand; they
 // must not block (offload blocking work with common/offload.h).
+#include <any>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -9,7 +10,6 @@
 #include <functional>
 #include <string>
 
-#include "auth/principal.h"
 #include "http/router.h"
 
 namespace mcpgw::http {
@@ -40,7 +40,8 @@ using Streamer = std::function<boost::asio::awaitable<void>(ResponseStream&)>;
 struct RequestContext {
   const Request& request;
   RouteParams params;
-  const auth::Principal* principal = nullptr;  // set on routes that require authentication
+  // Who the route's guard admitted (auth/route_guard.h reads it); empty on open routes.
+  std::any caller;
   std::string request_id;
   std::string_view peer;  // "address:port" of the client, valid for the request's lifetime
   // Set by a handler to stream the body: the returned Response's header goes out with chunked

@@ -26,7 +26,6 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "auth/authenticator.h"
 #include "common/crypto.h"
 #include "common/version.h"
 #include "http/date.h"
@@ -264,17 +263,17 @@ struct RouteEntry {
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(asio::io_context& ioc, const config::ServerConfig& cfg, const auth::Authenticator& authn,
+  Impl(asio::io_context& ioc, const config::ServerConfig& cfg, const Guard& guard,
        std::shared_ptr<const observability::AccessLog> access_log)
       : ioc(ioc),
         cfg(cfg),
-        authn(authn),
+        guard(guard),
         access_log(std::move(access_log)),
         acceptor(asio::make_strand(ioc)) {}
 
   asio::io_context& ioc;
   config::ServerConfig cfg;
-  const auth::Authenticator& authn;
+  const Guard& guard;
   std::shared_ptr<const observability::AccessLog> access_log;
   Router router;
   std::vector<RouteEntry> routes;
@@ -304,10 +303,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   void remove_connection(std::uint64_t id);
 };
 
-HttpServer::HttpServer(asio::io_context& ioc, const config::ServerConfig& cfg,
-                       const auth::Authenticator& authenticator,
+HttpServer::HttpServer(asio::io_context& ioc, const config::ServerConfig& cfg, const Guard& guard,
                        std::shared_ptr<const observability::AccessLog> access_log)
-    : impl_(std::make_shared<Impl>(ioc, cfg, authenticator, std::move(access_log))) {}
+    : impl_(std::make_shared<Impl>(ioc, cfg, guard, std::move(access_log))) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -496,27 +494,10 @@ awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx
   }
   const RouteEntry& route = routes[m.index];
   ctx.params = std::move(m.params);
-  std::optional<auth::Principal> principal;
   if (route.access.kind != Access::Kind::open) {
-    std::optional<std::string_view> authz;
-    if (auto it = req.find(bhttp::field::authorization); it != req.end()) authz = it->value();
-    auto result = authn.authenticate(authz);
-    if (!result.principal) {
-      auto res = error_response(Status::unauthorized, "unauthorized", result.reason);
-      res.set(bhttp::field::www_authenticate,
-              result.token_presented ? "Bearer error=\"invalid_token\"" : "Bearer");
-      co_return res;
-    }
-    principal = std::move(result.principal);
-    subject = principal->subject;
-    if (route.access.kind == Access::Kind::scope && !principal->has_scope(route.access.scope)) {
-      auto res = error_response(Status::forbidden, "forbidden",
-                                "token lacks the '" + route.access.scope + "' scope");
-      res.set(bhttp::field::www_authenticate,
-              "Bearer error=\"insufficient_scope\", scope=\"" + route.access.scope + "\"");
-      co_return res;
-    }
-    ctx.principal = &*principal;
+    Guard::Verdict verdict = guard.admit(route.access, ctx);
+    subject = std::move(verdict.subject);
+    if (verdict.refusal) co_return std::move(*verdict.refusal);
   }
   try {
     co_return co_await route.handler(ctx);

@@ -1,13 +1,14 @@
 #pragma once
-// HTTP/1.1 front door: listener, one coroutine per connection on its own strand, routing, bearer
-// auth per route, limits (header 431, body 413, read timeout 408, max connections 503), access log
-// and graceful drain.
+// HTTP/1.1 front door: listener, one coroutine per connection on its own strand, routing, a guard
+// per route (the bearer auth of auth/route_guard.h), limits (header 431, body 413, read timeout
+// 408, max connections 503), access log and graceful drain.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "config/config.h"
+#include "http/guard.h"
 #include "http/message.h"
 
 namespace boost::asio {
@@ -16,17 +17,14 @@ class io_context;
 namespace mcpgw::observability {
 class AccessLog;
 }
-namespace mcpgw::auth {
-class Authenticator;
-}
 
 namespace mcpgw::http {
 
 class HttpServer {
  public:
-  // access_log: where the one line per request goes; null for none.
-  HttpServer(boost::asio::io_context& ioc, const config::ServerConfig& cfg,
-             const auth::Authenticator& authenticator,
+  // guard: admits requests to routes that are not open. access_log: where the one line per
+  // request goes; null for none.
+  HttpServer(boost::asio::io_context& ioc, const config::ServerConfig& cfg, const Guard& guard,
              std::shared_ptr<const observability::AccessLog> access_log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

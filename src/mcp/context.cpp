@@ -3,6 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "common/wakeup.h"
+#include "protocol/names.h"
 
 namespace mcpgw::mcp {
 namespace asio = boost::asio;
@@ -10,9 +11,9 @@ namespace asio = boost::asio;
 namespace {
 // The client capability a server-to-client request needs; empty for none (ping).
 std::string_view needed_capability(std::string_view method) {
-  if (method == "sampling/createMessage") return "sampling";
-  if (method == "elicitation/create") return "elicitation";
-  if (method == "roots/list") return "roots";
+  if (method == protocol::method::kSamplingCreateMessage) return "sampling";
+  if (method == protocol::method::kElicitationCreate) return "elicitation";
+  if (method == protocol::method::kRootsList) return "roots";
   return {};
 }
 }  // namespace

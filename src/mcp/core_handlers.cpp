@@ -5,8 +5,9 @@
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
-#include "jsonrpc/mcp_versions.h"
 #include "mcp/dispatcher.h"
+#include "protocol/names.h"
+#include "protocol/versions.h"
 
 namespace mcpgw::mcp {
 namespace {
@@ -80,16 +81,10 @@ bool is_log_level(std::string_view l) {
 
 }  // namespace
 
-std::string negotiate_version(const json::value& requested) {
-  if (requested.is_string() && is_supported_version(requested.get_string()))
-    return std::string(requested.get_string());
-  return std::string(kLatestVersion);
-}
-
 void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
                             ServerIdentity identity) {
   d.on_request(
-      "initialize",
+      protocol::method::kInitialize,
       {[identity](RequestContext& ctx, const json::object& params) -> awaitable<Outcome> {
          auto v = params.find("protocolVersion");
          auto caps = params.find("capabilities");
@@ -123,12 +118,13 @@ void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalo
        },
        false});
 
-  d.on_request("ping", {[](RequestContext&, const json::object&) -> awaitable<Outcome> {
-                          co_return Outcome::ok(json::object{});
-                        },
-                        false});
+  d.on_request(protocol::method::kPing,
+               {[](RequestContext&, const json::object&) -> awaitable<Outcome> {
+                  co_return Outcome::ok(json::object{});
+                },
+                false});
 
-  d.on_request("logging/setLevel",
+  d.on_request(protocol::method::kLoggingSetLevel,
                {[](RequestContext& ctx, const json::object& params) -> awaitable<Outcome> {
                   auto it = params.find("level");
                   if (it == params.end() || !it->value().is_string() ||
@@ -149,22 +145,26 @@ void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalo
                 },
                 false});
 
-  d.on_request("tools/list", {list_handler(catalog, gateway::ItemKind::tool, "tools"), false});
-  d.on_request("resources/list",
+  d.on_request(protocol::method::kToolsList,
+               {list_handler(catalog, gateway::ItemKind::tool, "tools"), false});
+  d.on_request(protocol::method::kResourcesList,
                {list_handler(catalog, gateway::ItemKind::resource, "resources"), false});
   d.on_request(
-      "resources/templates/list",
+      protocol::method::kResourceTemplatesList,
       {list_handler(catalog, gateway::ItemKind::resource_template, "resourceTemplates"), false});
-  d.on_request("prompts/list",
+  d.on_request(protocol::method::kPromptsList,
                {list_handler(catalog, gateway::ItemKind::prompt, "prompts"), false});
 
-  d.on_notification("notifications/initialized", [](RequestContext& ctx, const json::object&) {
-    if (ctx.session()) ctx.session()->mark_initialized();
-  });
-  d.on_notification("notifications/cancelled", [](RequestContext& ctx, const json::object& params) {
-    auto it = params.find("requestId");
-    if (ctx.session() && it != params.end()) ctx.session()->cancel_request(it->value());
-  });
+  d.on_notification(protocol::notification::kInitialized,
+                    [](RequestContext& ctx, const json::object&) {
+                      if (ctx.session()) ctx.session()->mark_initialized();
+                    });
+  d.on_notification(protocol::notification::kCancelled,
+                    [](RequestContext& ctx, const json::object& params) {
+                      auto it = params.find("requestId");
+                      if (ctx.session() && it != params.end())
+                        ctx.session()->cancel_request(it->value());
+                    });
 }
 
 }  // namespace mcpgw::mcp

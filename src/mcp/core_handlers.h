@@ -23,7 +23,4 @@ inline constexpr std::size_t kPageSize = 100;
 void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
                             ServerIdentity identity);
 
-// "initialize" negotiation: the client's version when supported, else the newest we speak.
-std::string negotiate_version(const boost::json::value& requested);
-
 }  // namespace mcpgw::mcp

@@ -6,12 +6,12 @@
 
 namespace mcpgw::mcp {
 
-void Dispatcher::on_request(std::string method, HandlerEntry entry) {
-  requests_[std::move(method)] = std::move(entry);
+void Dispatcher::on_request(std::string_view method, HandlerEntry entry) {
+  requests_[std::string(method)] = std::move(entry);
 }
 
-void Dispatcher::on_notification(std::string method, NotificationHandler handler) {
-  notifications_[std::move(method)] = std::move(handler);
+void Dispatcher::on_notification(std::string_view method, NotificationHandler handler) {
+  notifications_[std::string(method)] = std::move(handler);
 }
 
 const HandlerEntry* Dispatcher::find(std::string_view method) const {

@@ -7,8 +7,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "jsonrpc/message.h"
 #include "mcp/context.h"
+#include "protocol/message.h"
 
 namespace mcpgw::mcp {
 
@@ -57,8 +57,8 @@ struct HandlerEntry {
 
 class Dispatcher {
  public:
-  void on_request(std::string method, HandlerEntry entry);
-  void on_notification(std::string method, NotificationHandler handler);
+  void on_request(std::string_view method, HandlerEntry entry);
+  void on_notification(std::string_view method, NotificationHandler handler);
 
   const HandlerEntry* find(std::string_view method) const;
 

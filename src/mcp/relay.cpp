@@ -11,7 +11,9 @@
 #include "gateway/catalog.h"
 #include "gateway/federation.h"
 #include "gateway/upstream_session.h"
-#include "jsonrpc/raw.h"
+#include "protocol/errors.h"
+#include "protocol/names.h"
+#include "protocol/raw.h"
 
 namespace mcpgw::mcp {
 namespace asio = boost::asio;
@@ -19,16 +21,16 @@ using asio::awaitable;
 
 namespace {
 
-// MCP's "resource not found".
-constexpr int kResourceNotFound = -32002;
 // How long a client may take to answer an upstream's sampling or elicitation request (a person
 // may be answering). Meanwhile the upstream's response stream may stay silent that much longer.
 constexpr std::chrono::milliseconds kClientAnswerTimeout = std::chrono::minutes(10);
 
 std::chrono::milliseconds answer_timeout(std::string_view method,
                                          std::chrono::milliseconds otherwise) {
-  return method == "sampling/createMessage" || method == "elicitation/create" ? kClientAnswerTimeout
-                                                                              : otherwise;
+  return method == protocol::method::kSamplingCreateMessage ||
+                 method == protocol::method::kElicitationCreate
+             ? kClientAnswerTimeout
+             : otherwise;
 }
 
 Outcome tool_error(std::string text) {
@@ -66,7 +68,7 @@ std::string response_for(const json::value& id, const Reply& reply) {
 std::optional<std::string> for_client(const SessionState* client, std::string_view slug,
                                       gateway::UpstreamMessage& m) {
   const std::string_view method = m.message.method;
-  if (method == "notifications/resources/updated") {
+  if (method == protocol::notification::kResourceUpdated) {
     auto* uri =
         m.message.params.is_object() ? m.message.params.get_object().if_contains("uri") : nullptr;
     if (!uri || !uri->is_string()) return std::nullopt;
@@ -240,7 +242,8 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   if (r.cancelled && !upstream_id.is_null()) {
     std::string cancel = json::serialize(
         json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
-    const std::string why = co_await session->notify("notifications/cancelled", std::move(cancel));
+    const std::string why =
+        co_await session->notify(protocol::notification::kCancelled, std::move(cancel));
     spdlog::info(
         "request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
         ctx.log_id(), endpoint.name, json::serialize(upstream_id),
@@ -292,7 +295,8 @@ std::shared_ptr<const gateway::UpstreamBinding> resource_binding(const gateway::
 
 Outcome resource_not_found(const std::string& u) {
   return Outcome{nullptr,
-                 jsonrpc::Error{kResourceNotFound, "Resource not found", json::object{{"uri", u}}},
+                 jsonrpc::Error{protocol::error::kResourceNotFound, "Resource not found",
+                                json::object{{"uri", u}}},
                  {}};
 }
 
@@ -315,7 +319,7 @@ void federate_contents(Outcome& out, std::string_view slug) {
 
 void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
                              gateway::Federation& federation) {
-  d.on_request("resources/read",
+  d.on_request(protocol::method::kResourcesRead,
                {[&catalog, &federation](RequestContext& ctx,
                                         const json::object& params) -> awaitable<Outcome> {
                   const json::string* uri = string_param(params, "uri");
@@ -324,8 +328,9 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
                   const auto snapshot = catalog.current();
                   const auto binding = resource_binding(*snapshot, u, ctx.scope());
                   if (!binding) co_return resource_not_found(u);
-                  Outcome out = co_await relay(ctx, federation, *binding, "resources/read", params,
-                                               "uri", false);
+                  Outcome out =
+                      co_await relay(ctx, federation, *binding, protocol::method::kResourcesRead,
+                                     params, "uri", false);
                   federate_contents(out, binding->endpoint->slug);
                   co_return out;
                 },
@@ -333,8 +338,9 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
 
   // Subscriptions are made in the client's own upstream session, whose GET stream mcpgw follows;
   // updates reach exactly the sessions that subscribed (under the URI they subscribed to).
-  for (const char* method : {"resources/subscribe", "resources/unsubscribe"}) {
-    const bool on = std::string_view(method) == "resources/subscribe";
+  for (std::string_view method :
+       {protocol::method::kResourcesSubscribe, protocol::method::kResourcesUnsubscribe}) {
+    const bool on = method == protocol::method::kResourcesSubscribe;
     d.on_request(
         method,
         {[&catalog, &federation, method, on](RequestContext& ctx,
@@ -359,7 +365,7 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
   // Completions of a prompt's argument or a template's variable come from the upstream that owns
   // the prompt or template; anything else has none.
   d.on_request(
-      "completion/complete",
+      protocol::method::kCompletionComplete,
       {[&catalog, &federation](RequestContext& ctx,
                                const json::object& params) -> awaitable<Outcome> {
          const auto* ref = params.if_contains("ref");
@@ -394,31 +400,34 @@ void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catal
          const auto binding = item->upstream;
          json::object upstream_params = params;
          upstream_params["ref"].get_object()[field] = binding->original;
-         Outcome out = co_await relay(ctx, federation, *binding, "completion/complete",
-                                      std::move(upstream_params), nullptr, false);
+         Outcome out =
+             co_await relay(ctx, federation, *binding, protocol::method::kCompletionComplete,
+                            std::move(upstream_params), nullptr, false);
          // An upstream without completions has none to offer: not an error for the client.
          if (out.error && out.error->code == jsonrpc::kMethodNotFound) co_return none();
          co_return out;
        },
        false});
 
-  d.on_request(
-      "prompts/get",
-      {[&catalog, &federation](RequestContext& ctx,
-                               const json::object& params) -> awaitable<Outcome> {
-         const json::string* name = string_param(params, "name");
-         if (!name) co_return invalid_string("name");
-         const std::string n(*name);
-         const auto snapshot = catalog.current();
-         const gateway::CatalogItem* item =
-             gateway::find_item(*snapshot, gateway::ItemKind::prompt, n, ctx.scope());
-         if (!item) co_return Outcome::fail(jsonrpc::kInvalidParams, "Unknown prompt: " + n);
-         if (!item->upstream)
-           co_return Outcome::fail(jsonrpc::kInternalError, "Prompt " + n + " has no source");
-         const auto binding = item->upstream;
-         co_return co_await relay(ctx, federation, *binding, "prompts/get", params, "name", false);
-       },
-       true});
+  d.on_request(protocol::method::kPromptsGet,
+               {[&catalog, &federation](RequestContext& ctx,
+                                        const json::object& params) -> awaitable<Outcome> {
+                  const json::string* name = string_param(params, "name");
+                  if (!name) co_return invalid_string("name");
+                  const std::string n(*name);
+                  const auto snapshot = catalog.current();
+                  const gateway::CatalogItem* item =
+                      gateway::find_item(*snapshot, gateway::ItemKind::prompt, n, ctx.scope());
+                  if (!item)
+                    co_return Outcome::fail(jsonrpc::kInvalidParams, "Unknown prompt: " + n);
+                  if (!item->upstream)
+                    co_return Outcome::fail(jsonrpc::kInternalError,
+                                            "Prompt " + n + " has no source");
+                  const auto binding = item->upstream;
+                  co_return co_await relay(ctx, federation, *binding, protocol::method::kPromptsGet,
+                                           params, "name", false);
+                },
+                true});
 }
 
 }  // namespace mcpgw::mcp

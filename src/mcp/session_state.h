@@ -16,7 +16,7 @@
 #include <unordered_map>
 
 #include "gateway/upstream_session.h"
-#include "jsonrpc/message.h"
+#include "protocol/message.h"
 
 namespace mcpgw::mcp {
 

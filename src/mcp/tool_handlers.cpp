@@ -9,6 +9,7 @@
 #include "gateway/rest_tool.h"
 #include "mcp/dispatcher.h"
 #include "mcp/relay.h"
+#include "protocol/names.h"
 
 namespace mcpgw::mcp {
 using boost::asio::awaitable;
@@ -16,7 +17,7 @@ using boost::asio::awaitable;
 void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
                             gateway::HttpClient& http, gateway::Federation& federation) {
   d.on_request(
-      "tools/call",
+      protocol::method::kToolsCall,
       {[&catalog, &http, &federation](RequestContext& ctx,
                                       const json::object& params) -> awaitable<Outcome> {
          const json::string* name = string_param(params, "name");
@@ -38,7 +39,8 @@ void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalo
          // An upstream checks its own arguments, against its own schema.
          if (tool->upstream) {
            const auto binding = tool->upstream;
-           co_return co_await relay(ctx, federation, *binding, "tools/call", params, "name", true);
+           co_return co_await relay(ctx, federation, *binding, protocol::method::kToolsCall, params,
+                                    "name", true);
          }
          if (auto schema = tool->definition.find("inputSchema");
              schema != tool->definition.end() && schema->value().is_object()) {

@@ -8,13 +8,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
+#include "auth/route_guard.h"
 #include "common/offload.h"
-#include "gateway/catalog.h"
 #include "http/server.h"
-#include "jsonrpc/mcp_versions.h"
-#include "jsonrpc/message.h"
-#include "mcp/core_handlers.h"
-#include "mcp/dispatcher.h"
+#include "mcp/server.h"
+#include "protocol/errors.h"
+#include "protocol/message.h"
+#include "protocol/names.h"
+#include "protocol/versions.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
 
@@ -28,8 +29,6 @@ using http::Status;
 
 namespace {
 
-constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
-constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
 constexpr std::size_t kReadBatch = 64;
 constexpr int kRetryMs = 1000;
 
@@ -41,14 +40,22 @@ Response rpc_error(Status status, int code, std::string_view message,
 
 // GET and DELETE in stateless mode: there are no sessions and no standalone stream.
 Response stateless_refusal(std::string_view what) {
-  auto res = rpc_error(Status::method_not_allowed, -32000,
+  auto res = rpc_error(Status::method_not_allowed, protocol::error::kServerError,
                        "Method Not Allowed: this server is stateless; there " + std::string(what));
   res.set(bhttp::field::allow, "POST");
   return res;
 }
 
+Response too_many_sessions() {
+  auto res = rpc_error(Status::service_unavailable, protocol::error::kServerError,
+                       "Service Unavailable: too many sessions; retry later");
+  res.set(bhttp::field::retry_after, "5");
+  return res;
+}
+
 Response session_required() {
-  return rpc_error(Status::bad_request, -32000, "Bad Request: Mcp-Session-Id header is required");
+  return rpc_error(Status::bad_request, protocol::error::kServerError,
+                   "Bad Request: Mcp-Session-Id header is required");
 }
 
 // Ids mcpgw hands out: 32 lower-case hex characters. Anything else is unknown without a lookup
@@ -82,8 +89,8 @@ Response sse_response(const std::string* session_id) {
   Response res{Status::ok, 11};
   res.set(bhttp::field::content_type, "text/event-stream");
   res.set(bhttp::field::cache_control, "no-cache, no-transform");
-  res.set("X-Accel-Buffering", "no");
-  if (session_id) res.set(kSessionHeader, *session_id);
+  res.set(protocol::header::kAccelBuffering, "no");
+  if (session_id) res.set(protocol::header::kSessionId, *session_id);
   return res;
 }
 
@@ -123,7 +130,7 @@ struct PostJob {
   std::shared_ptr<Session> session;             // null when stateless
   std::shared_ptr<Stream> stream;
   auth::Principal principal;
-  gateway::Scope scope;
+  mcp::Scope scope;
   std::string version;
   std::string log_id;
   std::vector<jsonrpc::Message> requests;
@@ -132,13 +139,9 @@ struct PostJob {
 
 class Endpoint : public std::enable_shared_from_this<Endpoint> {
  public:
-  Endpoint(EndpointOptions options, SessionManager& sessions, const mcp::Dispatcher& dispatcher,
-           const gateway::CatalogService& catalog, asio::thread_pool& blocking)
-      : o_(std::move(options)),
-        sessions_(sessions),
-        dispatcher_(dispatcher),
-        catalog_(catalog),
-        blocking_(blocking) {}
+  Endpoint(EndpointOptions options, SessionManager& sessions, const mcp::Server& server,
+           asio::thread_pool& blocking)
+      : o_(std::move(options)), sessions_(sessions), server_(server), blocking_(blocking) {}
 
   awaitable<Response> post(http::RequestContext& hc);
   awaitable<Response> get(http::RequestContext& hc);
@@ -146,7 +149,7 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
 
  private:
   struct Checked {
-    gateway::Scope scope;
+    mcp::Scope scope;
     std::shared_ptr<Session> session;  // when the request named one and it exists
     bool named_session = false;
     std::optional<Response> error;
@@ -155,6 +158,11 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   // order; an unknown session is 404 before any check of the body.
   awaitable<Checked> check(http::RequestContext& hc);
   awaitable<std::shared_ptr<Session>> lookup(const std::string& id);
+  awaitable<Response> initialize(http::RequestContext& hc, const Checked& c, Accepts accepts,
+                                 const jsonrpc::Message& m);
+  void take_messages(PostJob& job, jsonrpc::Parsed& parsed, const std::string& log_id);
+  awaitable<Response> answer_json(PostJob& job, bool batch);
+  awaitable<Response> answer_sse(http::RequestContext& hc, std::shared_ptr<PostJob> job);
   awaitable<void> run(std::shared_ptr<PostJob> job);
   // Arguments by reference: the streamer lambdas that call this own them.
   awaitable<void> pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
@@ -165,8 +173,7 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
 
   const EndpointOptions o_;
   SessionManager& sessions_;
-  const mcp::Dispatcher& dispatcher_;
-  const gateway::CatalogService& catalog_;
+  const mcp::Server& server_;
   asio::thread_pool& blocking_;
 };
 
@@ -179,44 +186,39 @@ awaitable<std::shared_ptr<Session>> Endpoint::lookup(const std::string& id) {
 awaitable<Endpoint::Checked> Endpoint::check(http::RequestContext& hc) {
   Checked c;
   const auto& req = hc.request;
-  if (auto origin = header(req, "Origin")) {
+  if (auto origin = header(req, protocol::header::kOrigin)) {
     const auto& allowed = o_.transport.allowed_origins;
     const bool ok = allowed.empty()
                         ? is_local_origin(*origin)
                         : std::find(allowed.begin(), allowed.end(), *origin) != allowed.end();
     if (!ok) {
-      c.error = rpc_error(Status::forbidden, -32000, "Forbidden: Origin not allowed");
+      c.error = rpc_error(Status::forbidden, protocol::error::kServerError,
+                          "Forbidden: Origin not allowed");
       co_return c;
     }
   }
   if (o_.loopback_bind && !is_local_host(req[bhttp::field::host])) {
-    c.error =
-        rpc_error(Status::forbidden, -32000, "Forbidden: Host not allowed for a loopback server");
+    c.error = rpc_error(Status::forbidden, protocol::error::kServerError,
+                        "Forbidden: Host not allowed for a loopback server");
     co_return c;
   }
-  const auth::Principal& p = *hc.principal;
-  c.scope.token_servers = p.servers;
-  if (auto id = hc.params.get("id")) {
-    const auto snapshot = catalog_.current();
-    if (!snapshot->servers.count(std::string(*id))) {
-      c.error = rpc_error(Status::not_found, -32000,
-                          "Not Found: no virtual server '" + std::string(*id) + "'");
-      co_return c;
-    }
-    if (!p.may_use_server(*id)) {
-      c.error = rpc_error(Status::forbidden, -32000,
-                          "Forbidden: this token may not use server '" + std::string(*id) + "'");
-      co_return c;
-    }
-    c.scope.server = std::string(*id);
+  const auth::Principal& p = auth::principal_of(hc);
+  mcp::ScopeCheck scope = server_.check_scope(p, hc.params.get("id"));
+  if (scope.refusal != mcp::ScopeCheck::Refusal::none) {
+    const bool unknown = scope.refusal == mcp::ScopeCheck::Refusal::unknown_server;
+    c.error = rpc_error(unknown ? Status::not_found : Status::forbidden,
+                        protocol::error::kServerError, scope.message);
+    co_return c;
   }
-  if (auto v = header(req, kVersionHeader); v && !mcp::is_supported_version(*v)) {
-    c.error = rpc_error(Status::bad_request, -32000,
+  c.scope = std::move(scope.scope);
+  if (auto v = header(req, protocol::header::kProtocolVersion);
+      v && !protocol::is_supported_version(*v)) {
+    c.error = rpc_error(Status::bad_request, protocol::error::kServerError,
                         "Bad Request: unsupported MCP-Protocol-Version '" + std::string(*v) + "'");
     co_return c;
   }
   if (!o_.transport.stateful) co_return c;
-  if (auto sid = header(req, kSessionHeader)) {
+  if (auto sid = header(req, protocol::header::kSessionId)) {
     c.named_session = true;
     const std::string id(*sid);
     std::shared_ptr<Session> s;
@@ -224,7 +226,8 @@ awaitable<Endpoint::Checked> Endpoint::check(http::RequestContext& hc) {
     // Another principal's session, or one opened on another endpoint, is "not found" too: a 403
     // would confirm that it exists.
     if (!s || s->closed() || s->subject() != p.subject || s->scope().server != c.scope.server) {
-      c.error = rpc_error(Status::not_found, -32001, "Session not found");
+      c.error =
+          rpc_error(Status::not_found, protocol::error::kSessionNotFound, "Session not found");
       co_return c;
     }
     c.session = std::move(s);
@@ -247,7 +250,7 @@ awaitable<void> Endpoint::run(std::shared_ptr<PostJob> job) {
       if (job->session) cancelled = job->session->state().begin_request(m.id);
       StreamOutbound out(job->stream);
       auto ctx = context(*job, m, &out, cancelled);
-      mcp::Answer answer = co_await dispatcher_.handle(ctx, m);
+      mcp::Answer answer = co_await server_.dispatcher().handle(ctx, m);
       if (job->session) job->session->state().end_request(m.id);
       // A cancelled request gets no response (the client no longer waits for one).
       if (!(cancelled && cancelled->load())) job->stream->append(std::move(answer.text));
@@ -314,11 +317,11 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
   if (!media_is(req[bhttp::field::content_type], "application/json"))
-    co_return rpc_error(Status::unsupported_media_type, -32000,
+    co_return rpc_error(Status::unsupported_media_type, protocol::error::kServerError,
                         "Unsupported Media Type: Content-Type must be application/json");
   const Accepts accepts = parse_accept(req[bhttp::field::accept]);
   if (!accepts.json && !accepts.sse)
-    co_return rpc_error(Status::not_acceptable, -32000,
+    co_return rpc_error(Status::not_acceptable, protocol::error::kServerError,
                         "Not Acceptable: Accept must list application/json or text/event-stream");
 
   jsonrpc::Parsed parsed = jsonrpc::parse(req.body());
@@ -326,125 +329,121 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
     co_return rpc_error(Status::bad_request, parsed.failure->code, parsed.failure->message,
                         parsed.failure_id);
   const auto is_init = [](const jsonrpc::Message& m) {
-    return m.kind == jsonrpc::Message::Kind::request && m.method == "initialize";
+    return m.kind == jsonrpc::Message::Kind::request && m.method == protocol::method::kInitialize;
   };
   const bool has_init = std::any_of(parsed.messages.begin(), parsed.messages.end(), is_init);
   if (has_init && parsed.batch)
     co_return rpc_error(Status::bad_request, jsonrpc::kInvalidRequest,
                         "Invalid Request: initialize must not be part of a batch");
+  // Not a batch: initialize is the body's one message.
+  if (has_init) co_return co_await initialize(hc, c, accepts, parsed.messages.front());
 
   auto job = std::make_shared<PostJob>();
-  job->principal = *hc.principal;
+  job->principal = auth::principal_of(hc);
   job->scope = c.scope;
   job->log_id = hc.request_id;
-  if (has_init) {
-    if (c.named_session)
-      co_return rpc_error(Status::bad_request, jsonrpc::kInvalidRequest,
-                          "Invalid Request: this session is already initialized");
-    const auto& m = parsed.messages.front();
-    static const json::value kNone;
-    const json::value& requested =
-        m.params.is_object() && m.params.get_object().contains("protocolVersion")
-            ? m.params.get_object().at("protocolVersion")
-            : kNone;
-    job->version = mcp::negotiate_version(requested);
-    if (o_.transport.stateful) {
-      if (sessions_.full()) {
-        auto res = rpc_error(Status::service_unavailable, -32000,
-                             "Service Unavailable: too many sessions; retry later");
-        res.set(bhttp::field::retry_after, "5");
-        co_return res;
-      }
-      job->session = sessions_.make(hc.principal->subject, c.scope, job->version);
-    }
-  } else if (o_.transport.stateful) {
+  if (o_.transport.stateful) {
     if (!c.session) co_return session_required();
     job->session = c.session;
     job->version = c.session->state().protocol_version();
   } else {
-    auto v = header(req, kVersionHeader);
-    job->version = v ? std::string(*v) : std::string(mcp::kDefaultVersion);
+    auto v = header(req, protocol::header::kProtocolVersion);
+    job->version = v ? std::string(*v) : std::string(protocol::kDefaultVersion);
   }
-  if (parsed.batch && !mcp::allows_batches(job->version))
+  if (parsed.batch && !protocol::allows_batches(job->version))
     co_return rpc_error(
         Status::bad_request, jsonrpc::kInvalidRequest,
         "Invalid Request: JSON-RPC batches are not part of protocol version " + job->version);
 
-  // Notifications and responses are taken in order; requests are answered below.
-  for (auto& m : parsed.messages) {
-    switch (m.kind) {
-      case jsonrpc::Message::Kind::request:
-        job->requests.push_back(std::move(m));
-        break;
-      case jsonrpc::Message::Kind::notification: {
-        auto ctx = context(*job, m, nullptr, nullptr);
-        dispatcher_.notify(ctx, m);
-        break;
-      }
-      case jsonrpc::Message::Kind::response:
-        if (!job->session || !job->session->state().deliver_reply(m))
-          spdlog::debug("request {}: response to unknown id {} ignored", hc.request_id,
-                        json::serialize(m.id));
-        break;
-    }
-  }
-  job->invalid = std::move(parsed.invalid);
+  take_messages(*job, parsed, hc.request_id);
   if (job->requests.empty() && job->invalid.empty()) {
     Response res{Status::accepted, 11};
     co_return res;
   }
-
-  // initialize is answered at once: the session exists only if it succeeds.
-  if (has_init) {
-    auto ctx = context(*job, job->requests.front(), nullptr, nullptr);
-    mcp::Answer response = co_await dispatcher_.handle(ctx, job->requests.front());
-    const bool ok = !response.is_error;
-    if (ok && job->session && !sessions_.add(job->session)) {
-      auto res = rpc_error(Status::service_unavailable, -32000,
-                           "Service Unavailable: too many sessions; retry later");
-      res.set(bhttp::field::retry_after, "5");
-      co_return res;
-    }
-    const std::string* sid = ok && job->session ? &job->session->id() : nullptr;
-    if (accepts.json) {
-      auto res = http::json_text_response(Status::ok, std::move(response.text));
-      if (sid) res.set(kSessionHeader, *sid);
-      co_return res;
-    }
-    auto res = sse_response(sid);
-    const std::string event = sse_event("", response.text);
-    hc.streamer = [event](http::ResponseStream& rs) -> awaitable<void> {
-      co_await rs.write(event);
-    };
-    co_return res;
-  }
-
   // JSON when the client takes only JSON, or when nothing but the result can come (no handler
   // that streams) and it accepts JSON, or when configured so. Otherwise an SSE stream.
+  const auto& dispatcher = server_.dispatcher();
   const bool streams = std::any_of(job->requests.begin(), job->requests.end(), [&](const auto& m) {
-    const auto* e = dispatcher_.find(m.method);
+    const auto* e = dispatcher.find(m.method);
     return e && e->streams;
   });
   const bool use_sse = accepts.sse && (!accepts.json || (streams && !o_.transport.json_response));
-  if (!use_sse) {
-    std::string body;
-    for (const auto& m : job->requests) {
-      std::shared_ptr<std::atomic<bool>> cancelled;
-      if (job->session) cancelled = job->session->state().begin_request(m.id);
-      auto ctx = context(*job, m, nullptr, cancelled);
-      mcp::Answer answer = co_await dispatcher_.handle(ctx, m);
-      if (job->session) job->session->state().end_request(m.id);
-      body += body.empty() ? "" : ",";
-      body += answer.text;
-    }
-    for (const auto& bad : job->invalid) {
-      body += body.empty() ? "" : ",";
-      body += json::serialize(jsonrpc::error_response(bad.id, bad.error));
-    }
-    if (parsed.batch) body = "[" + body + "]";
-    co_return http::json_text_response(Status::ok, std::move(body));
-  }
+  if (!use_sse) co_return co_await answer_json(*job, parsed.batch);
+  co_return co_await answer_sse(hc, std::move(job));
+}
 
+// initialize is answered at once: the session exists only if it succeeds.
+awaitable<Response> Endpoint::initialize(http::RequestContext& hc, const Checked& c,
+                                         Accepts accepts, const jsonrpc::Message& m) {
+  if (c.named_session)
+    co_return rpc_error(Status::bad_request, jsonrpc::kInvalidRequest,
+                        "Invalid Request: this session is already initialized");
+  if (o_.transport.stateful && sessions_.full()) co_return too_many_sessions();
+  const auth::Principal& principal = auth::principal_of(hc);
+  // Named, not a temporary inside the co_await (GCC 12, common/offload.h).
+  mcp::RequestContext::Init request{nullptr, &principal,    c.scope, {},
+                                    m.id,    hc.request_id, nullptr, nullptr};
+  mcp::Server::Initialized init = co_await server_.initialize(request, m);
+  std::shared_ptr<Session> session;
+  if (init.session && o_.transport.stateful) {
+    session = sessions_.make(principal.subject, c.scope, std::move(init.session));
+    if (!sessions_.add(session)) co_return too_many_sessions();
+  }
+  const std::string* sid = session ? &session->id() : nullptr;
+  if (accepts.json) {
+    auto res = http::json_text_response(Status::ok, std::move(init.answer.text));
+    if (sid) res.set(protocol::header::kSessionId, *sid);
+    co_return res;
+  }
+  auto res = sse_response(sid);
+  const std::string event = sse_event("", init.answer.text);
+  hc.streamer = [event](http::ResponseStream& rs) -> awaitable<void> { co_await rs.write(event); };
+  co_return res;
+}
+
+// Notifications and responses are taken in order; requests are kept to be answered.
+void Endpoint::take_messages(PostJob& job, jsonrpc::Parsed& parsed, const std::string& log_id) {
+  const auto& dispatcher = server_.dispatcher();
+  for (auto& m : parsed.messages) {
+    switch (m.kind) {
+      case jsonrpc::Message::Kind::request:
+        job.requests.push_back(std::move(m));
+        break;
+      case jsonrpc::Message::Kind::notification: {
+        auto ctx = context(job, m, nullptr, nullptr);
+        dispatcher.notify(ctx, m);
+        break;
+      }
+      case jsonrpc::Message::Kind::response:
+        if (!job.session || !job.session->state().deliver_reply(m))
+          spdlog::debug("request {}: response to unknown id {} ignored", log_id,
+                        json::serialize(m.id));
+        break;
+    }
+  }
+  job.invalid = std::move(parsed.invalid);
+}
+
+awaitable<Response> Endpoint::answer_json(PostJob& job, bool batch) {
+  std::string body;
+  for (const auto& m : job.requests) {
+    std::shared_ptr<std::atomic<bool>> cancelled;
+    if (job.session) cancelled = job.session->state().begin_request(m.id);
+    auto ctx = context(job, m, nullptr, cancelled);
+    mcp::Answer answer = co_await server_.dispatcher().handle(ctx, m);
+    if (job.session) job.session->state().end_request(m.id);
+    body += body.empty() ? "" : ",";
+    body += answer.text;
+  }
+  for (const auto& bad : job.invalid) {
+    body += body.empty() ? "" : ",";
+    body += json::serialize(jsonrpc::error_response(bad.id, bad.error));
+  }
+  if (batch) body = "[" + body + "]";
+  co_return http::json_text_response(Status::ok, std::move(body));
+}
+
+awaitable<Response> Endpoint::answer_sse(http::RequestContext& hc, std::shared_ptr<PostJob> job) {
   if (job->session) {
     job->stream = job->session->open_post_stream();
   } else {
@@ -454,7 +453,7 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
   auto ex = co_await asio::this_coro::executor;
   asio::co_spawn(ex, run(job), asio::detached);
   std::optional<std::string> priming;
-  if (job->session && mcp::wants_priming_event(job->version))
+  if (job->session && protocol::wants_priming_event(job->version))
     priming = event_id(job->session->id(), job->stream->number(), 0);
   hc.streamer = [self = shared_from_this(), job,
                  priming](http::ResponseStream& rs) -> awaitable<void> {
@@ -468,7 +467,7 @@ awaitable<Response> Endpoint::get(http::RequestContext& hc) {
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
   if (!parse_accept(hc.request[bhttp::field::accept]).sse)
-    co_return rpc_error(Status::not_acceptable, -32000,
+    co_return rpc_error(Status::not_acceptable, protocol::error::kServerError,
                         "Not Acceptable: Accept must list text/event-stream");
   if (!c.session) co_return session_required();
   auto session = c.session;
@@ -477,7 +476,7 @@ awaitable<Response> Endpoint::get(http::RequestContext& hc) {
   std::shared_ptr<Stream> stream;
   std::uint64_t after = 0;
   std::optional<std::string> priming;
-  if (auto last = header(hc.request, "Last-Event-ID")) {
+  if (auto last = header(hc.request, protocol::header::kLastEventId)) {
     auto id = parse_event_id(*last);
     // Only this session's own streams: an id from another session, or one the store does not
     // know, replays nothing.
@@ -489,7 +488,7 @@ awaitable<Response> Endpoint::get(http::RequestContext& hc) {
         // A finished stream with nothing left to replay: 405 tells the client to stop polling.
         if (stream->finished() && after >= stream->last_seq()) {
           auto res =
-              rpc_error(Status::method_not_allowed, -32000,
+              rpc_error(Status::method_not_allowed, protocol::error::kServerError,
                         "Method Not Allowed: that stream has ended and nothing is left to replay");
           res.set(bhttp::field::allow, "GET, POST, DELETE");
           co_return res;
@@ -500,7 +499,7 @@ awaitable<Response> Endpoint::get(http::RequestContext& hc) {
   if (!stream) {
     stream = session->standalone();
     after = stream->last_seq();
-    if (mcp::wants_priming_event(version)) priming = event_id(session->id(), 0, after);
+    if (protocol::wants_priming_event(version)) priming = event_id(session->id(), 0, after);
   }
   hc.streamer = [self = shared_from_this(), stream, session, after,
                  priming](http::ResponseStream& rs) -> awaitable<void> {
@@ -576,9 +575,9 @@ bool is_local_host(std::string_view host_header) {
 }
 
 void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
-                         SessionManager& sessions, const mcp::Dispatcher& dispatcher,
-                         const gateway::CatalogService& catalog, asio::thread_pool& blocking) {
-  auto ep = std::make_shared<Endpoint>(std::move(options), sessions, dispatcher, catalog, blocking);
+                         SessionManager& sessions, const mcp::Server& mcp_server,
+                         asio::thread_pool& blocking) {
+  auto ep = std::make_shared<Endpoint>(std::move(options), sessions, mcp_server, blocking);
   const auto access = http::Access::require(auth::kScopeMcp);
   for (std::string_view path : {"/mcp", "/servers/{id}/mcp"}) {
     server.route("POST", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {

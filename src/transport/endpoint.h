@@ -7,14 +7,11 @@
 namespace boost::asio {
 class thread_pool;
 }
-namespace mcpgw::gateway {
-class CatalogService;
-}
 namespace mcpgw::http {
 class HttpServer;
 }
 namespace mcpgw::mcp {
-class Dispatcher;
+class Server;
 }
 
 namespace mcpgw::transport {
@@ -27,8 +24,7 @@ struct EndpointOptions {
 };
 
 void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
-                         SessionManager& sessions, const mcp::Dispatcher& dispatcher,
-                         const gateway::CatalogService& catalog,
+                         SessionManager& sessions, const mcp::Server& mcp_server,
                          boost::asio::thread_pool& blocking);
 
 // Exposed for tests.

@@ -78,12 +78,12 @@ bool Stream::has_reader() const {
   return reader_ != 0;
 }
 
-Session::Session(std::string id, std::string subject, gateway::Scope scope,
-                 std::string protocol_version, EventStore& store)
+Session::Session(std::string id, std::string subject, mcp::Scope scope,
+                 std::shared_ptr<mcp::SessionState> state, EventStore& store)
     : id_(std::move(id)),
       subject_(std::move(subject)),
       scope_(std::move(scope)),
-      state_(std::make_shared<mcp::SessionState>(std::move(protocol_version))),
+      state_(std::move(state)),
       store_(store),
       last_used_(now_ticks()) {
   state_->set_standalone([this](std::string m) { return standalone()->append(std::move(m)) != 0; },

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "gateway/catalog.h"
+#include "mcp/scope.h"
 #include "mcp/session_state.h"
 #include "transport/event_store.h"
 
@@ -58,12 +58,12 @@ class Stream {
 
 class Session {
  public:
-  Session(std::string id, std::string subject, gateway::Scope scope, std::string protocol_version,
-          EventStore& store);
+  Session(std::string id, std::string subject, mcp::Scope scope,
+          std::shared_ptr<mcp::SessionState> state, EventStore& store);
 
   const std::string& id() const { return id_; }
   const std::string& subject() const { return subject_; }
-  const gateway::Scope& scope() const { return scope_; }
+  const mcp::Scope& scope() const { return scope_; }
   ~Session();
   mcp::SessionState& state() { return *state_; }
   EventStore& store() const { return store_; }
@@ -89,7 +89,7 @@ class Session {
  private:
   const std::string id_;
   const std::string subject_;
-  const gateway::Scope scope_;
+  const mcp::Scope scope_;
   // Shared: work on the session's behalf that may outlive it (an upstream's GET stream) holds it.
   const std::shared_ptr<mcp::SessionState> state_;
   EventStore& store_;

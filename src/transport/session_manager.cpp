@@ -12,7 +12,6 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
-#include "jsonrpc/message.h"
 
 namespace mcpgw::transport {
 namespace json = boost::json;
@@ -25,22 +24,23 @@ struct SessionManager::Reaper {
 };
 
 SessionManager::SessionManager(const config::TransportConfig& cfg, EventStore& store,
-                               SessionRegistry* registry, gateway::CatalogService& catalog)
-    : cfg_(cfg), store_(store), registry_(registry) {
-  catalog.subscribe([this](const gateway::Catalog& before, const gateway::Catalog& after) {
-    on_catalog_change(before, after);
-  });
-}
+                               SessionRegistry* registry)
+    : cfg_(cfg), store_(store), registry_(registry) {}
 
 SessionManager::~SessionManager() {
   stop_reaper();
 }
 
-std::shared_ptr<Session> SessionManager::make(const std::string& subject, gateway::Scope scope,
-                                              const std::string& protocol_version) {
+std::shared_ptr<Session> SessionManager::make(const std::string& subject, mcp::Scope scope,
+                                              std::shared_ptr<mcp::SessionState> state) {
   // 128 bits from the CSPRNG, hex: visible ASCII only, as the specification asks.
   return std::make_shared<Session>(crypto::random_hex(16), subject, std::move(scope),
-                                   protocol_version, store_);
+                                   std::move(state), store_);
+}
+
+std::shared_ptr<Session> SessionManager::make(const std::string& subject, mcp::Scope scope,
+                                              const std::string& protocol_version) {
+  return make(subject, std::move(scope), std::make_shared<mcp::SessionState>(protocol_version));
 }
 
 bool SessionManager::full() const {
@@ -83,9 +83,9 @@ std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
   std::uint64_t max_stream = 0;
   auto rec = registry_->restore(id, max_stream);
   if (!rec) return nullptr;
-  auto s = std::make_shared<Session>(rec->id, rec->subject,
-                                     gateway::Scope{rec->server_id, rec->token_servers},
-                                     rec->protocol_version, store_);
+  auto s = std::make_shared<Session>(
+      rec->id, rec->subject, mcp::Scope{rec->server_id, rec->token_servers},
+      std::make_shared<mcp::SessionState>(rec->protocol_version), store_);
   boost::system::error_code ec;
   auto info = json::parse(rec->client_info, ec);
   auto caps = json::parse(rec->capabilities, ec);
@@ -172,11 +172,8 @@ void SessionManager::stop_reaper() {
   asio::post(r->timer.get_executor(), [r] { r->timer.cancel(); });
 }
 
-// For each session, compare what its scope sees before and after; a change of tools, resources
-// (or templates) or prompts puts one list_changed notification on its GET stream. Sessions that
-// share a scope share the comparison.
-void SessionManager::on_catalog_change(const gateway::Catalog& before,
-                                       const gateway::Catalog& after) {
+// Sessions that are not initialized yet get nothing: they have not asked for the lists.
+void SessionManager::deliver(mcp::ListChanges& changes) {
   std::vector<std::shared_ptr<Session>> sessions;
   {
     std::shared_lock lock(mutex_);
@@ -184,42 +181,18 @@ void SessionManager::on_catalog_change(const gateway::Catalog& before,
     for (const auto& [id, s] : sessions_)
       sessions.push_back(s);
   }
-  struct Changes {
-    bool tools, resources, prompts;
-  };
-  std::vector<std::pair<gateway::Scope, Changes>> seen;
-  auto changes_for = [&](const gateway::Scope& scope) -> Changes {
-    for (const auto& [sc, ch] : seen)
-      if (sc == scope) return ch;
-    auto differs = [&](gateway::ItemKind k) {
-      return gateway::fingerprint(before, k, scope) != gateway::fingerprint(after, k, scope);
-    };
-    Changes ch{
-        differs(gateway::ItemKind::tool),
-        differs(gateway::ItemKind::resource) || differs(gateway::ItemKind::resource_template),
-        differs(gateway::ItemKind::prompt)};
-    seen.emplace_back(scope, ch);
-    return ch;
-  };
-  static const std::string tools =
-      json::serialize(jsonrpc::notification("notifications/tools/list_changed", nullptr));
-  static const std::string resources =
-      json::serialize(jsonrpc::notification("notifications/resources/list_changed", nullptr));
-  static const std::string prompts =
-      json::serialize(jsonrpc::notification("notifications/prompts/list_changed", nullptr));
   std::size_t notified = 0;
   for (const auto& s : sessions) {
     if (s->closed() || !s->state().initialized()) continue;
-    const Changes ch = changes_for(s->scope());
-    if (!ch.tools && !ch.resources && !ch.prompts) continue;
+    const auto& messages = changes.for_scope(s->scope());
+    if (messages.empty()) continue;
     auto stream = s->standalone();
-    if (ch.tools) stream->append(tools);
-    if (ch.resources) stream->append(resources);
-    if (ch.prompts) stream->append(prompts);
+    for (const auto& m : messages)
+      stream->append(m);
     ++notified;
   }
   if (notified)
-    spdlog::debug("catalog v{}: list_changed to {} session(s)", after.version, notified);
+    spdlog::debug("catalog v{}: list_changed to {} session(s)", changes.version(), notified);
 }
 
 }  // namespace mcpgw::transport

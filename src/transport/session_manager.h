@@ -1,6 +1,6 @@
 #pragma once
-// All live sessions: lookup, creation under the configured limit, idle reaping, and the
-// list_changed notifications that catalog changes cause.
+// All live sessions: lookup, creation under the configured limit, idle reaping, and delivery of
+// the list_changed notifications that mcp/list_changed.h composes.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "config/config.h"
-#include "gateway/catalog.h"
+#include "mcp/list_changed.h"
 #include "transport/session.h"
 #include "transport/session_registry.h"
 
@@ -18,12 +18,14 @@ namespace mcpgw::transport {
 class SessionManager {
  public:
   // registry may be null (sessions then live in memory only).
-  SessionManager(const config::TransportConfig& cfg, EventStore& store, SessionRegistry* registry,
-                 gateway::CatalogService& catalog);
+  SessionManager(const config::TransportConfig& cfg, EventStore& store, SessionRegistry* registry);
   ~SessionManager();
 
-  // A new session object, not yet registered (initialize may still fail).
-  std::shared_ptr<Session> make(const std::string& subject, gateway::Scope scope,
+  // A new session object around the protocol state initialize made, not yet registered.
+  std::shared_ptr<Session> make(const std::string& subject, mcp::Scope scope,
+                                std::shared_ptr<mcp::SessionState> state);
+  // The same with a fresh protocol state of that version.
+  std::shared_ptr<Session> make(const std::string& subject, mcp::Scope scope,
                                 const std::string& protocol_version);
   // Registers an initialized session; false when the session limit is reached.
   bool add(const std::shared_ptr<Session>& session);
@@ -46,8 +48,10 @@ class SessionManager {
   void start_reaper(boost::asio::any_io_executor ex);
   void stop_reaper();
 
+  // Puts each initialized session's list_changed notifications on its GET stream.
+  void deliver(mcp::ListChanges& changes);
+
  private:
-  void on_catalog_change(const gateway::Catalog& before, const gateway::Catalog& after);
   SessionRecord record_of(Session& s) const;
 
   const config::TransportConfig cfg_;

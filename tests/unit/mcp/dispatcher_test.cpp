@@ -7,8 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include "gateway/catalog.h"
-#include "jsonrpc/mcp_versions.h"
 #include "mcp/core_handlers.h"
+#include "mcp/server.h"
+#include "protocol/versions.h"
 
 using namespace mcpgw;
 namespace asio = boost::asio;
@@ -233,10 +234,10 @@ TEST_CASE("server-to-client requests time out and need a session", "[mcp]") {
 }
 
 TEST_CASE("version rules", "[mcp]") {
-  CHECK(mcp::is_supported_version("2025-03-26"));
-  CHECK_FALSE(mcp::is_supported_version("2024-11-05"));
-  CHECK(mcp::allows_batches("2025-03-26"));
-  CHECK_FALSE(mcp::allows_batches("2025-06-18"));
-  CHECK(mcp::wants_priming_event("2025-11-25"));
-  CHECK_FALSE(mcp::wants_priming_event("2025-06-18"));
+  CHECK(protocol::is_supported_version("2025-03-26"));
+  CHECK_FALSE(protocol::is_supported_version("2024-11-05"));
+  CHECK(protocol::allows_batches("2025-03-26"));
+  CHECK_FALSE(protocol::allows_batches("2025-06-18"));
+  CHECK(protocol::wants_priming_event("2025-11-25"));
+  CHECK_FALSE(protocol::wants_priming_event("2025-06-18"));
 }

@@ -64,7 +64,7 @@ TEST_CASE("a stream continues numbering after what the store holds", "[session]"
 
 TEST_CASE("a long session forgets its oldest finished streams and their events", "[session]") {
   MemoryEventStore store(100);
-  Session s("sid", "alice", {}, "2025-11-25", store);
+  Session s("sid", "alice", {}, std::make_shared<mcp::SessionState>("2025-11-25"), store);
   const auto first = s.open_post_stream();
   first->append("r1");
   first->finish();
@@ -86,7 +86,7 @@ TEST_CASE("a long session forgets its oldest finished streams and their events",
 TEST_CASE("sessions: limit, lookup, removal closes streams and drops events", "[session]") {
   MemoryEventStore store(100);
   gateway::CatalogService catalog;
-  SessionManager m(cfg_with(2, std::chrono::minutes(5)), store, nullptr, catalog);
+  SessionManager m(cfg_with(2, std::chrono::minutes(5)), store, nullptr);
   auto a = m.make("alice", {}, "2025-11-25");
   auto b = m.make("alice", {}, "2025-11-25");
   auto c = m.make("alice", {}, "2025-11-25");
@@ -111,7 +111,7 @@ TEST_CASE("sessions: limit, lookup, removal closes streams and drops events", "[
 TEST_CASE("idle sessions are reaped, busy or streaming ones are not", "[session]") {
   MemoryEventStore store(100);
   gateway::CatalogService catalog;
-  SessionManager m(cfg_with(10, std::chrono::milliseconds(1000)), store, nullptr, catalog);
+  SessionManager m(cfg_with(10, std::chrono::milliseconds(1000)), store, nullptr);
   auto idle = m.make("a", {}, "2025-11-25");
   auto streaming = m.make("a", {}, "2025-11-25");
   m.add(idle);
@@ -132,7 +132,8 @@ TEST_CASE("catalog changes notify exactly the sessions whose view changed", "[se
   c0.servers["s1"] = {"s1", "one", {"a-id"}, false, {}, {}};
   c0.servers["s2"] = {"s2", "two", {"b-id"}, false, {}, {}};
   catalog.publish(c0);
-  SessionManager m(cfg_with(10, std::chrono::minutes(5)), store, nullptr, catalog);
+  SessionManager m(cfg_with(10, std::chrono::minutes(5)), store, nullptr);
+  mcp::on_list_changes(catalog, [&m](mcp::ListChanges& changes) { m.deliver(changes); });
   auto all = m.make("u", {}, "2025-11-25");
   auto on_s1 = m.make("u", gateway::Scope{"s1", {}}, "2025-11-25");
   auto on_s2 = m.make("u", gateway::Scope{"s2", {}}, "2025-11-25");

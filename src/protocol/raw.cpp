@@ -1,4 +1,4 @@
-#include "jsonrpc/raw.h"
+#include "protocol/raw.h"
 
 namespace mcpgw::jsonrpc {
 namespace {

@@ -1,4 +1,4 @@
-#include "jsonrpc/message.h"
+#include "protocol/message.h"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "jsonrpc/raw.h"
+#include "protocol/raw.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,14 @@
 #pragma once
 // The MCP revisions mcpgw speaks, on both sides: to clients (mcp, transport) and to upstream
-// servers (gateway). Kept in the lowest protocol layer so that both can use it.
+// servers (gateway), and the era each belongs to.
 #include <array>
 #include <string_view>
 
-namespace mcpgw::mcp {
+namespace mcpgw::protocol {
+
+// Legacy: initialize, sessions, the GET stream, resumable SSE (2025-03-26 ... 2025-11-25).
+// Modern: stateless requests with a _meta envelope (2026-07-28; not served yet).
+enum class Era { legacy, modern };
 
 // Newest first. initialize answers with the client's version when it is here, else the first.
 inline constexpr std::array<std::string_view, 3> kSupportedVersions = {"2025-11-25", "2025-06-18",
@@ -12,11 +16,17 @@ inline constexpr std::array<std::string_view, 3> kSupportedVersions = {"2025-11-
 inline constexpr std::string_view kLatestVersion = kSupportedVersions[0];
 // The version assumed when a request carries no MCP-Protocol-Version and nothing else tells.
 inline constexpr std::string_view kDefaultVersion = "2025-03-26";
+// The first revision of the modern era.
+inline constexpr std::string_view kFirstModernVersion = "2026-07-28";
 
 inline bool is_supported_version(std::string_view v) {
   for (auto s : kSupportedVersions)
     if (s == v) return true;
   return false;
+}
+// Revisions are dates, so they compare as strings.
+inline Era era_of(std::string_view version) {
+  return version >= kFirstModernVersion ? Era::modern : Era::legacy;
 }
 // Batches exist only in 2025-03-26.
 inline bool allows_batches(std::string_view version) {
@@ -27,4 +37,4 @@ inline bool wants_priming_event(std::string_view version) {
   return version >= "2025-11-25";
 }
 
-}  // namespace mcpgw::mcp
+}  // namespace mcpgw::protocol

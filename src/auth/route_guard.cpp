@@ -1,0 +1,35 @@
+#include "auth/route_guard.h"
+
+namespace mcpgw::auth {
+namespace bhttp = boost::beast::http;
+
+http::Guard::Verdict RouteGuard::admit(const http::Access& access,
+                                       http::RequestContext& ctx) const {
+  const auto& req = ctx.request;
+  std::optional<std::string_view> authz;
+  if (auto it = req.find(bhttp::field::authorization); it != req.end()) authz = it->value();
+  auto result = authenticator_.authenticate(authz);
+  if (!result.principal) {
+    auto res = http::error_response(http::Status::unauthorized, "unauthorized", result.reason);
+    res.set(bhttp::field::www_authenticate,
+            result.token_presented ? "Bearer error=\"invalid_token\"" : "Bearer");
+    return {std::move(res), {}};
+  }
+  std::string subject = result.principal->subject;
+  if (access.kind == http::Access::Kind::scope && !result.principal->has_scope(access.scope)) {
+    auto res = http::error_response(http::Status::forbidden, "forbidden",
+                                    "token lacks the '" + access.scope + "' scope");
+    res.set(bhttp::field::www_authenticate,
+            "Bearer error=\"insufficient_scope\", scope=\"" + access.scope + "\"");
+    return {std::move(res), std::move(subject)};
+  }
+  ctx.caller = std::move(*result.principal);
+  return {std::nullopt, std::move(subject)};
+}
+
+const Principal& principal_of(const http::RequestContext& ctx) {
+  // Only handlers of guarded routes ask; anything else is a programming error (bad_any_cast).
+  return std::any_cast<const Principal&>(ctx.caller);
+}
+
+}  // namespace mcpgw::auth

@@ -1,0 +1,13 @@
+#pragma once
+// The error codes MCP adds to JSON-RPC's own (jsonrpc::ErrorCode in protocol/message.h).
+namespace mcpgw::protocol::error {
+
+// A transport-level refusal (bad header, Origin, Accept, stateless GET...). The code the
+// official SDKs answer such HTTP errors with.
+inline constexpr int kServerError = -32000;
+// The Mcp-Session-Id names no live session of this principal on this endpoint.
+inline constexpr int kSessionNotFound = -32001;
+// resources/read and subscribe of a URI no visible resource or template has.
+inline constexpr int kResourceNotFound = -32002;
+
+}  // namespace mcpgw::protocol::error
