@@ -5,7 +5,6 @@
 
 #include "admin/catalog_routes.h"
 #include "admin/fields.h"
-#include "common/clock.h"
 #include "common/offload.h"
 #include "http/server.h"
 

@@ -5,7 +5,6 @@
 #include "admin/catalog_routes.h"
 #include "admin/fields.h"
 #include "admin/server_input.h"
-#include "common/clock.h"
 #include "http/server.h"
 
 namespace mcpgw::admin {

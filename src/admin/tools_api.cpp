@@ -6,7 +6,6 @@
 #include "admin/catalog_routes.h"
 #include "admin/fields.h"
 #include "admin/tool_input.h"
-#include "common/clock.h"
 #include "common/crypto.h"
 #include "http/server.h"
 
