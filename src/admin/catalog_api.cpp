@@ -1,7 +1,5 @@
 #include "admin/catalog_api.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
@@ -25,8 +23,7 @@ WriteOutcome write_catalog(const CatalogContext& c,
   WriteOutcome out;
   try {
     write(out);
-  } catch (const SQLite::Exception& ex) {
-    if (!store::is_unique_violation(ex)) throw;
+  } catch (const store::Conflict&) {
     out.kind = WriteOutcome::Kind::conflict;
     return out;
   }
@@ -50,68 +47,38 @@ Response outcome_response(WriteOutcome& out, http::Status success, std::string_v
   return http::json_response(success, out.item);
 }
 
-json::value time_or_null(const SQLite::Column& c) {
-  return c.isNull() ? json::value(nullptr) : json::value(iso8601_utc(c.getInt64()));
+json::value time_or_null(const std::optional<std::int64_t>& ms) {
+  return ms ? json::value(iso8601_utc(*ms)) : json::value(nullptr);
 }
 
-json::value json_column(const SQLite::Column& c) {
-  if (c.isNull()) return nullptr;
+json::value json_text(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
   boost::system::error_code ec;
-  auto v = json::parse(c.getString(), ec);
+  auto v = json::parse(*text, ec);
   return ec ? json::value(nullptr) : v;
 }
 
-json::value text_or_null(const SQLite::Column& c) {
-  return c.isNull() ? json::value(nullptr) : json::value(c.getString());
-}
-
-json::object select_page(store::ConnectionPool::Lease& conn, const std::string& select,
-                         const ListQuery& q, RowJson row) {
-  const auto sql = keyset_sql(q);
-  auto& st = conn.prepare(select + sql.tail);
-  int i = 1;
-  for (const auto& b : sql.binds)
-    st.bind(i++, b);
-  st.bind(i, sql.limit);
-  json::array items;
-  while (st.executeStep())
-    items.push_back(row(st, conn));
-  st.reset();
-  return page_json(std::move(items), q);
-}
-
-json::object select_one(store::ConnectionPool::Lease& conn, const std::string& select,
-                        const std::string& id, RowJson row) {
-  auto& st = conn.prepare(select + " WHERE id = ?");
-  st.bind(1, id);
-  json::object out;
-  if (st.executeStep()) out = row(st, conn);
-  st.reset();
-  return out;
+json::value text_or_null(const std::optional<std::string>& text) {
+  return text ? json::value(*text) : json::value(nullptr);
 }
 
 void register_read_routes(http::HttpServer& server, const CatalogContext& c,
-                          std::string_view collection, unsigned filters, std::string select,
-                          RowJson row, std::string noun) {
+                          std::string_view collection, unsigned filters, ReadItems read,
+                          std::string noun) {
   server.route("GET", collection, Access::require(auth::kScopeAdmin),
-               [c, filters, select, row](RequestContext& ctx) -> awaitable<Response> {
+               [c, filters, read](RequestContext& ctx) -> awaitable<Response> {
                  FieldErrors errors;
                  auto query = parse_list_query(ctx.request.target(), filters, errors);
                  if (!query) co_return errors.to_response();
                  const ListQuery& q = *query;
-                 auto page = co_await offload(c.blocking, [&c, &select, &q, row] {
-                   auto conn = c.db.acquire();
-                   return select_page(conn, select, q, row);
-                 });
+                 auto page = co_await offload(
+                     c.blocking, [&read, &q] { return page_json(read.page(store_query(q)), q); });
                  co_return http::json_response(http::Status::ok, page);
                });
   server.route("GET", std::string(collection) + "/{id}", Access::require(auth::kScopeAdmin),
-               [c, select, row, noun](RequestContext& ctx) -> awaitable<Response> {
+               [c, read, noun](RequestContext& ctx) -> awaitable<Response> {
                  const std::string id(*ctx.params.get("id"));
-                 auto item = co_await offload(c.blocking, [&c, &select, &id, row] {
-                   auto conn = c.db.acquire();
-                   return select_one(conn, select, id, row);
-                 });
+                 auto item = co_await offload(c.blocking, [&read, &id] { return read.find(id); });
                  if (item.empty())
                    co_return http::error_response(http::Status::not_found, "not_found",
                                                   "no " + noun + " with id '" + id + "'");
@@ -149,16 +116,13 @@ void register_write_routes(http::HttpServer& server, const CatalogContext& c,
 }
 
 void register_delete_route(http::HttpServer& server, const CatalogContext& c,
-                           std::string_view collection, std::string table, std::string noun) {
+                           std::string_view collection,
+                           std::function<bool(const std::string& id)> remove, std::string noun) {
   server.route("DELETE", std::string(collection) + "/{id}", Access::require(auth::kScopeAdmin),
-               [c, sql = "DELETE FROM " + table + " WHERE id = ?",
-                noun](RequestContext& ctx) -> awaitable<Response> {
+               [c, remove, noun](RequestContext& ctx) -> awaitable<Response> {
                  const std::string id(*ctx.params.get("id"));
-                 const bool deleted = co_await offload(c.blocking, [&c, &id, &sql] {
-                   auto conn = c.db.acquire();
-                   auto& q = conn.prepare(sql);
-                   q.bind(1, id);
-                   const bool hit = q.exec() == 1;
+                 const bool deleted = co_await offload(c.blocking, [&c, &id, &remove] {
+                   const bool hit = remove(id);
                    if (hit) c.republish();
                    return hit;
                  });
@@ -170,12 +134,12 @@ void register_delete_route(http::HttpServer& server, const CatalogContext& c,
                });
 }
 
-void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db,
+void register_catalog_routes(http::HttpServer& server, store::CatalogStore& db,
                              gateway::CatalogService& catalog, boost::asio::thread_pool& blocking,
                              const std::string& credentials_key) {
   CatalogContext c{db, blocking,
                    [&db, &catalog, &credentials_key] {
-                     catalog.publish(gateway::load_catalog(db, credentials_key));
+                     catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
                    },
                    credentials_key};
   register_tool_routes(server, c);

@@ -13,13 +13,13 @@ namespace mcpgw::http {
 class HttpServer;
 }
 namespace mcpgw::store {
-class ConnectionPool;
+class CatalogStore;
 }
 
 namespace mcpgw::admin {
 
 // credentials_key (32 bytes) seals tool credentials; it must outlive the server.
-void register_catalog_routes(http::HttpServer& server, store::ConnectionPool& db,
+void register_catalog_routes(http::HttpServer& server, store::CatalogStore& db,
                              gateway::CatalogService& catalog, boost::asio::thread_pool& blocking,
                              const std::string& credentials_key);
 

@@ -1,7 +1,5 @@
 #include "admin/gateways_api.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -16,7 +14,6 @@
 #include "gateway/catalog.h"
 #include "gateway/federation.h"
 #include "http/server.h"
-#include "store/database.h"
 
 namespace mcpgw::admin {
 namespace json = boost::json;
@@ -27,37 +24,29 @@ using http::Response;
 
 namespace {
 
-const std::string kSelectGateways =
-    "SELECT g.id, g.name, g.slug, g.url, g.description, g.headers, g.auth_type, "
-    "g.auth_secret IS NOT NULL, g.tags, g.timeout_ms, g.enabled, g.status, g.last_seen_at, "
-    "g.last_error, g.protocol_version, g.server_info, g.capabilities, g.created_at, g.updated_at, "
-    "(SELECT COUNT(*) FROM tools t WHERE t.gateway_id = g.id), "
-    "(SELECT COUNT(*) FROM resources r WHERE r.gateway_id = g.id), "
-    "(SELECT COUNT(*) FROM prompts p WHERE p.gateway_id = g.id) FROM gateways g";
-
-json::object gateway_json(SQLite::Statement& q, store::ConnectionPool::Lease&) {
-  return json::object{{"id", q.getColumn(0).getString()},
-                      {"name", q.getColumn(1).getString()},
-                      {"slug", q.getColumn(2).getString()},
-                      {"url", q.getColumn(3).getString()},
-                      {"description", q.getColumn(4).getString()},
-                      {"headers", json_column(q.getColumn(5))},
-                      {"auth_type", q.getColumn(6).getString()},
-                      {"has_credentials", q.getColumn(7).getInt() != 0},
-                      {"tags", json_column(q.getColumn(8))},
-                      {"timeout_ms", q.getColumn(9).getInt64()},
-                      {"enabled", q.getColumn(10).getInt() != 0},
-                      {"status", q.getColumn(11).getString()},
-                      {"last_seen_at", time_or_null(q.getColumn(12))},
-                      {"last_error", text_or_null(q.getColumn(13))},
-                      {"protocol_version", text_or_null(q.getColumn(14))},
-                      {"server_info", json_column(q.getColumn(15))},
-                      {"capabilities", json_column(q.getColumn(16))},
-                      {"created_at", iso8601_utc(q.getColumn(17).getInt64())},
-                      {"updated_at", iso8601_utc(q.getColumn(18).getInt64())},
-                      {"tool_count", q.getColumn(19).getInt64()},
-                      {"resource_count", q.getColumn(20).getInt64()},
-                      {"prompt_count", q.getColumn(21).getInt64()}};
+json::object gateway_json(const store::GatewayRecord& g) {
+  return json::object{{"id", g.id},
+                      {"name", g.name},
+                      {"slug", g.slug},
+                      {"url", g.url},
+                      {"description", g.description},
+                      {"headers", json_text(g.headers)},
+                      {"auth_type", g.auth_type},
+                      {"has_credentials", g.has_credentials},
+                      {"tags", json_text(g.tags)},
+                      {"timeout_ms", g.timeout_ms},
+                      {"enabled", g.enabled},
+                      {"status", g.status},
+                      {"last_seen_at", time_or_null(g.last_seen_at)},
+                      {"last_error", text_or_null(g.last_error)},
+                      {"protocol_version", text_or_null(g.protocol_version)},
+                      {"server_info", json_text(g.server_info)},
+                      {"capabilities", json_text(g.capabilities)},
+                      {"created_at", iso8601_utc(g.created_at)},
+                      {"updated_at", iso8601_utc(g.updated_at)},
+                      {"tool_count", g.tool_count},
+                      {"resource_count", g.resource_count},
+                      {"prompt_count", g.prompt_count}};
 }
 
 // The members of a stored gateway's JSON that PATCH merges the body into.
@@ -116,21 +105,21 @@ std::optional<GatewayInput> read_gateway(const json::object& b, FieldErrors& e,
   return g;
 }
 
-// POST (create), PUT and PATCH, in one IMMEDIATE transaction on the blocking pool. PUT and PATCH
-// keep the sealed credentials when the body gives none and auth_type stays the same.
-void save_gateway(const CatalogContext& c, WriteOutcome& out, const std::string& id,
-                  const json::object& body, bool create, bool patch,
-                  std::int64_t default_timeout_ms) {
-  auto conn = c.db.acquire();
-  SQLite::Transaction tx(*conn, SQLite::TransactionBehavior::IMMEDIATE);
+// What POST (create), PUT and PATCH write, decided from the stored gateway inside the store's
+// transaction; nullopt (and out says why) to write nothing. PUT and PATCH keep the sealed
+// credentials when the body gives none and auth_type stays the same.
+std::optional<store::GatewayWrite> decide_gateway(const CatalogContext& c, WriteOutcome& out,
+                                                  const std::optional<store::GatewayRecord>& found,
+                                                  const json::object& body, bool create, bool patch,
+                                                  std::int64_t default_timeout_ms) {
   json::object candidate = body;
   bool keep = false;
   if (!create) {
-    const json::object stored = select_one(conn, kSelectGateways, id, gateway_json);
-    if (stored.empty()) {
+    if (!found) {
       out.kind = WriteOutcome::Kind::not_found;
-      return;
+      return std::nullopt;
     }
+    const json::object stored = gateway_json(*found);
     if (patch) {
       candidate = {};
       for (const char* f : kSettings)
@@ -144,38 +133,35 @@ void save_gateway(const CatalogContext& c, WriteOutcome& out, const std::string&
   auto g = read_gateway(candidate, out.errors, keep, default_timeout_ms);
   if (!g) {
     out.kind = WriteOutcome::Kind::invalid;
-    return;
+    return std::nullopt;
   }
   out.conflict_detail = "a gateway named '" + g->name + "' (or with the same slug) already exists";
-  auto& q = conn.prepare(
-      create ? "INSERT INTO gateways(id, name, slug, url, description, headers, tags, timeout_ms, "
-               "enabled, auth_type, auth_secret, created_at, updated_at) "
-               "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12)"
-      : keep ? "UPDATE gateways SET name=?2, slug=?3, url=?4, description=?5, headers=?6, tags=?7, "
-               "timeout_ms=?8, enabled=?9, auth_type=?10, updated_at=?12 WHERE id=?1"
-             : "UPDATE gateways SET name=?2, slug=?3, url=?4, description=?5, headers=?6, tags=?7, "
-               "timeout_ms=?8, enabled=?9, auth_type=?10, auth_secret=?11, updated_at=?12 "
-               "WHERE id=?1");
-  q.bind(1, id);
-  q.bind(2, g->name);
-  q.bind(3, gateway::slugify(g->name));
-  q.bind(4, g->url);
-  q.bind(5, g->description);
-  q.bind(6, json::serialize(g->headers));
-  q.bind(7, json::serialize(json::value_from(g->tags)));
-  q.bind(8, g->timeout_ms);
-  q.bind(9, g->enabled ? 1 : 0);
-  q.bind(10, g->auth.auth_type);
-  std::string sealed;
-  if (g->auth.credentials) {
-    sealed = crypto::seal(c.credentials_key, json::serialize(*g->auth.credentials));
-    q.bind(11, sealed.data(), static_cast<int>(sealed.size()));  // a BLOB, never text
+  store::GatewayWrite w{g->name,
+                        gateway::slugify(g->name),
+                        g->url,
+                        g->description,
+                        json::serialize(g->headers),
+                        json::serialize(json::value_from(g->tags)),
+                        g->timeout_ms,
+                        g->enabled,
+                        g->auth.auth_type,
+                        std::nullopt};
+  if (create || !keep) {
+    w.sealed_credentials = std::optional<std::string>();
+    if (g->auth.credentials)
+      w.sealed_credentials = crypto::seal(c.credentials_key, json::serialize(*g->auth.credentials));
   }
-  q.bind(12, static_cast<std::int64_t>(unix_ms()));
-  q.exec();
-  q.reset();
-  out.item = select_one(conn, kSelectGateways, id, gateway_json);
-  tx.commit();
+  return w;
+}
+
+void save_gateway(const CatalogContext& c, WriteOutcome& out, const std::string& id,
+                  const json::object& body, bool create, bool patch,
+                  std::int64_t default_timeout_ms) {
+  auto saved =
+      c.db.gateways().save(id, create, [&](const std::optional<store::GatewayRecord>& stored) {
+        return decide_gateway(c, out, stored, body, create, patch, default_timeout_ms);
+      });
+  if (saved) out.item = gateway_json(*saved);
 }
 
 json::object report_json(const gateway::DiscoveryReport& r) {
@@ -190,8 +176,8 @@ json::object report_json(const gateway::DiscoveryReport& r) {
 }
 
 json::object load_gateway(const CatalogContext& c, const std::string& id) {
-  auto conn = c.db.acquire();
-  return select_one(conn, kSelectGateways, id, gateway_json);
+  auto g = c.db.gateways().find(id);
+  return g ? gateway_json(*g) : json::object{};
 }
 
 Response not_found(const std::string& id) {
@@ -220,19 +206,22 @@ awaitable<Response> answer_write(const CatalogContext& c, gateway::Federation& f
 
 }  // namespace
 
-void register_gateway_routes(http::HttpServer& server, store::ConnectionPool& db,
+void register_gateway_routes(http::HttpServer& server, store::CatalogStore& db,
                              gateway::CatalogService& catalog, gateway::Federation& federation,
                              boost::asio::thread_pool& blocking,
                              const std::string& credentials_key) {
   const auto admin = Access::require(auth::kScopeAdmin);
   const CatalogContext c{db, blocking,
                          [&db, &catalog, &credentials_key] {
-                           catalog.publish(gateway::load_catalog(db, credentials_key));
+                           catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
                          },
                          credentials_key};
-  register_read_routes(server, c, "/v1/gateways", kFilterName | kFilterTag, kSelectGateways,
-                       gateway_json, "gateway");
-  register_delete_route(server, c, "/v1/gateways", "gateways", "gateway");
+  register_read_routes(server, c, "/v1/gateways", kFilterName | kFilterTag,
+                       read_items(db.gateways(), gateway_json), "gateway");
+  register_delete_route(
+      server, c, "/v1/gateways",
+      [&gateways = db.gateways()](const std::string& id) { return gateways.remove(id); },
+      "gateway");
 
   struct Write {
     const char* method;

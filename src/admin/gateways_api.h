@@ -15,12 +15,12 @@ namespace mcpgw::http {
 class HttpServer;
 }
 namespace mcpgw::store {
-class ConnectionPool;
+class CatalogStore;
 }
 
 namespace mcpgw::admin {
 
-void register_gateway_routes(http::HttpServer& server, store::ConnectionPool& db,
+void register_gateway_routes(http::HttpServer& server, store::CatalogStore& db,
                              gateway::CatalogService& catalog, gateway::Federation& federation,
                              boost::asio::thread_pool& blocking,
                              const std::string& credentials_key);

@@ -142,35 +142,14 @@ json::object page_json(json::array items, const ListQuery& q) {
   return out;
 }
 
-KeysetSql keyset_sql(const ListQuery& q) {
-  KeysetSql out;
-  std::vector<std::string> where;
-  // instr, not LIKE: the filter's own '%' and '_' match themselves.
-  if (q.name) {
-    where.emplace_back("instr(lower(name), lower(?)) > 0");
-    out.binds.push_back(*q.name);
-  }
-  if (q.tag) {
-    where.emplace_back("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)");
-    out.binds.push_back(*q.tag);
-  }
-  if (q.gateway) {
-    where.emplace_back("gateway_id = ?");
-    out.binds.push_back(*q.gateway);
-  }
-  if (q.integration_type) {
-    where.emplace_back("integration_type = ?");
-    out.binds.push_back(*q.integration_type);
-  }
-  if (q.after) {
-    where.emplace_back("(name, id) > (?, ?)");
-    out.binds.push_back(q.after->name);
-    out.binds.push_back(q.after->id);
-  }
-  for (std::size_t i = 0; i < where.size(); ++i)
-    out.tail += (i == 0 ? " WHERE " : " AND ") + where[i];
-  out.tail += " ORDER BY name, id LIMIT ?";
+store::ListQuery store_query(const ListQuery& q) {
+  store::ListQuery out;
   out.limit = q.limit + 1;
+  if (q.after) out.after = std::pair{q.after->name, q.after->id};
+  out.name_contains = q.name;
+  out.tag = q.tag;
+  out.gateway_id = q.gateway;
+  out.integration_type = q.integration_type;
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/validation.h"
+#include "store/list_query.h"
 
 namespace mcpgw::admin {
 
@@ -47,16 +48,9 @@ std::optional<ListQuery> parse_list_query(std::string_view target, unsigned allo
 std::string encode_cursor(const PagePosition& last);
 std::optional<PagePosition> decode_cursor(std::string_view cursor);
 
-// The WHERE ... ORDER BY ... LIMIT ? tail of a keyset page query over a table whose sort column
-// is `name` (and `id`), with the values to bind in order (the limit, one more than the page size
-// so that the caller learns whether a further page exists, is the last). Its text depends only
-// on which filters are set, so the prepared statement cache stays small.
-struct KeysetSql {
-  std::string tail;
-  std::vector<std::string> binds;
-  int limit = kDefaultPageSize + 1;
-};
-KeysetSql keyset_sql(const ListQuery& q);
+// The store's query for the page q asks for: one row more than the page size, so that page_json
+// learns whether a further page exists.
+store::ListQuery store_query(const ListQuery& q);
 
 // {"items": [...], "next_cursor"?: "..."} from up to q.limit + 1 rows (each with "name" and
 // "id"): the extra row only tells that a further page exists.

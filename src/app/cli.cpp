@@ -16,9 +16,9 @@
 #include "common/version.h"
 #include "config/config.h"
 #include "observability/logging.h"
-#include "store/api_token_repository.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/sqlite/sqlite_api_token_repository.h"
 
 namespace mcpgw::app {
 namespace {
@@ -209,7 +209,7 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (o.flag("--opaque")) {
       store::open_and_migrate(db_options(cfg));
       store::ConnectionPool pool(db_options(cfg));
-      store::ApiTokenRepository repo(pool);
+      store::SqliteApiTokenRepository repo(pool);
       auth::ApiTokenService service(repo);
       auth::NewApiToken req{o.one("--name").value_or(""), *subject, scopes, servers, ttl};
       auto created = service.create(req, unix_ms());
@@ -227,7 +227,7 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
   if (sub == "list") {
     store::open_and_migrate(db_options(cfg));
     store::ConnectionPool pool(db_options(cfg));
-    store::ApiTokenRepository repo(pool);
+    store::SqliteApiTokenRepository repo(pool);
     for (const auto& r : repo.list()) {
       std::string scopes;
       for (const auto& s : r.scopes)
@@ -244,7 +244,7 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (o.positional.size() != 2) throw UsageError("token revoke takes one token id");
     store::open_and_migrate(db_options(cfg));
     store::ConnectionPool pool(db_options(cfg));
-    store::ApiTokenRepository repo(pool);
+    store::SqliteApiTokenRepository repo(pool);
     if (!repo.revoke(o.positional[1], unix_ms())) {
       err << "mcpgw: no active API token with id '" << o.positional[1] << "'\n";
       return 1;

@@ -35,9 +35,10 @@
 #include "mcp/server.h"
 #include "mcp/tool_handlers.h"
 #include "observability/logging.h"
-#include "store/api_token_repository.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/sqlite/sqlite_api_token_repository.h"
+#include "store/sqlite/sqlite_catalog_store.h"
 #include "transport/endpoint.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
@@ -64,12 +65,14 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                    report.from_version, report.to_version);
   }
   store::ConnectionPool pool(dbopts);
+  // The SQLite engine behind every repository; the layers above see only the interfaces.
+  store::SqliteCatalogStore db(pool);
 
   auto secret = auth::load_or_create_jwt_secret(cfg);
   if (secret.generated)
     spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
                  secret.origin, token_hint);
-  store::ApiTokenRepository token_repo(pool);
+  store::SqliteApiTokenRepository token_repo(pool);
   auth::ApiTokenService api_tokens(token_repo);
   auth::Authenticator authenticator(
       cfg.auth.required,
@@ -90,13 +93,13 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
           : cfg.database.credentials_key_file;
   const std::string credentials_key =
       crypto::sha256(secret_file::load_or_create(key_path, 32).value);
-  catalog.publish(gateway::load_catalog(pool, credentials_key));
+  catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
   mcp::Dispatcher dispatcher;
   mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
   gateway::HttpClient upstream_http(ioc.get_executor(), http_options);
-  gateway::Federation federation(ioc.get_executor(), upstream_http, pool, blocking, catalog,
+  gateway::Federation federation(ioc.get_executor(), upstream_http, db, blocking, catalog,
                                  cfg.federation, credentials_key);
   mcp::register_tool_handlers(dispatcher, catalog, upstream_http, federation);
   mcp::register_relay_handlers(dispatcher, catalog, federation);
@@ -119,10 +122,10 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
 
   auth::RouteGuard guard(authenticator);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
-  register_system_routes(server, pool, blocking);
+  register_system_routes(server, db, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
-  admin::register_catalog_routes(server, pool, catalog, blocking, credentials_key);
-  admin::register_gateway_routes(server, pool, catalog, federation, blocking, credentials_key);
+  admin::register_catalog_routes(server, db, catalog, blocking, credentials_key);
+  admin::register_gateway_routes(server, db, catalog, federation, blocking, credentials_key);
   admin::register_openapi_route(server);
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);

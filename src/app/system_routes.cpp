@@ -1,6 +1,5 @@
 #include "app/system_routes.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/thread_pool.hpp>
@@ -9,7 +8,7 @@
 #include "common/offload.h"
 #include "common/version.h"
 #include "http/server.h"
-#include "store/database.h"
+#include "store/catalog_store.h"
 
 namespace mcpgw::app {
 namespace json = boost::json;
@@ -18,7 +17,7 @@ using http::Access;
 using http::RequestContext;
 using http::Response;
 
-void register_system_routes(http::HttpServer& server, store::ConnectionPool& db,
+void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
                             boost::asio::thread_pool& blocking) {
   server.route("GET", "/health", Access::open(), [](RequestContext&) -> awaitable<Response> {
     static const std::string body = R"({"status":"ok"})";
@@ -36,9 +35,7 @@ void register_system_routes(http::HttpServer& server, store::ConnectionPool& db,
                                                   "shutting down");
                  std::string problem = co_await offload(blocking, [&db]() -> std::string {
                    try {
-                     auto conn = db.acquire();
-                     SQLite::Statement q(*conn, "SELECT 1");
-                     q.executeStep();
+                     db.ping();
                      return {};
                    } catch (const std::exception& e) {
                      return e.what();

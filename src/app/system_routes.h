@@ -7,10 +7,10 @@ namespace mcpgw::http {
 class HttpServer;
 }
 namespace mcpgw::store {
-class ConnectionPool;
+class CatalogStore;
 }
 
 namespace mcpgw::app {
-void register_system_routes(http::HttpServer& server, store::ConnectionPool& db,
+void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
                             boost::asio::thread_pool& blocking);
 }

@@ -1,7 +1,5 @@
 #include "gateway/catalog.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 
@@ -10,7 +8,7 @@
 #include "common/crypto.h"
 #include "gateway/rest_tool.h"
 #include "gateway/upstream_session.h"
-#include "store/database.h"
+#include "store/catalog_reader.h"
 
 namespace mcpgw::gateway {
 namespace json = boost::json;
@@ -159,18 +157,20 @@ std::vector<std::pair<std::string, std::string>> credential_headers(const json::
 
 namespace {
 
-// The headers a sealed credentials blob stands for; nullopt when it does not open.
-std::optional<std::vector<std::pair<std::string, std::string>>> open_credentials(
-    const std::string& key, const SQLite::Column& sealed) {
-  if (sealed.isNull()) return std::vector<std::pair<std::string, std::string>>{};
-  auto opened = crypto::open(key, sealed.getString());
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The headers sealed credentials stand for; nullopt when they do not open.
+std::optional<Headers> open_credentials(const std::string& key,
+                                        const std::optional<std::string>& sealed) {
+  if (!sealed) return Headers{};
+  auto opened = crypto::open(key, *sealed);
   auto creds = opened ? parse_or(*opened, nullptr) : json::value(nullptr);
   if (!creds.is_object()) return std::nullopt;
   return credential_headers(creds.get_object());
 }
 
-std::vector<std::pair<std::string, std::string>> string_headers(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
+Headers string_headers(const std::string& text) {
+  Headers out;
   if (auto h = parse_or(text, json::object{}); h.is_object())
     for (const auto& kv : h.get_object())
       if (kv.value().is_string())
@@ -179,177 +179,152 @@ std::vector<std::pair<std::string, std::string>> string_headers(const std::strin
 }
 
 // An upstream item's definition: the upstream's own object when it is stored, else `fallback`.
-json::object upstream_definition(const SQLite::Column& stored, json::object fallback) {
-  if (stored.isNull()) return fallback;
-  auto v = parse_or(stored.getString(), nullptr);
+json::object upstream_definition(const std::optional<std::string>& stored, json::object fallback) {
+  if (!stored) return fallback;
+  auto v = parse_or(*stored, nullptr);
   return v.is_object() ? std::move(v.get_object()) : fallback;
+}
+
+void add_gateways(Catalog& c, const std::vector<store::GatewayRow>& rows, const std::string& key) {
+  for (const auto& g : rows) {
+    auto e = std::make_shared<UpstreamEndpoint>();
+    e->gateway_id = g.id;
+    e->name = g.name;
+    e->slug = g.slug;
+    e->url = g.url;
+    e->headers = string_headers(g.headers);
+    auto creds = open_credentials(key, g.sealed_credentials);
+    if (!creds) {
+      spdlog::error(
+          "gateway {}: its credentials do not open with this credentials key; its items are "
+          "left out",
+          e->name);
+      continue;
+    }
+    for (auto& h : *creds)
+      e->headers.push_back(std::move(h));
+    e->timeout = std::chrono::milliseconds(g.timeout_ms);
+    e->fingerprint = std::to_string(g.updated_at) + "/" + e->url;
+    c.gateways[e->gateway_id] = std::move(e);
+  }
+}
+
+// The binding of an upstream item; null when its gateway is disabled or unusable.
+std::shared_ptr<const UpstreamBinding> upstream_binding(
+    const Catalog& c, const std::optional<std::string>& gateway_id, std::string original) {
+  auto it = c.gateways.find(gateway_id.value_or(""));
+  if (it == c.gateways.end()) return nullptr;
+  return std::make_shared<const UpstreamBinding>(UpstreamBinding{it->second, std::move(original)});
+}
+
+// A REST tool's definition and binding; a null binding when its credentials do not open.
+std::shared_ptr<const RestBinding> rest_tool(const store::ToolRow& t, const std::string& key,
+                                             json::object& def) {
+  def["name"] = t.name;
+  if (!t.description.empty()) def["description"] = t.description;
+  def["inputSchema"] = parse_or(t.input_schema, json::object{{"type", "object"}});
+  if (t.output_schema) def["outputSchema"] = parse_or(*t.output_schema, nullptr);
+  if (auto a = parse_or(t.annotations, json::object{}); a.is_object() && !a.get_object().empty())
+    def["annotations"] = a;
+  auto b = std::make_shared<RestBinding>();
+  b->method = t.request_type.value_or("POST");
+  b->url_template = t.url;
+  b->headers = string_headers(t.headers);
+  b->timeout = std::chrono::milliseconds(t.timeout_ms);
+  b->has_output_schema = t.output_schema.has_value();
+  auto creds = open_credentials(key, t.sealed_credentials);
+  if (!creds) {
+    spdlog::error(
+        "tool {}: its credentials do not open with this credentials key; the tool is left out",
+        t.name);
+    return nullptr;
+  }
+  for (auto& h : *creds)
+    b->headers.push_back(std::move(h));
+  return b;
+}
+
+void add_tools(Catalog& c, const std::vector<store::ToolRow>& rows, const std::string& key) {
+  for (const auto& t : rows) {
+    std::shared_ptr<const RestBinding> rest;
+    std::shared_ptr<const UpstreamBinding> upstream;
+    json::object def;
+    if (t.integration_type == "MCP") {
+      upstream = upstream_binding(c, t.gateway_id, t.original_name);
+      if (!upstream) continue;
+      // The upstream's definition as it gave it (schemas, annotations, _meta), renamed.
+      def = upstream_definition(t.definition, json::object{});
+      def["name"] = t.name;
+    } else {
+      rest = rest_tool(t, key, def);
+      if (!rest) continue;
+    }
+    c.tools.push_back({t.id, t.name, std::move(def), {}, std::move(rest), std::move(upstream)});
+  }
+}
+
+void add_resources(Catalog& c, const std::vector<store::ResourceRow>& rows) {
+  for (const auto& r : rows) {
+    const char* uri_field = r.is_template ? "uriTemplate" : "uri";
+    std::shared_ptr<const UpstreamBinding> upstream;
+    json::object def;
+    if (r.gateway_id) {
+      upstream = upstream_binding(c, r.gateway_id, r.original_uri);
+      if (!upstream) continue;
+      def = upstream_definition(r.definition, json::object{});
+      def[uri_field] = r.uri;
+    } else {
+      def[uri_field] = r.uri;
+      def["name"] = r.name;
+      if (!r.description.empty()) def["description"] = r.description;
+      if (r.mime_type) def["mimeType"] = *r.mime_type;
+    }
+    (r.is_template ? c.resource_templates : c.resources)
+        .push_back({r.id, r.uri, std::move(def), {}, nullptr, std::move(upstream)});
+  }
+}
+
+void add_prompts(Catalog& c, const std::vector<store::PromptRow>& rows) {
+  for (const auto& p : rows) {
+    std::shared_ptr<const UpstreamBinding> upstream;
+    json::object def;
+    if (p.gateway_id) {
+      upstream = upstream_binding(c, p.gateway_id, p.original_name);
+      if (!upstream) continue;
+      def = upstream_definition(p.definition, json::object{});
+      def["name"] = p.name;
+    } else {
+      def["name"] = p.name;
+      if (!p.description.empty()) def["description"] = p.description;
+      if (auto a = parse_or(p.arguments, json::array{}); a.is_array() && !a.get_array().empty())
+        def["arguments"] = a;
+    }
+    c.prompts.push_back({p.id, p.name, std::move(def), {}, nullptr, std::move(upstream)});
+  }
+}
+
+void add_servers(Catalog& c, const store::CatalogRows& rows) {
+  for (const auto& row : rows.servers) {
+    VirtualServer& s = c.servers[row.id];
+    s.id = row.id;
+    s.name = row.name;
+    s.original_names = row.expose_original_names;
+  }
+  for (const auto& [server_id, item_id] : rows.memberships)
+    if (auto it = c.servers.find(server_id); it != c.servers.end())
+      it->second.items.insert(item_id);
 }
 
 }  // namespace
 
-Catalog load_catalog(store::ConnectionPool& pool, const std::string& credentials_key) {
+Catalog load_catalog(store::CatalogReader& store, const std::string& credentials_key) {
+  const store::CatalogRows rows = store.read_catalog();
   Catalog c;
-  auto db = pool.acquire();
-  {
-    auto& q = db.prepare(
-        "SELECT id, name, url, headers, auth_secret, timeout_ms, updated_at, slug FROM gateways "
-        "WHERE enabled = 1");
-    while (q.executeStep()) {
-      auto e = std::make_shared<UpstreamEndpoint>();
-      e->gateway_id = q.getColumn(0).getString();
-      e->name = q.getColumn(1).getString();
-      e->slug = q.getColumn(7).getString();
-      e->url = q.getColumn(2).getString();
-      e->headers = string_headers(q.getColumn(3).getString());
-      auto creds = open_credentials(credentials_key, q.getColumn(4));
-      if (!creds) {
-        spdlog::error(
-            "gateway {}: its credentials do not open with this credentials key; its items are "
-            "left out",
-            e->name);
-        continue;
-      }
-      for (auto& h : *creds)
-        e->headers.push_back(std::move(h));
-      e->timeout = std::chrono::milliseconds(q.getColumn(5).getInt64());
-      e->fingerprint = std::to_string(q.getColumn(6).getInt64()) + "/" + e->url;
-      c.gateways[e->gateway_id] = std::move(e);
-    }
-    q.reset();
-  }
-  // The binding of an upstream item; null when its gateway is disabled or unusable.
-  auto bind = [&c](const SQLite::Column& gateway_id,
-                   std::string original) -> std::shared_ptr<const UpstreamBinding> {
-    auto it = c.gateways.find(gateway_id.getString());
-    if (it == c.gateways.end()) return nullptr;
-    return std::make_shared<const UpstreamBinding>(
-        UpstreamBinding{it->second, std::move(original)});
-  };
-  {
-    auto& q = db.prepare(
-        "SELECT id, name, description, input_schema, output_schema, annotations, "
-        "integration_type, request_type, url, headers, timeout_ms, auth_secret, definition, "
-        "gateway_id, original_name FROM tools WHERE enabled = 1");
-    while (q.executeStep()) {
-      const std::string name = q.getColumn(1).getString();
-      std::shared_ptr<const RestBinding> rest;
-      std::shared_ptr<const UpstreamBinding> upstream;
-      json::object def;
-      if (q.getColumn(6).getString() == "MCP") {
-        upstream = bind(q.getColumn(13), q.getColumn(14).getString());
-        if (!upstream) continue;
-        // The upstream's definition as it gave it (schemas, annotations, _meta), renamed.
-        def = upstream_definition(q.getColumn(12), json::object{});
-        def["name"] = name;
-      } else {
-        def["name"] = name;
-        if (auto d = q.getColumn(2).getString(); !d.empty()) def["description"] = d;
-        def["inputSchema"] = parse_or(q.getColumn(3).getString(), json::object{{"type", "object"}});
-        if (!q.getColumn(4).isNull())
-          def["outputSchema"] = parse_or(q.getColumn(4).getString(), nullptr);
-        if (auto a = parse_or(q.getColumn(5).getString(), json::object{});
-            a.is_object() && !a.get_object().empty())
-          def["annotations"] = a;
-        auto b = std::make_shared<RestBinding>();
-        b->method = q.getColumn(7).isNull() ? "POST" : q.getColumn(7).getString();
-        b->url_template = q.getColumn(8).getString();
-        b->headers = string_headers(q.getColumn(9).getString());
-        b->timeout = std::chrono::milliseconds(q.getColumn(10).getInt64());
-        b->has_output_schema = !q.getColumn(4).isNull();
-        auto creds = open_credentials(credentials_key, q.getColumn(11));
-        if (!creds) {
-          spdlog::error(
-              "tool {}: its credentials do not open with this credentials key; the tool is left "
-              "out",
-              name);
-          continue;
-        }
-        for (auto& h : *creds)
-          b->headers.push_back(std::move(h));
-        rest = std::move(b);
-      }
-      c.tools.push_back({q.getColumn(0).getString(),
-                         name,
-                         std::move(def),
-                         {},
-                         std::move(rest),
-                         std::move(upstream)});
-    }
-    q.reset();
-  }
-  {
-    auto& q = db.prepare(
-        "SELECT id, uri, name, description, mime_type, is_template, definition, gateway_id, "
-        "original_uri FROM resources WHERE enabled = 1");
-    while (q.executeStep()) {
-      const bool is_template = q.getColumn(5).getInt() != 0;
-      const char* uri_field = is_template ? "uriTemplate" : "uri";
-      std::shared_ptr<const UpstreamBinding> upstream;
-      json::object def;
-      if (!q.getColumn(7).isNull()) {
-        upstream = bind(q.getColumn(7), q.getColumn(8).getString());
-        if (!upstream) continue;
-        def = upstream_definition(q.getColumn(6), json::object{});
-        def[uri_field] = q.getColumn(1).getString();
-      } else {
-        def[uri_field] = q.getColumn(1).getString();
-        def["name"] = q.getColumn(2).getString();
-        if (auto d = q.getColumn(3).getString(); !d.empty()) def["description"] = d;
-        if (!q.getColumn(4).isNull()) def["mimeType"] = q.getColumn(4).getString();
-      }
-      (is_template ? c.resource_templates : c.resources)
-          .push_back({q.getColumn(0).getString(),
-                      q.getColumn(1).getString(),
-                      std::move(def),
-                      {},
-                      nullptr,
-                      std::move(upstream)});
-    }
-    q.reset();
-  }
-  {
-    auto& q = db.prepare(
-        "SELECT id, name, description, arguments, definition, gateway_id, original_name FROM "
-        "prompts WHERE enabled = 1");
-    while (q.executeStep()) {
-      const std::string name = q.getColumn(1).getString();
-      std::shared_ptr<const UpstreamBinding> upstream;
-      json::object def;
-      if (!q.getColumn(5).isNull()) {
-        upstream = bind(q.getColumn(5), q.getColumn(6).getString());
-        if (!upstream) continue;
-        def = upstream_definition(q.getColumn(4), json::object{});
-        def["name"] = name;
-      } else {
-        def["name"] = name;
-        if (auto d = q.getColumn(2).getString(); !d.empty()) def["description"] = d;
-        if (auto a = parse_or(q.getColumn(3).getString(), json::array{});
-            a.is_array() && !a.get_array().empty())
-          def["arguments"] = a;
-      }
-      c.prompts.push_back(
-          {q.getColumn(0).getString(), name, std::move(def), {}, nullptr, std::move(upstream)});
-    }
-    q.reset();
-  }
-  {
-    auto& q = db.prepare("SELECT id, name, expose_original_names FROM servers");
-    while (q.executeStep()) {
-      VirtualServer& s = c.servers[q.getColumn(0).getString()];
-      s.id = q.getColumn(0).getString();
-      s.name = q.getColumn(1).getString();
-      s.original_names = q.getColumn(2).getInt() != 0;
-    }
-    q.reset();
-    auto& a = db.prepare(
-        "SELECT server_id, tool_id FROM server_tools UNION ALL "
-        "SELECT server_id, resource_id FROM server_resources UNION ALL "
-        "SELECT server_id, prompt_id FROM server_prompts");
-    while (a.executeStep())
-      if (auto it = c.servers.find(a.getColumn(0).getString()); it != c.servers.end())
-        it->second.items.insert(a.getColumn(1).getString());
-    a.reset();
-  }
+  add_gateways(c, rows.gateways, credentials_key);
+  add_tools(c, rows.tools, credentials_key);
+  add_resources(c, rows.resources);
+  add_prompts(c, rows.prompts);
+  add_servers(c, rows);
   return c;
 }
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 namespace mcpgw::store {
-class ConnectionPool;
+class CatalogReader;
 }
 
 namespace mcpgw::gateway {
@@ -87,10 +87,10 @@ std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
 // serializes each item; call before publishing a hand-built catalog.
 void normalize(Catalog& c);
 
-// Reads the enabled catalog items and virtual servers from the database (publish normalizes).
+// Reads the enabled catalog items and virtual servers from the store (publish normalizes).
 // credentials_key opens the tools' sealed credentials (common/crypto.h); a tool whose
-// credentials do not open is left out and logged.
-Catalog load_catalog(store::ConnectionPool& db, const std::string& credentials_key);
+// credentials do not open is left out and logged. Throws store::DatabaseError.
+Catalog load_catalog(store::CatalogReader& store, const std::string& credentials_key);
 
 // The HTTP headers that carry sealed credentials {"type":"bearer","token"} |
 // {"type":"basic","username","password"} | {"type":"headers","headers":{...}}.

@@ -1,6 +1,5 @@
 #include "gateway/federation.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +14,7 @@
 #include "common/offload.h"
 #include "common/wakeup.h"
 #include "protocol/names.h"
-#include "store/database.h"
+#include "store/catalog_store.h"
 
 namespace mcpgw::gateway {
 namespace asio = boost::asio;
@@ -37,190 +36,79 @@ std::string str(const json::object& o, const char* k) {
   return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
 }
 
-// Writes one discovery into the database in one transaction: items are matched to their rows by
-// the upstream's name (or URI), so that ids, virtual server associations, enabled flags and tags
-// survive a refresh; items the upstream no longer has are removed.
-DiscoveryReport store_discovery(store::ConnectionPool& pool, const std::string& gateway_id,
+// The store's records of one discovery under the gateway's slug: names and URIs federated,
+// everything else as the upstream gave it. Items without a name (or URI) are left out.
+store::Discovery describe(const std::string& slug, const std::string& separator, const Listed& l,
+                          const json::object& capabilities, const json::object& info,
+                          const std::string& version) {
+  store::Discovery d;
+  auto json_or = [](const json::value* v, const char* fallback) {
+    return v ? json::serialize(*v) : std::string(fallback);
+  };
+  for (const auto& v : l.tools) {
+    if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
+    const auto& t = v.get_object();
+    auto& rec = d.tools.emplace_back();
+    rec.original_name = str(t, "name");
+    rec.name = federated_name(slug, separator, rec.original_name);
+    rec.description = str(t, "description");
+    rec.input_schema = json_or(t.if_contains("inputSchema"), R"({"type":"object"})");
+    if (auto out = t.if_contains("outputSchema")) rec.output_schema = json::serialize(*out);
+    auto ann = t.if_contains("annotations");
+    rec.annotations = ann && ann->is_object() ? json::serialize(*ann) : std::string("{}");
+    rec.definition = json::serialize(t);
+  }
+  for (const bool is_template : {false, true}) {
+    const char* uri_field = is_template ? "uriTemplate" : "uri";
+    for (const auto& v : is_template ? l.resource_templates : l.resources) {
+      if (!v.is_object() || str(v.get_object(), uri_field).empty()) continue;
+      const auto& r = v.get_object();
+      auto& rec = d.resources.emplace_back();
+      rec.original_uri = str(r, uri_field);
+      rec.uri = federated_uri(slug, rec.original_uri);
+      rec.name = str(r, "name");
+      rec.description = str(r, "description");
+      if (auto mime = r.if_contains("mimeType"); mime && mime->is_string())
+        rec.mime_type = std::string(mime->get_string());
+      rec.is_template = is_template;
+      rec.definition = json::serialize(r);
+    }
+  }
+  for (const auto& v : l.prompts) {
+    if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
+    const auto& p = v.get_object();
+    auto& rec = d.prompts.emplace_back();
+    rec.original_name = str(p, "name");
+    rec.name = federated_name(slug, separator, rec.original_name);
+    rec.description = str(p, "description");
+    auto args = p.if_contains("arguments");
+    rec.arguments = args && args->is_array() ? json::serialize(*args) : std::string("[]");
+    rec.definition = json::serialize(p);
+  }
+  d.capabilities = json::serialize(capabilities);
+  d.server_info = json::serialize(info);
+  d.protocol_version = version;
+  return d;
+}
+
+// Writes one discovery through the store, in one transaction.
+DiscoveryReport store_discovery(store::DiscoveryWriter& writer, const std::string& gateway_id,
                                 const std::string& separator, const Listed& l,
                                 const json::object& capabilities, const json::object& info,
                                 const std::string& version) {
   DiscoveryReport report;
-  auto db = pool.acquire();
-  SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
-  std::string slug;
-  {
-    auto& q = db.prepare("SELECT slug FROM gateways WHERE id = ?");
-    q.bind(1, gateway_id);
-    if (q.executeStep()) slug = q.getColumn(0).getString();
-    q.reset();
-  }
-  if (slug.empty()) {
+  auto stored = writer.store_discovery(gateway_id, [&](const std::string& slug) {
+    return describe(slug, separator, l, capabilities, info, version);
+  });
+  if (!stored.gateway_found) {
     report.failure = "the gateway was deleted meanwhile";
     return report;
   }
-  const auto now = static_cast<std::int64_t>(unix_ms());
-
-  // Existing rows of this gateway in `table`, by their upstream key.
-  auto existing = [&](const std::string& sql) {
-    std::map<std::string, std::string> by_key;
-    auto& q = db.prepare(sql);
-    q.bind(1, gateway_id);
-    while (q.executeStep())
-      by_key[q.getColumn(1).getString()] = q.getColumn(0).getString();
-    q.reset();
-    return by_key;
-  };
-  // Runs one upsert; a UNIQUE clash (the name is taken by another item) skips the item.
-  // (No reset after a failure: reset() repeats the step's error and would throw it again; the
-  // next prepare() resets the cached statement.)
-  auto try_exec = [&](SQLite::Statement& q, const std::string& what) {
-    try {
-      q.exec();
-      q.reset();
-      return true;
-    } catch (const SQLite::Exception& e) {
-      if (!store::is_unique_violation(e)) throw;
-      report.skipped.push_back(what + ": the name is already taken");
-      return false;
-    }
-  };
-  auto remove_rest = [&](const char* table, const std::map<std::string, std::string>& left) {
-    auto& d = db.prepare(std::string("DELETE FROM ") + table + " WHERE id = ?");
-    for (const auto& [key, id] : left) {
-      d.bind(1, id);
-      d.exec();
-      d.reset();
-    }
-  };
-  // Writes one item: into the row found under `key` (which then leaves `rows`), else into a new
-  // row. Both statements number their parameters alike: 1..n the item's own columns (bound by
-  // `bind`, which returns n), then n+1 the row id, n+2 the upstream's name or URI, n+3 the
-  // gateway and n+4 the time. True when stored.
-  auto upsert = [&](std::map<std::string, std::string>& rows, const std::string& key,
-                    const std::string& original, const char* update_sql, const char* insert_sql,
-                    const std::function<int(SQLite::Statement&)>& bind, const std::string& what) {
-    auto found = rows.find(key);
-    const bool update = found != rows.end();
-    const std::string id = update ? found->second : crypto::random_hex(8);
-    if (update) rows.erase(found);
-    auto& q = db.prepare(update ? update_sql : insert_sql);
-    const int n = bind(q);
-    q.bind(n + 1, id);
-    q.bind(n + 2, original);
-    q.bind(n + 3, gateway_id);
-    q.bind(n + 4, now);
-    return try_exec(q, what);
-  };
-  auto json_or = [](const json::value* v, const char* fallback) {
-    return v ? json::serialize(*v) : std::string(fallback);
-  };
-
-  {  // tools
-    auto rows = existing("SELECT id, original_name FROM tools WHERE gateway_id = ?");
-    for (const auto& v : l.tools) {
-      if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
-      const auto& t = v.get_object();
-      const std::string original = str(t, "name");
-      auto bind = [&](SQLite::Statement& q) {
-        q.bind(1, federated_name(slug, separator, original));
-        q.bind(2, str(t, "description"));
-        q.bind(3, json_or(t.if_contains("inputSchema"), R"({"type":"object"})"));
-        if (auto out = t.if_contains("outputSchema")) q.bind(4, json::serialize(*out));
-        auto ann = t.if_contains("annotations");
-        q.bind(5, ann && ann->is_object() ? json::serialize(*ann) : std::string("{}"));
-        q.bind(6, json::serialize(t));
-        return 6;
-      };
-      if (upsert(rows, original, original,
-                 "UPDATE tools SET name = ?1, description = ?2, input_schema = ?3, "
-                 "output_schema = ?4, annotations = ?5, definition = ?6, updated_at = ?10 "
-                 "WHERE id = ?7 AND original_name = ?8 AND gateway_id = ?9",
-                 "INSERT INTO tools(name, description, input_schema, output_schema, annotations, "
-                 "definition, id, original_name, gateway_id, created_at, updated_at, "
-                 "integration_type) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 'MCP')",
-                 bind, "tool " + original))
-        ++report.tools;
-    }
-    remove_rest("tools", rows);
-  }
-  {  // resources and templates, under federated URIs
-    auto rows = existing(
-        "SELECT id, (CASE is_template WHEN 1 THEN 't:' ELSE 'r:' END) || original_uri FROM "
-        "resources WHERE gateway_id = ?");
-    for (const bool is_template : {false, true}) {
-      const char* uri_field = is_template ? "uriTemplate" : "uri";
-      for (const auto& v : is_template ? l.resource_templates : l.resources) {
-        if (!v.is_object() || str(v.get_object(), uri_field).empty()) continue;
-        const auto& r = v.get_object();
-        const std::string uri = str(r, uri_field);
-        auto bind = [&](SQLite::Statement& q) {
-          q.bind(1, federated_uri(slug, uri));
-          q.bind(2, str(r, "name"));
-          q.bind(3, str(r, "description"));
-          if (auto mime = r.if_contains("mimeType"); mime && mime->is_string())
-            q.bind(4, std::string(mime->get_string()));
-          q.bind(5, is_template ? 1 : 0);
-          q.bind(6, json::serialize(r));
-          return 6;
-        };
-        if (upsert(rows, (is_template ? "t:" : "r:") + uri, uri,
-                   "UPDATE resources SET uri = ?1, name = ?2, description = ?3, mime_type = ?4, "
-                   "is_template = ?5, definition = ?6, updated_at = ?10 "
-                   "WHERE id = ?7 AND original_uri = ?8 AND gateway_id = ?9",
-                   "INSERT INTO resources(uri, name, description, mime_type, is_template, "
-                   "definition, id, original_uri, gateway_id, created_at, updated_at) "
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-                   bind, (is_template ? "resource template " : "resource ") + uri))
-          ++(is_template ? report.resource_templates : report.resources);
-      }
-    }
-    remove_rest("resources", rows);
-  }
-  {  // prompts
-    auto rows = existing("SELECT id, original_name FROM prompts WHERE gateway_id = ?");
-    for (const auto& v : l.prompts) {
-      if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
-      const auto& p = v.get_object();
-      const std::string original = str(p, "name");
-      auto bind = [&](SQLite::Statement& q) {
-        q.bind(1, federated_name(slug, separator, original));
-        q.bind(2, str(p, "description"));
-        auto args = p.if_contains("arguments");
-        q.bind(3, args && args->is_array() ? json::serialize(*args) : std::string("[]"));
-        q.bind(4, json::serialize(p));
-        return 4;
-      };
-      if (upsert(rows, original, original,
-                 "UPDATE prompts SET name = ?1, description = ?2, arguments = ?3, "
-                 "definition = ?4, updated_at = ?8 "
-                 "WHERE id = ?5 AND original_name = ?6 AND gateway_id = ?7",
-                 "INSERT INTO prompts(name, description, arguments, definition, id, "
-                 "original_name, gateway_id, created_at, updated_at) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                 bind, "prompt " + original))
-        ++report.prompts;
-    }
-    remove_rest("prompts", rows);
-  }
-  {
-    auto& q = db.prepare(
-        "UPDATE gateways SET status = 'healthy', last_seen_at = ?, last_error = ?, "
-        "capabilities = ?, server_info = ?, protocol_version = ? WHERE id = ?");
-    q.bind(1, now);
-    if (!report.skipped.empty()) {
-      std::string why = "not stored: ";
-      for (std::size_t i = 0; i < report.skipped.size(); ++i)
-        why += (i ? "; " : "") + report.skipped[i];
-      q.bind(2, why);
-    }
-    q.bind(3, json::serialize(capabilities));
-    q.bind(4, json::serialize(info));
-    q.bind(5, version);
-    q.bind(6, gateway_id);
-    q.exec();
-    q.reset();
-  }
-  tx.commit();
+  report.tools = stored.tools;
+  report.resources = stored.resources;
+  report.resource_templates = stored.resource_templates;
+  report.prompts = stored.prompts;
+  report.skipped = std::move(stored.skipped);
   return report;
 }
 
@@ -297,7 +185,7 @@ struct Federation::Monitor {
   }
 };
 
-Federation::Federation(asio::any_io_executor io, HttpClient& http, store::ConnectionPool& db,
+Federation::Federation(asio::any_io_executor io, HttpClient& http, store::CatalogStore& db,
                        asio::thread_pool& blocking, CatalogService& catalog,
                        config::FederationConfig cfg, std::string credentials_key)
     : io_(std::move(io)),
@@ -473,17 +361,7 @@ void Federation::set_status(Monitor& m, bool reachable, const std::string& error
   auto& db = db_;
   asio::post(blocking_, [&db, id, status, error, reachable] {
     try {
-      auto conn = db.acquire();
-      auto& q = conn.prepare(
-          "UPDATE gateways SET status = ?, last_error = ?, last_seen_at = CASE WHEN ? THEN ? "
-          "ELSE last_seen_at END WHERE id = ?");
-      q.bind(1, status);
-      if (!error.empty()) q.bind(2, error);
-      q.bind(3, reachable ? 1 : 0);
-      q.bind(4, static_cast<std::int64_t>(unix_ms()));
-      q.bind(5, id);
-      q.exec();
-      q.reset();
+      db.discovery().record_status(id, status, error, reachable);
     } catch (const std::exception& e) {
       spdlog::error("gateway {}: cannot record its status: {}", id, e.what());
     }
@@ -542,8 +420,8 @@ awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   const std::string& sep = cfg_.name_separator;
   try {
     report = co_await offload(blocking_, [&] {
-      DiscoveryReport r = store_discovery(db_, id, sep, listed, caps, info, version);
-      if (r.failure.empty()) catalog_.publish(load_catalog(db_, credentials_key_));
+      DiscoveryReport r = store_discovery(db_.discovery(), id, sep, listed, caps, info, version);
+      if (r.failure.empty()) catalog_.publish(load_catalog(db_.reader(), credentials_key_));
       return r;
     });
   } catch (const std::exception& e) {

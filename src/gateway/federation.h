@@ -27,7 +27,7 @@ namespace boost::asio {
 class thread_pool;
 }
 namespace mcpgw::store {
-class ConnectionPool;
+class CatalogStore;
 }
 
 namespace mcpgw::gateway {
@@ -52,7 +52,7 @@ std::string slugify(std::string_view name);
 
 class Federation {
  public:
-  Federation(boost::asio::any_io_executor io, HttpClient& http, store::ConnectionPool& db,
+  Federation(boost::asio::any_io_executor io, HttpClient& http, store::CatalogStore& db,
              boost::asio::thread_pool& blocking, CatalogService& catalog,
              config::FederationConfig cfg, std::string credentials_key);
   ~Federation();
@@ -89,7 +89,7 @@ class Federation {
 
   boost::asio::any_io_executor io_;
   HttpClient& http_;
-  store::ConnectionPool& db_;
+  store::CatalogStore& db_;
   boost::asio::thread_pool& blocking_;
   CatalogService& catalog_;
   const config::FederationConfig cfg_;

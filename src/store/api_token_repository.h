@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "store/database.h"
-
 namespace mcpgw::store {
 
 struct ApiTokenRecord {
@@ -21,16 +19,17 @@ struct ApiTokenRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
-// api_tokens table. Every call takes a connection from the pool for its duration only.
+// Opaque API tokens (hash only). Every call throws DatabaseError when the database fails.
 class ApiTokenRepository {
  public:
-  explicit ApiTokenRepository(ConnectionPool& pool) : pool_(pool) {}
+  virtual ~ApiTokenRepository() = default;
 
-  void insert(const ApiTokenRecord& rec);
-  std::optional<ApiTokenRecord> find_by_hash(const std::string& token_hash);
-  std::optional<ApiTokenRecord> find_by_id(const std::string& id);
+  // Throws Conflict when the id or the hash is taken.
+  virtual void insert(const ApiTokenRecord& rec) = 0;
+  virtual std::optional<ApiTokenRecord> find_by_hash(const std::string& token_hash) = 0;
+  virtual std::optional<ApiTokenRecord> find_by_id(const std::string& id) = 0;
   // Newest first.
-  std::vector<ApiTokenRecord> list();
+  virtual std::vector<ApiTokenRecord> list() = 0;
   // Up to limit tokens ordered by (name, id) after the position `after` (keyset paging), whose
   // name contains name_contains (ASCII case-insensitive) when that is set.
   struct PageQuery {
@@ -38,12 +37,9 @@ class ApiTokenRepository {
     std::optional<std::pair<std::string, std::string>> after;  // (name, id)
     int limit = 100;
   };
-  std::vector<ApiTokenRecord> page(const PageQuery& q);
+  virtual std::vector<ApiTokenRecord> page(const PageQuery& q) = 0;
   // Sets revoked_at; false if no such token or it was already revoked.
-  bool revoke(const std::string& id, std::int64_t now_ms);
-
- private:
-  ConnectionPool& pool_;
+  virtual bool revoke(const std::string& id, std::int64_t now_ms) = 0;
 };
 
 }  // namespace mcpgw::store

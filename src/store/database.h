@@ -1,5 +1,6 @@
 #pragma once
-// Opens SQLite connections to mcpgw's database with the settings every connection needs.
+// Opens SQLite connections to mcpgw's database with the settings every connection needs. This is
+// the SQLite engine's own header: only store/ includes it (and app/ to open and migrate).
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -11,20 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/database_options.h"
+#include "store/errors.h"
+
 namespace mcpgw::store {
 
 // A UNIQUE or PRIMARY KEY constraint failed: the name (or key) is taken.
 bool is_unique_violation(const SQLite::Exception& e);
-
-class DatabaseError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct DatabaseOptions {
-  std::string path;
-  std::chrono::milliseconds busy_timeout{5000};
-};
 
 // Opens (creating the file and its directory if needed) a read-write connection in WAL mode with
 // foreign keys on and the busy timeout set. Throws DatabaseError with the path and cause.

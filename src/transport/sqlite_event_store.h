@@ -1,15 +1,21 @@
 #pragma once
 // Events and sessions kept in SQLite, so that sessions and Last-Event-ID resumption survive a
 // restart. Reads are served from memory (the same bounded rings as MemoryEventStore); writes
-// go to one writer thread in batches. After a restart, a session and its events are loaded from
+// go to the store's durable session and event repositories, which queue them for one writer
+// thread that commits in batches. After a restart, a session and its events are loaded from
 // the database the first time the session is used.
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <unordered_set>
 
-#include "store/batch_writer.h"
+#include "store/database_options.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_registry.h"
+
+namespace mcpgw::store {
+class SessionEventStore;
+}
 
 namespace mcpgw::transport {
 
@@ -18,6 +24,7 @@ class SqliteEventStore final : public EventStore, public SessionRegistry {
   // max_age: events and sessions older than this are deleted (retention by age).
   SqliteEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
                    std::chrono::milliseconds max_age);
+  ~SqliteEventStore() override;  // commits what is queued
 
   void append(const std::string& session_id, const std::string& stream_key, std::uint64_t seq,
               std::string data) override;
@@ -33,17 +40,17 @@ class SqliteEventStore final : public EventStore, public SessionRegistry {
   std::optional<SessionRecord> restore(const std::string& id, std::uint64_t& max_stream) override;
 
   // Waits until every write so far is committed.
-  void flush() { writer_.flush(); }
+  void flush();
 
  private:
-  store::DatabaseOptions db_;
   std::size_t max_per_stream_;
   std::chrono::milliseconds max_age_;
   MemoryEventStore memory_;
   // Sessions whose removal is queued but not yet committed: restore() must not bring them back.
   std::mutex removing_mutex_;
   std::unordered_set<std::string> removing_;
-  store::BatchWriter writer_;
+  // Last: destroyed first, committing the queue while what its callbacks touch still exists.
+  std::unique_ptr<store::SessionEventStore> durable_;
 };
 
 }  // namespace mcpgw::transport

@@ -82,23 +82,27 @@ TEST_CASE("cursors round-trip any name and id", "[admin][list]") {
   }
 }
 
-TEST_CASE("keyset SQL: fixed clause order, binds in order, one extra row", "[admin][list]") {
+TEST_CASE("the store query asks for one row more than the page, with every filter",
+          "[admin][list]") {
   ListQuery q;
-  auto s = keyset_sql(q);
-  CHECK(s.tail == " ORDER BY name, id LIMIT ?");
-  CHECK(s.binds.empty());
+  auto s = store_query(q);
   CHECK(s.limit == 101);
+  CHECK_FALSE(s.after);
+  CHECK_FALSE(s.name_contains);
 
   q.limit = 3;
   q.name = "we";
+  q.tag = "t";
+  q.gateway = "g";
   q.integration_type = "REST";
   q.after = PagePosition{"n", "i"};
-  s = keyset_sql(q);
-  CHECK(s.tail ==
-        " WHERE instr(lower(name), lower(?)) > 0 AND integration_type = ? AND (name, id) > (?, ?)"
-        " ORDER BY name, id LIMIT ?");
-  CHECK(s.binds == std::vector<std::string>{"we", "REST", "n", "i"});
+  s = store_query(q);
   CHECK(s.limit == 4);
+  CHECK(s.after == std::pair<std::string, std::string>{"n", "i"});
+  CHECK(s.name_contains == "we");
+  CHECK(s.tag == "t");
+  CHECK(s.gateway_id == "g");
+  CHECK(s.integration_type == "REST");
 }
 
 TEST_CASE("page JSON: next_cursor only when a further page exists", "[admin][list]") {

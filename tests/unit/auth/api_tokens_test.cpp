@@ -7,6 +7,7 @@
 #include "common/crypto.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/sqlite/sqlite_api_token_repository.h"
 #include "support/temp_dir.h"
 
 using namespace mcpgw;
@@ -21,7 +22,7 @@ struct Fixture {
   Fixture() {
     store::open_and_migrate(opts);
     pool = std::make_unique<store::ConnectionPool>(opts);
-    repo = std::make_unique<store::ApiTokenRepository>(*pool);
+    repo = std::make_unique<store::SqliteApiTokenRepository>(*pool);
     service = std::make_unique<auth::ApiTokenService>(*repo);
   }
 };
