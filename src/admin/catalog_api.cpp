@@ -15,7 +15,7 @@ namespace mcpgw::admin {
 namespace json = boost::json;
 using boost::asio::awaitable;
 using http::Access;
-using http::RequestContext;
+using http::Exchange;
 using http::Response;
 
 WriteOutcome write_catalog(const CatalogContext& c,
@@ -66,7 +66,7 @@ void register_read_routes(http::HttpServer& server, const CatalogContext& c,
                           std::string_view collection, unsigned filters, ReadItems read,
                           std::string noun) {
   server.route("GET", collection, Access::require(auth::kScopeAdmin),
-               [c, filters, read](RequestContext& ctx) -> awaitable<Response> {
+               [c, filters, read](Exchange& ctx) -> awaitable<Response> {
                  FieldErrors errors;
                  auto query = parse_list_query(ctx.request.target(), filters, errors);
                  if (!query) co_return errors.to_response();
@@ -76,7 +76,7 @@ void register_read_routes(http::HttpServer& server, const CatalogContext& c,
                  co_return http::json_response(http::Status::ok, page);
                });
   server.route("GET", std::string(collection) + "/{id}", Access::require(auth::kScopeAdmin),
-               [c, read, noun](RequestContext& ctx) -> awaitable<Response> {
+               [c, read, noun](Exchange& ctx) -> awaitable<Response> {
                  const std::string id(*ctx.params.get("id"));
                  auto item = co_await offload(c.blocking, [&read, &id] { return read.find(id); });
                  if (item.empty())
@@ -97,7 +97,7 @@ void register_write_routes(http::HttpServer& server, const CatalogContext& c,
        {Write{"POST", true, false}, Write{"PUT", false, false}, Write{"PATCH", false, true}}) {
     server.route(
         w.method, w.create ? base : base + "/{id}", Access::require(auth::kScopeAdmin),
-        [c, w, base, noun, save](RequestContext& ctx) -> awaitable<Response> {
+        [c, w, base, noun, save](Exchange& ctx) -> awaitable<Response> {
           auto body = parse_json_object_body(ctx.request);
           if (body.error) co_return std::move(*body.error);
           const json::object& b = body.value->get_object();
@@ -119,7 +119,7 @@ void register_delete_route(http::HttpServer& server, const CatalogContext& c,
                            std::string_view collection,
                            std::function<bool(const std::string& id)> remove, std::string noun) {
   server.route("DELETE", std::string(collection) + "/{id}", Access::require(auth::kScopeAdmin),
-               [c, remove, noun](RequestContext& ctx) -> awaitable<Response> {
+               [c, remove, noun](Exchange& ctx) -> awaitable<Response> {
                  const std::string id(*ctx.params.get("id"));
                  const bool deleted = co_await offload(c.blocking, [&c, &id, &remove] {
                    const bool hit = remove(id);

@@ -19,7 +19,7 @@ namespace mcpgw::admin {
 namespace json = boost::json;
 using boost::asio::awaitable;
 using http::Access;
-using http::RequestContext;
+using http::Exchange;
 using http::Response;
 
 namespace {
@@ -232,27 +232,26 @@ void register_gateway_routes(http::HttpServer& server, store::CatalogStore& db,
   for (const Write w :
        {Write{"POST", "/v1/gateways", true, false}, Write{"PUT", "/v1/gateways/{id}", false, false},
         Write{"PATCH", "/v1/gateways/{id}", false, true}}) {
-    server.route(
-        w.method, w.pattern, admin,
-        [c, &federation, w, default_timeout_ms](RequestContext& ctx) -> awaitable<Response> {
-          auto body = parse_json_object_body(ctx.request);
-          if (body.error) co_return std::move(*body.error);
-          const json::object& b = body.value->get_object();
-          const std::string id =
-              w.create ? crypto::random_hex(8) : std::string(*ctx.params.get("id"));
-          auto out = co_await offload(c.blocking, [&c, &b, &id, w, default_timeout_ms] {
-            return write_catalog(c, [&](WriteOutcome& o) {
-              save_gateway(c, o, id, b, w.create, w.patch, default_timeout_ms);
-            });
-          });
-          co_return co_await answer_write(c, federation, id, out,
-                                          w.create ? http::Status::created : http::Status::ok);
-        });
+    server.route(w.method, w.pattern, admin,
+                 [c, &federation, w, default_timeout_ms](Exchange& ctx) -> awaitable<Response> {
+                   auto body = parse_json_object_body(ctx.request);
+                   if (body.error) co_return std::move(*body.error);
+                   const json::object& b = body.value->get_object();
+                   const std::string id =
+                       w.create ? crypto::random_hex(8) : std::string(*ctx.params.get("id"));
+                   auto out = co_await offload(c.blocking, [&c, &b, &id, w, default_timeout_ms] {
+                     return write_catalog(c, [&](WriteOutcome& o) {
+                       save_gateway(c, o, id, b, w.create, w.patch, default_timeout_ms);
+                     });
+                   });
+                   co_return co_await answer_write(
+                       c, federation, id, out, w.create ? http::Status::created : http::Status::ok);
+                 });
   }
 
   server.route(
       "POST", "/v1/gateways/{id}/refresh", admin,
-      [c, &federation](RequestContext& ctx) -> awaitable<Response> {
+      [c, &federation](Exchange& ctx) -> awaitable<Response> {
         const std::string id(*ctx.params.get("id"));
         auto current = co_await offload(c.blocking, [&c, &id] { return load_gateway(c, id); });
         if (current.empty()) co_return not_found(id);

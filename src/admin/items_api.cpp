@@ -13,7 +13,7 @@ namespace mcpgw::admin {
 namespace json = boost::json;
 using boost::asio::awaitable;
 using http::Access;
-using http::RequestContext;
+using http::Exchange;
 using http::Response;
 
 namespace {
@@ -53,7 +53,7 @@ struct ItemKind {
 void register_enable_route(http::HttpServer& server, const CatalogContext& c, const ItemKind& k) {
   server.route("PATCH", std::string(k.collection) + "/{id}", Access::require(auth::kScopeAdmin),
                [c, set_enabled = k.set_enabled, noun = std::string(k.noun),
-                plural = std::string(k.plural)](RequestContext& ctx) -> awaitable<Response> {
+                plural = std::string(k.plural)](Exchange& ctx) -> awaitable<Response> {
                  auto body = parse_json_object_body(ctx.request);
                  if (body.error) co_return std::move(*body.error);
                  const json::object& b = body.value->get_object();

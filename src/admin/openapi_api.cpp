@@ -43,7 +43,7 @@ std::vector<std::pair<std::string, std::string>> documented_routes() {
 void register_openapi_route(http::HttpServer& server) {
   // Open like /health: the description of the API is no secret, and tools fetch it unauthenticated.
   server.route("GET", "/v1/openapi.json", http::Access::open(),
-               [](http::RequestContext&) -> awaitable<http::Response> {
+               [](http::Exchange&) -> awaitable<http::Response> {
                  http::Response res{http::Status::ok, 11};
                  res.set(boost::beast::http::field::content_type, "application/json");
                  res.set(boost::beast::http::field::cache_control, "no-cache");

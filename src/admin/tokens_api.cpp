@@ -98,11 +98,11 @@ std::optional<auth::NewApiToken> read_new_token(const json::object& body, FieldE
 void register_token_routes(http::HttpServer& server, auth::ApiTokenService& tokens,
                            boost::asio::thread_pool& blocking) {
   using http::Access;
-  using http::RequestContext;
+  using http::Exchange;
   using http::Response;
 
   server.route("GET", "/v1/whoami", Access::authenticated(),
-               [](RequestContext& ctx) -> awaitable<Response> {
+               [](Exchange& ctx) -> awaitable<Response> {
                  const auto& p = auth::principal_of(ctx);
                  co_return http::json_response(http::Status::ok,
                                                json::object{{"subject", p.subject},
@@ -113,7 +113,7 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
 
   server.route(
       "GET", "/v1/tokens", Access::require(auth::kScopeAdmin),
-      [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
+      [&tokens, &blocking](Exchange& ctx) -> awaitable<Response> {
         FieldErrors errors;
         auto query = parse_list_query(ctx.request.target(), kFilterName, errors);
         if (!query) co_return errors.to_response();
@@ -129,7 +129,7 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
       });
 
   server.route("GET", "/v1/tokens/{id}", Access::require(auth::kScopeAdmin),
-               [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
+               [&tokens, &blocking](Exchange& ctx) -> awaitable<Response> {
                  const std::string id(*ctx.params.get("id"));
                  auto record =
                      co_await offload(blocking, [&tokens, &id] { return tokens.find(id); });
@@ -140,7 +140,7 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
                });
 
   server.route("POST", "/v1/tokens", Access::require(auth::kScopeAdmin),
-               [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
+               [&tokens, &blocking](Exchange& ctx) -> awaitable<Response> {
                  auto body = parse_json_object_body(ctx.request);
                  if (body.error) co_return std::move(*body.error);
                  FieldErrors errors;
@@ -157,7 +157,7 @@ void register_token_routes(http::HttpServer& server, auth::ApiTokenService& toke
                });
 
   server.route("DELETE", "/v1/tokens/{id}", Access::require(auth::kScopeAdmin),
-               [&tokens, &blocking](RequestContext& ctx) -> awaitable<Response> {
+               [&tokens, &blocking](Exchange& ctx) -> awaitable<Response> {
                  const std::string id(*ctx.params.get("id"));
                  const bool revoked = co_await offload(
                      blocking, [&tokens, &id] { return tokens.revoke(id, unix_ms()); });

@@ -13,7 +13,7 @@ namespace mcpgw::admin {
 namespace json = boost::json;
 using boost::asio::awaitable;
 using http::Access;
-using http::RequestContext;
+using http::Exchange;
 using http::Response;
 
 namespace {

@@ -14,12 +14,12 @@ namespace mcpgw::app {
 namespace json = boost::json;
 using boost::asio::awaitable;
 using http::Access;
-using http::RequestContext;
+using http::Exchange;
 using http::Response;
 
 void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
                             boost::asio::thread_pool& blocking) {
-  server.route("GET", "/health", Access::open(), [](RequestContext&) -> awaitable<Response> {
+  server.route("GET", "/health", Access::open(), [](Exchange&) -> awaitable<Response> {
     static const std::string body = R"({"status":"ok"})";
     Response res{http::Status::ok, 11};
     res.set(boost::beast::http::field::content_type, "application/json");
@@ -29,7 +29,7 @@ void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
   });
 
   server.route("GET", "/ready", Access::open(),
-               [&server, &db, &blocking](RequestContext& ctx) -> awaitable<Response> {
+               [&server, &db, &blocking](Exchange& ctx) -> awaitable<Response> {
                  if (server.draining())
                    co_return http::error_response(http::Status::service_unavailable, "draining",
                                                   "shutting down");
@@ -49,7 +49,7 @@ void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
                  co_return http::json_response(http::Status::ok, json::object{{"status", "ready"}});
                });
 
-  server.route("GET", "/version", Access::open(), [](RequestContext&) -> awaitable<Response> {
+  server.route("GET", "/version", Access::open(), [](Exchange&) -> awaitable<Response> {
     co_return http::json_response(
         http::Status::ok,
         json::object{{"name", "mcpgw"}, {"version", version()}, {"git", git_revision()}});

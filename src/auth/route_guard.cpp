@@ -3,8 +3,7 @@
 namespace mcpgw::auth {
 namespace bhttp = boost::beast::http;
 
-http::Guard::Verdict RouteGuard::admit(const http::Access& access,
-                                       http::RequestContext& ctx) const {
+http::Guard::Verdict RouteGuard::admit(const http::Access& access, http::Exchange& ctx) const {
   const auto& req = ctx.request;
   std::optional<std::string_view> authz;
   if (auto it = req.find(bhttp::field::authorization); it != req.end()) authz = it->value();
@@ -27,7 +26,7 @@ http::Guard::Verdict RouteGuard::admit(const http::Access& access,
   return {std::nullopt, std::move(subject)};
 }
 
-const Principal& principal_of(const http::RequestContext& ctx) {
+const Principal& principal_of(const http::Exchange& ctx) {
   // Only handlers of guarded routes ask; anything else is a programming error (bad_any_cast).
   return std::any_cast<const Principal&>(ctx.caller);
 }

@@ -10,13 +10,13 @@ namespace mcpgw::auth {
 class RouteGuard final : public http::Guard {
  public:
   explicit RouteGuard(const Authenticator& authenticator) : authenticator_(authenticator) {}
-  Verdict admit(const http::Access& access, http::RequestContext& ctx) const override;
+  Verdict admit(const http::Access& access, http::Exchange& ctx) const override;
 
  private:
   const Authenticator& authenticator_;
 };
 
 // The caller of a route that is not open, as RouteGuard admitted it.
-const Principal& principal_of(const http::RequestContext& ctx);
+const Principal& principal_of(const http::Exchange& ctx);
 
 }  // namespace mcpgw::auth

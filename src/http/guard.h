@@ -16,7 +16,7 @@ class Guard {
     std::string subject;              // for the access log
   };
   // Admits the request (setting ctx.caller) or refuses it.
-  virtual Verdict admit(const Access& access, RequestContext& ctx) const = 0;
+  virtual Verdict admit(const Access& access, Exchange& ctx) const = 0;
 };
 
 }  // namespace mcpgw::http

@@ -37,7 +37,9 @@ class ResponseStream {
 };
 using Streamer = std::function<boost::asio::awaitable<void>(ResponseStream&)>;
 
-struct RequestContext {
+// One request as a route handler serves it: the request, its route parameters, who is calling,
+// and (optionally) how the body of the answer is streamed.
+struct Exchange {
   const Request& request;
   RouteParams params;
   // Who the route's guard admitted (auth/route_guard.h reads it); empty on open routes.
@@ -49,7 +51,7 @@ struct RequestContext {
   Streamer streamer;
 };
 
-using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+using Handler = std::function<boost::asio::awaitable<Response>(Exchange&)>;
 
 // Who may call a route.
 struct Access {

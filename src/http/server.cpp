@@ -295,7 +295,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                                  steady_clock::time_point start, const std::string& subject,
                                  std::string_view peer, const Request& req);
   awaitable<void> reject_busy(tcp::socket socket);
-  awaitable<Response> dispatch(Request& req, RequestContext& ctx, std::string& subject);
+  awaitable<Response> dispatch(Request& req, Exchange& ctx, std::string& subject);
   void finish_headers(Response& res, const std::string& request_id) const;
   void log_access(const Request* req, std::string_view target, unsigned status, std::size_t bytes,
                   steady_clock::time_point start, const std::string& rid,
@@ -475,8 +475,7 @@ void HttpServer::Impl::finish_headers(Response& res, const std::string& request_
     res.set(bhttp::field::cache_control, "no-store");
 }
 
-awaitable<Response> HttpServer::Impl::dispatch(Request& req, RequestContext& ctx,
-                                               std::string& subject) {
+awaitable<Response> HttpServer::Impl::dispatch(Request& req, Exchange& ctx, std::string& subject) {
   RouteMatch m = router.match(req.method_string(), req.target());
   switch (m.kind) {
     case RouteMatch::Kind::bad_path:
@@ -643,7 +642,7 @@ awaitable<void> HttpServer::Impl::session(std::uint64_t id, std::shared_ptr<Conn
       Request req = parser.release();
       if (auto it = req.find("X-Request-Id"); it != req.end() && acceptable_request_id(it->value()))
         rid = std::string(it->value());
-      RequestContext ctx{req, {}, nullptr, rid, peer, {}};
+      Exchange ctx{req, {}, {}, rid, peer, {}};
       std::string subject;
       Response res = co_await dispatch(req, ctx, subject);
       bool keep_alive = req.keep_alive() && !is_draining;

@@ -143,9 +143,9 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
            asio::thread_pool& blocking)
       : o_(std::move(options)), sessions_(sessions), server_(server), blocking_(blocking) {}
 
-  awaitable<Response> post(http::RequestContext& hc);
-  awaitable<Response> get(http::RequestContext& hc);
-  awaitable<Response> del(http::RequestContext& hc);
+  awaitable<Response> post(http::Exchange& hc);
+  awaitable<Response> get(http::Exchange& hc);
+  awaitable<Response> del(http::Exchange& hc);
 
  private:
   struct Checked {
@@ -156,13 +156,13 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   };
   // Origin/Host, the virtual server, the protocol version header and the session, in that
   // order; an unknown session is 404 before any check of the body.
-  awaitable<Checked> check(http::RequestContext& hc);
+  awaitable<Checked> check(http::Exchange& hc);
   awaitable<std::shared_ptr<Session>> lookup(const std::string& id);
-  awaitable<Response> initialize(http::RequestContext& hc, const Checked& c, Accepts accepts,
+  awaitable<Response> initialize(http::Exchange& hc, const Checked& c, Accepts accepts,
                                  const jsonrpc::Message& m);
   void take_messages(PostJob& job, jsonrpc::Parsed& parsed, const std::string& log_id);
   awaitable<Response> answer_json(PostJob& job, bool batch);
-  awaitable<Response> answer_sse(http::RequestContext& hc, std::shared_ptr<PostJob> job);
+  awaitable<Response> answer_sse(http::Exchange& hc, std::shared_ptr<PostJob> job);
   awaitable<void> run(std::shared_ptr<PostJob> job);
   // Arguments by reference: the streamer lambdas that call this own them.
   awaitable<void> pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
@@ -183,7 +183,7 @@ awaitable<std::shared_ptr<Session>> Endpoint::lookup(const std::string& id) {
   co_return co_await offload(blocking_, [this, &id] { return sessions_.restore(id); });
 }
 
-awaitable<Endpoint::Checked> Endpoint::check(http::RequestContext& hc) {
+awaitable<Endpoint::Checked> Endpoint::check(http::Exchange& hc) {
   Checked c;
   const auto& req = hc.request;
   if (auto origin = header(req, protocol::header::kOrigin)) {
@@ -312,7 +312,7 @@ awaitable<void> Endpoint::pump(http::ResponseStream& rs, const std::shared_ptr<S
   stream->detach(token);
 }
 
-awaitable<Response> Endpoint::post(http::RequestContext& hc) {
+awaitable<Response> Endpoint::post(http::Exchange& hc) {
   const auto& req = hc.request;
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
@@ -373,8 +373,8 @@ awaitable<Response> Endpoint::post(http::RequestContext& hc) {
 }
 
 // initialize is answered at once: the session exists only if it succeeds.
-awaitable<Response> Endpoint::initialize(http::RequestContext& hc, const Checked& c,
-                                         Accepts accepts, const jsonrpc::Message& m) {
+awaitable<Response> Endpoint::initialize(http::Exchange& hc, const Checked& c, Accepts accepts,
+                                         const jsonrpc::Message& m) {
   if (c.named_session)
     co_return rpc_error(Status::bad_request, jsonrpc::kInvalidRequest,
                         "Invalid Request: this session is already initialized");
@@ -443,7 +443,7 @@ awaitable<Response> Endpoint::answer_json(PostJob& job, bool batch) {
   co_return http::json_text_response(Status::ok, std::move(body));
 }
 
-awaitable<Response> Endpoint::answer_sse(http::RequestContext& hc, std::shared_ptr<PostJob> job) {
+awaitable<Response> Endpoint::answer_sse(http::Exchange& hc, std::shared_ptr<PostJob> job) {
   if (job->session) {
     job->stream = job->session->open_post_stream();
   } else {
@@ -462,7 +462,7 @@ awaitable<Response> Endpoint::answer_sse(http::RequestContext& hc, std::shared_p
   co_return sse_response(nullptr);
 }
 
-awaitable<Response> Endpoint::get(http::RequestContext& hc) {
+awaitable<Response> Endpoint::get(http::Exchange& hc) {
   if (!o_.transport.stateful) co_return stateless_refusal("is no GET stream");
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
@@ -508,7 +508,7 @@ awaitable<Response> Endpoint::get(http::RequestContext& hc) {
   co_return sse_response(&session->id());
 }
 
-awaitable<Response> Endpoint::del(http::RequestContext& hc) {
+awaitable<Response> Endpoint::del(http::Exchange& hc) {
   if (!o_.transport.stateful) co_return stateless_refusal("are no sessions");
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
@@ -580,13 +580,13 @@ void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
   auto ep = std::make_shared<Endpoint>(std::move(options), sessions, mcp_server, blocking);
   const auto access = http::Access::require(auth::kScopeMcp);
   for (std::string_view path : {"/mcp", "/servers/{id}/mcp"}) {
-    server.route("POST", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {
+    server.route("POST", path, access, [ep](http::Exchange& hc) -> awaitable<Response> {
       co_return co_await ep->post(hc);
     });
-    server.route("GET", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {
+    server.route("GET", path, access, [ep](http::Exchange& hc) -> awaitable<Response> {
       co_return co_await ep->get(hc);
     });
-    server.route("DELETE", path, access, [ep](http::RequestContext& hc) -> awaitable<Response> {
+    server.route("DELETE", path, access, [ep](http::Exchange& hc) -> awaitable<Response> {
       co_return co_await ep->del(hc);
     });
   }
