@@ -28,12 +28,11 @@
 #include "gateway/federation.h"
 #include "gateway/http_client.h"
 #include "http/server.h"
-#include "mcp/core_handlers.h"
 #include "mcp/dispatcher.h"
+#include "mcp/invokers.h"
 #include "mcp/list_changed.h"
-#include "mcp/relay.h"
+#include "mcp/methods/methods.h"
 #include "mcp/server.h"
-#include "mcp/tool_handlers.h"
 #include "observability/logging.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -94,15 +93,18 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   const std::string credentials_key =
       crypto::sha256(secret_file::load_or_create(key_path, 32).value);
   catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
-  mcp::Dispatcher dispatcher;
-  mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", std::string(version())});
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
   gateway::HttpClient upstream_http(ioc.get_executor(), http_options);
   gateway::Federation federation(ioc.get_executor(), upstream_http, db, blocking, catalog,
                                  cfg.federation, credentials_key);
-  mcp::register_tool_handlers(dispatcher, catalog, upstream_http, federation);
-  mcp::register_relay_handlers(dispatcher, catalog, federation);
+  const mcp::RestToolInvoker rest_tools(upstream_http);
+  const mcp::UpstreamToolInvoker upstream_tools(federation);
+  mcp::Services services{catalog, {"mcpgw", std::string(version())}, &federation, {}};
+  services.invokers[static_cast<std::size_t>(gateway::ItemSource::rest)] = &rest_tools;
+  services.invokers[static_cast<std::size_t>(gateway::ItemSource::upstream)] = &upstream_tools;
+  mcp::Dispatcher dispatcher;
+  mcp::register_methods(dispatcher, services);
   // SQLite keeps events and sessions across restarts; memory is faster and forgets them.
   std::unique_ptr<transport::EventStore> events;
   transport::SessionRegistry* registry = nullptr;

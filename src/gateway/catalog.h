@@ -30,6 +30,11 @@ struct UpstreamBinding {
   std::string original;  // tools and prompts: the upstream's name; resources: its URI
 };
 
+// Where an item comes from, and so what serves it: mcpgw itself, a REST endpoint (tools), or an
+// upstream MCP server.
+enum class ItemSource { local, rest, upstream };
+inline constexpr std::size_t kItemSources = 3;
+
 struct CatalogItem {
   std::string id;                  // database id
   std::string key;                 // what lists sort by and clients name it by: name, or uri
@@ -37,6 +42,10 @@ struct CatalogItem {
   std::string json;                // definition, serialized once per snapshot (normalize())
   std::shared_ptr<const RestBinding> rest;          // REST tools: how to call it
   std::shared_ptr<const UpstreamBinding> upstream;  // items of upstream MCP servers
+
+  ItemSource source() const {
+    return upstream ? ItemSource::upstream : rest ? ItemSource::rest : ItemSource::local;
+  }
 };
 
 struct VirtualServer {

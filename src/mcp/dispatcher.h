@@ -27,16 +27,6 @@ struct Outcome {
   }
 };
 
-// The string member `key` of params, or null (answer with invalid_string(key)).
-inline const json::string* string_param(const json::object& params, std::string_view key) {
-  const auto* v = params.if_contains(key);
-  return v && v->is_string() ? &v->get_string() : nullptr;
-}
-inline Outcome invalid_string(std::string_view key) {
-  return Outcome::fail(jsonrpc::kInvalidParams,
-                       "Invalid params: " + std::string(key) + " must be a string");
-}
-
 // A response message, serialized, ready for the wire.
 struct Answer {
   std::string text;
@@ -47,12 +37,37 @@ using RequestHandler =
     std::function<boost::asio::awaitable<Outcome>(RequestContext&, const json::object& params)>;
 using NotificationHandler = std::function<void(RequestContext&, const json::object& params)>;
 
+// A handler of typed params P (mcp/methods/params.h): P::parse runs first.
+template <typename P>
+using TypedHandler = std::function<boost::asio::awaitable<Outcome>(RequestContext&, const P&)>;
+
 struct HandlerEntry {
   RequestHandler handler;
   // True when the handler may send messages related to the request (progress, logging,
   // server-to-client requests) before its result; such requests are answered on an SSE stream
   // when the client accepts one.
   bool streams = false;
+
+  // Parse-then-handle: params that P::parse refuses are answered -32602 with its reason, here,
+  // and the handler never sees them.
+  template <typename P>
+  static HandlerEntry parsed(TypedHandler<P> handler, bool streams) {
+    return {[handler](RequestContext& ctx, const json::object& raw) {
+              return parse_then_handle<P>(handler, ctx, raw);
+            },
+            streams};
+  }
+
+ private:
+  template <typename P>
+  static boost::asio::awaitable<Outcome> parse_then_handle(const TypedHandler<P>& handler,
+                                                           RequestContext& ctx,
+                                                           const json::object& raw) {
+    P params;
+    if (std::optional<std::string> why = P::parse(raw, params))
+      co_return Outcome::fail(jsonrpc::kInvalidParams, "Invalid params: " + *why);
+    co_return co_await handler(ctx, params);
+  }
 };
 
 class Dispatcher {

@@ -12,7 +12,6 @@
 #include "mcp/dispatcher.h"
 
 namespace mcpgw::gateway {
-class CatalogService;
 class Federation;
 struct UpstreamBinding;
 }  // namespace mcpgw::gateway
@@ -26,9 +25,5 @@ boost::asio::awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& 
                                       const gateway::UpstreamBinding& binding,
                                       std::string_view method, json::object params,
                                       const char* key_field, bool tool_call);
-
-// resources/read and prompts/get.
-void register_relay_handlers(Dispatcher& d, const gateway::CatalogService& catalog,
-                             gateway::Federation& federation);
 
 }  // namespace mcpgw::mcp

@@ -163,6 +163,8 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   void take_messages(PostJob& job, jsonrpc::Parsed& parsed, const std::string& log_id);
   awaitable<Response> answer_json(PostJob& job, bool batch);
   awaitable<Response> answer_sse(http::Exchange& hc, std::shared_ptr<PostJob> job);
+  using Emit = std::function<void(std::string text, bool cancelled)>;
+  awaitable<void> answer_all(PostJob& job, mcp::Outbound* out, const Emit& emit);
   awaitable<void> run(std::shared_ptr<PostJob> job);
   // Arguments by reference: the streamer lambdas that call this own them.
   awaitable<void> pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
@@ -243,20 +245,29 @@ mcp::RequestContext Endpoint::context(const PostJob& job, const jsonrpc::Message
                               job.scope, job.version, m.id, job.log_id, out, std::move(cancelled)});
 }
 
+// Answers the job's requests in order, then its invalid messages. Each answer goes to emit, with
+// whether the client cancelled its request meanwhile.
+awaitable<void> Endpoint::answer_all(PostJob& job, mcp::Outbound* out, const Emit& emit) {
+  for (const auto& m : job.requests) {
+    std::shared_ptr<std::atomic<bool>> cancelled;
+    if (job.session) cancelled = job.session->state().begin_request(m.id);
+    auto ctx = context(job, m, out, cancelled);
+    mcp::Answer answer = co_await server_.dispatcher().handle(ctx, m);
+    if (job.session) job.session->state().end_request(m.id);
+    emit(std::move(answer.text), cancelled && cancelled->load());
+  }
+  for (const auto& bad : job.invalid)
+    emit(json::serialize(jsonrpc::error_response(bad.id, bad.error)), false);
+}
+
 awaitable<void> Endpoint::run(std::shared_ptr<PostJob> job) {
   try {
-    for (const auto& m : job->requests) {
-      std::shared_ptr<std::atomic<bool>> cancelled;
-      if (job->session) cancelled = job->session->state().begin_request(m.id);
-      StreamOutbound out(job->stream);
-      auto ctx = context(*job, m, &out, cancelled);
-      mcp::Answer answer = co_await server_.dispatcher().handle(ctx, m);
-      if (job->session) job->session->state().end_request(m.id);
-      // A cancelled request gets no response (the client no longer waits for one).
-      if (!(cancelled && cancelled->load())) job->stream->append(std::move(answer.text));
-    }
-    for (const auto& bad : job->invalid)
-      job->stream->append(json::serialize(jsonrpc::error_response(bad.id, bad.error)));
+    StreamOutbound out(job->stream);
+    // A cancelled request gets no response (the client no longer waits for one).
+    const Emit emit = [&job](std::string text, bool cancelled) {
+      if (!cancelled) job->stream->append(std::move(text));
+    };
+    co_await answer_all(*job, &out, emit);
   } catch (const std::exception& e) {
     spdlog::error("request {}: processing failed: {}", job->log_id, e.what());
   }
@@ -426,19 +437,11 @@ void Endpoint::take_messages(PostJob& job, jsonrpc::Parsed& parsed, const std::s
 
 awaitable<Response> Endpoint::answer_json(PostJob& job, bool batch) {
   std::string body;
-  for (const auto& m : job.requests) {
-    std::shared_ptr<std::atomic<bool>> cancelled;
-    if (job.session) cancelled = job.session->state().begin_request(m.id);
-    auto ctx = context(job, m, nullptr, cancelled);
-    mcp::Answer answer = co_await server_.dispatcher().handle(ctx, m);
-    if (job.session) job.session->state().end_request(m.id);
+  const Emit emit = [&body](std::string text, bool) {
     body += body.empty() ? "" : ",";
-    body += answer.text;
-  }
-  for (const auto& bad : job.invalid) {
-    body += body.empty() ? "" : ",";
-    body += json::serialize(jsonrpc::error_response(bad.id, bad.error));
-  }
+    body += text;
+  };
+  co_await answer_all(job, nullptr, emit);
   if (batch) body = "[" + body + "]";
   co_return http::json_text_response(Status::ok, std::move(body));
 }

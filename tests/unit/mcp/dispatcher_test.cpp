@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "gateway/catalog.h"
-#include "mcp/core_handlers.h"
+#include "mcp/methods/methods.h"
 #include "mcp/server.h"
 #include "protocol/versions.h"
 
@@ -19,12 +19,13 @@ namespace {
 
 struct Harness {
   gateway::CatalogService catalog;
+  mcp::Services services{catalog, {"mcpgw", "9.9.9"}};
   mcp::Dispatcher dispatcher;
   auth::Principal principal{"alice", {"mcp"}, {}, "jwt"};
   mcp::SessionState session{"2025-11-25"};
   asio::io_context ioc;
 
-  Harness() { mcp::register_core_handlers(dispatcher, catalog, {"mcpgw", "9.9.9"}); }
+  Harness() { mcp::register_methods(dispatcher, services); }
 
   json::object call(std::string_view body, std::string version = "2025-11-25",
                     mcp::Outbound* out = nullptr) {

@@ -1,0 +1,80 @@
+#pragma once
+// The handlers of every method mcpgw answers, by MCP area (one file each), and what they use.
+// registry.cpp puts them in the dispatcher: the one table to read to find any method.
+#include <boost/asio/awaitable.hpp>
+#include <string>
+
+#include "mcp/dispatcher.h"
+#include "mcp/invokers.h"
+#include "mcp/methods/params.h"
+
+namespace mcpgw::gateway {
+class CatalogService;
+class Federation;
+}  // namespace mcpgw::gateway
+
+namespace mcpgw::mcp {
+
+struct ServerIdentity {
+  std::string name = "mcpgw";
+  std::string version;
+};
+
+// What the handlers use. federation may be null (no upstream MCP servers: unit tests), and so may
+// any invoker (tools of that source cannot be called).
+struct Services {
+  const gateway::CatalogService& catalog;
+  ServerIdentity identity;
+  gateway::Federation* federation = nullptr;
+  ToolInvokers invokers{};
+};
+
+inline constexpr std::size_t kPageSize = 100;
+
+// The federation, for the methods that relay; throws (answered -32603 and logged) when the
+// services have none.
+gateway::Federation& upstreams(const Services& s);
+
+// Every method and notification, registered in one table (registry.cpp). services must outlive d.
+void register_methods(Dispatcher& d, const Services& services);
+
+using boost::asio::awaitable;
+
+namespace lifecycle {  // lifecycle.cpp
+awaitable<Outcome> initialize(const Services& s, RequestContext& ctx, const InitializeParams& p);
+awaitable<Outcome> ping(RequestContext& ctx, const NoParams& p);
+void initialized(RequestContext& ctx, const json::object& params);
+void cancelled(RequestContext& ctx, const json::object& params);
+}  // namespace lifecycle
+
+namespace tools {  // tools.cpp
+awaitable<Outcome> list(const Services& s, RequestContext& ctx, const ListParams& p);
+awaitable<Outcome> call(const Services& s, RequestContext& ctx, const CallToolParams& p);
+}  // namespace tools
+
+namespace resources {  // resources.cpp
+awaitable<Outcome> list(const Services& s, RequestContext& ctx, const ListParams& p);
+awaitable<Outcome> list_templates(const Services& s, RequestContext& ctx, const ListParams& p);
+awaitable<Outcome> read(const Services& s, RequestContext& ctx, const UriParams& p);
+awaitable<Outcome> subscribe(const Services& s, RequestContext& ctx, const UriParams& p);
+awaitable<Outcome> unsubscribe(const Services& s, RequestContext& ctx, const UriParams& p);
+}  // namespace resources
+
+namespace prompts {  // prompts.cpp
+awaitable<Outcome> list(const Services& s, RequestContext& ctx, const ListParams& p);
+awaitable<Outcome> get(const Services& s, RequestContext& ctx, const GetPromptParams& p);
+}  // namespace prompts
+
+namespace completion {  // completion.cpp
+awaitable<Outcome> complete(const Services& s, RequestContext& ctx, const CompleteParams& p);
+}  // namespace completion
+
+namespace logging {  // logging.cpp
+awaitable<Outcome> set_level(RequestContext& ctx, const SetLevelParams& p);
+}  // namespace logging
+
+// A page of the list of kind k that ctx's scope sees (lists.cpp): {"<field>":[...],"nextCursor"}.
+Outcome list_page(const Services& s, RequestContext& ctx, gateway::ItemKind k, const char* field,
+                  const ListParams& p);
+
+}  // namespace mcpgw::mcp
