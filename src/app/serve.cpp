@@ -46,23 +46,90 @@
 namespace mcpgw::app {
 namespace asio = boost::asio;
 
+namespace {
+
+void migrate_database(const store::DatabaseOptions& dbopts) {
+  auto conn = store::open_connection(dbopts);
+  auto report = store::migrate(*conn, store::embedded_migrations());
+  if (report.applied.empty())
+    spdlog::info("database {} at schema version {}", dbopts.path, report.to_version);
+  else
+    spdlog::info("database {} migrated from schema version {} to {}", dbopts.path,
+                 report.from_version, report.to_version);
+}
+
+// Tool and gateway credentials are sealed under a key derived from this file (generated 0600 if
+// absent).
+std::string load_credentials_key(const config::Config& cfg) {
+  const std::string key_path =
+      cfg.database.credentials_key_file.empty()
+          ? (std::filesystem::path(config::data_dir(cfg)) / "credentials.key").string()
+          : cfg.database.credentials_key_file;
+  return crypto::sha256(secret_file::load_or_create(key_path, 32).value);
+}
+
+// SQLite keeps events and sessions across restarts; memory is faster and forgets them.
+struct EventStores {
+  std::unique_ptr<transport::EventStore> events;
+  transport::SessionRegistry* registry = nullptr;  // null: sessions live in memory only
+};
+EventStores make_event_stores(const config::Config& cfg, const store::DatabaseOptions& dbopts) {
+  EventStores out;
+  if (cfg.transport.event_store == config::EventStoreKind::sqlite) {
+    auto sqlite = std::make_unique<transport::SqliteEventStore>(
+        dbopts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl);
+    out.registry = sqlite.get();
+    out.events = std::move(sqlite);
+  } else {
+    out.events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
+  }
+  return out;
+}
+
+// Runs the io_context on `workers` threads until the drain that the first SIGINT or SIGTERM
+// starts (before_drain runs first) ends; a second signal stops at once. The exit status.
+int run_until_drained(asio::io_context& ioc, unsigned workers, http::HttpServer& server,
+                      std::chrono::milliseconds grace, const std::function<void()>& before_drain) {
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  int exit_code = 0;
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
+                                                                      int sig) {
+    if (ec) return;
+    if (server.draining()) {
+      spdlog::warn("signal {} during drain: stopping now", sig);
+      exit_code = 1;
+      ioc.stop();
+      return;
+    }
+    spdlog::info("signal {}: draining (grace {} ms)", sig, grace.count());
+    before_drain();
+    server.drain([&] {
+      spdlog::info("drained; exiting");
+      signals.cancel();
+      ioc.stop();
+    });
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < workers; ++i)
+    threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads)
+    t.join();
+  return exit_code;
+}
+
+}  // namespace
+
 int serve(const config::Config& cfg, const std::string& token_hint) {
   spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
   if (!cfg.auth.required)
     spdlog::warn(
         "auth.required is false: every request is treated as an admin. Use this for "
         "local development only");
-
-  store::DatabaseOptions dbopts{cfg.database.path, cfg.database.busy_timeout};
-  {
-    auto conn = store::open_connection(dbopts);
-    auto report = store::migrate(*conn, store::embedded_migrations());
-    if (report.applied.empty())
-      spdlog::info("database {} at schema version {}", cfg.database.path, report.to_version);
-    else
-      spdlog::info("database {} migrated from schema version {} to {}", cfg.database.path,
-                   report.from_version, report.to_version);
-  }
+  const store::DatabaseOptions dbopts{cfg.database.path, cfg.database.busy_timeout};
+  migrate_database(dbopts);
   store::ConnectionPool pool(dbopts);
   // The SQLite engine behind every repository; the layers above see only the interfaces.
   store::SqliteCatalogStore db(pool);
@@ -85,13 +152,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   asio::thread_pool blocking(2);
 
   gateway::CatalogService catalog;
-  // Tool credentials are sealed under a key derived from this file (generated 0600 if absent).
-  const std::string key_path =
-      cfg.database.credentials_key_file.empty()
-          ? (std::filesystem::path(config::data_dir(cfg)) / "credentials.key").string()
-          : cfg.database.credentials_key_file;
-  const std::string credentials_key =
-      crypto::sha256(secret_file::load_or_create(key_path, 32).value);
+  const std::string credentials_key = load_credentials_key(cfg);
   catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
@@ -105,21 +166,12 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   services.invokers[static_cast<std::size_t>(gateway::ItemSource::upstream)] = &upstream_tools;
   mcp::Dispatcher dispatcher;
   mcp::register_methods(dispatcher, services);
-  // SQLite keeps events and sessions across restarts; memory is faster and forgets them.
-  std::unique_ptr<transport::EventStore> events;
-  transport::SessionRegistry* registry = nullptr;
-  if (cfg.transport.event_store == config::EventStoreKind::sqlite) {
-    auto sqlite = std::make_unique<transport::SqliteEventStore>(
-        dbopts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl);
-    registry = sqlite.get();
-    events = std::move(sqlite);
-  } else {
-    events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
-  }
-  transport::SessionManager sessions(cfg.transport, *events, registry);
+  const mcp::Server mcp_server(dispatcher, catalog);
+
+  EventStores stores = make_event_stores(cfg, dbopts);
+  transport::SessionManager sessions(cfg.transport, *stores.events, stores.registry);
   mcp::on_list_changes(catalog,
                        [&sessions](mcp::ListChanges& changes) { sessions.deliver(changes); });
-  const mcp::Server mcp_server(dispatcher, catalog);
   sessions.start_reaper(ioc.get_executor());
 
   auth::RouteGuard guard(authenticator);
@@ -138,36 +190,10 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   federation.start();
   spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port,
                workers);
-
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  int exit_code = 0;
-  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
-                                                                      int sig) {
-    if (ec) return;
-    if (server.draining()) {
-      spdlog::warn("signal {} during drain: stopping now", sig);
-      exit_code = 1;
-      ioc.stop();
-      return;
-    }
-    spdlog::info("signal {}: draining (grace {} ms)", sig, cfg.server.shutdown_grace.count());
+  const int exit_code = run_until_drained(ioc, workers, server, cfg.server.shutdown_grace, [&] {
     sessions.stop_reaper();
     federation.stop();
-    server.drain([&] {
-      spdlog::info("drained; exiting");
-      signals.cancel();
-      ioc.stop();
-    });
-    signals.async_wait(on_signal);
-  };
-  signals.async_wait(on_signal);
-
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < workers; ++i)
-    threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads)
-    t.join();
+  });
   blocking.join();
   spdlog::info("stopped");
   return exit_code;

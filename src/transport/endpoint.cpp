@@ -18,6 +18,7 @@
 #include "protocol/versions.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
+#include "transport/wire.h"
 
 namespace mcpgw::transport {
 namespace asio = boost::asio;
@@ -30,13 +31,8 @@ using http::Status;
 namespace {
 
 constexpr std::size_t kReadBatch = 64;
+// The retry hint of priming events: how soon a client whose stream closed polls back.
 constexpr int kRetryMs = 1000;
-
-// Errors on the MCP endpoint carry a JSON-RPC error object, as MCP clients expect.
-Response rpc_error(Status status, int code, std::string_view message,
-                   const json::value& id = nullptr) {
-  return http::json_response(status, jsonrpc::error_response(id, {code, std::string(message), {}}));
-}
 
 // GET and DELETE in stateless mode: there are no sessions and no standalone stream.
 Response stateless_refusal(std::string_view what) {
@@ -62,52 +58,6 @@ Response session_required() {
 // (so that sprayed garbage costs no database read).
 bool plausible_session_id(std::string_view id) {
   return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
-std::string sse_event(std::string_view id, std::string_view data) {
-  std::string out;
-  out.reserve(data.size() + id.size() + 32);
-  out += "event: message\n";
-  if (!id.empty()) {
-    out += "id: ";
-    out += id;
-    out += '\n';
-  }
-  out += "data: ";
-  out += data;
-  out += "\n\n";
-  return out;
-}
-
-// 2025-11-25: an event with an id and empty data, so a client can resume a stream that has not
-// carried a message yet. Older clients choke on it and never get one.
-std::string sse_priming(std::string_view id) {
-  return "id: " + std::string(id) + "\nretry: " + std::to_string(kRetryMs) + "\ndata: \n\n";
-}
-
-Response sse_response(const std::string* session_id) {
-  Response res{Status::ok, 11};
-  res.set(bhttp::field::content_type, "text/event-stream");
-  res.set(bhttp::field::cache_control, "no-cache, no-transform");
-  res.set(protocol::header::kAccelBuffering, "no");
-  if (session_id) res.set(protocol::header::kSessionId, *session_id);
-  return res;
-}
-
-std::optional<std::string_view> header(const http::Request& req, std::string_view name) {
-  auto it = req.find(name);
-  if (it == req.end()) return std::nullopt;
-  return it->value();
-}
-
-bool media_is(std::string_view value, std::string_view type) {
-  const auto semi = value.find(';');
-  auto media = value.substr(0, semi);
-  while (!media.empty() && media.back() == ' ')
-    media.remove_suffix(1);
-  while (!media.empty() && media.front() == ' ')
-    media.remove_prefix(1);
-  return boost::beast::iequals(media, type);
 }
 
 // Puts messages related to one request on that request's stream.
@@ -283,7 +233,7 @@ awaitable<void> Endpoint::pump(http::ResponseStream& rs, const std::shared_ptr<S
   const auto token = stream->attach(rs.waker());
   const bool with_ids = session != nullptr;
   if (priming_id) {
-    const std::string priming = sse_priming(*priming_id);
+    const std::string priming = sse_priming(*priming_id, kRetryMs);
     if (!co_await rs.write(priming)) {
       stream->detach(token);
       co_return;
@@ -521,61 +471,7 @@ awaitable<Response> Endpoint::del(http::Exchange& hc) {
   co_return res;
 }
 
-bool token_listed(std::string_view header, std::initializer_list<std::string_view> types) {
-  std::size_t pos = 0;
-  while (pos <= header.size()) {
-    auto end = header.find(',', pos);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view item = header.substr(pos, end - pos);
-    pos = end + 1;
-    // q=0 means "not acceptable".
-    const auto q = item.find("q=");
-    if (q != std::string_view::npos) {
-      auto value = item.substr(q + 2);
-      while (!value.empty() && value.back() == ' ')
-        value.remove_suffix(1);
-      if (value == "0" || value == "0.0" || value == "0.00" || value == "0.000") continue;
-    }
-    for (auto t : types)
-      if (media_is(item, t)) return true;
-  }
-  return false;
-}
-
 }  // namespace
-
-Accepts parse_accept(std::string_view header) {
-  if (header.empty()) return {true, true};  // no Accept: anything goes
-  return {token_listed(header, {"application/json", "application/*", "*/*"}),
-          token_listed(header, {"text/event-stream", "text/*", "*/*"})};
-}
-
-namespace {
-std::string_view host_part(std::string_view authority) {
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    return close == std::string_view::npos ? authority : authority.substr(0, close + 1);
-  }
-  return authority.substr(0, authority.find(':'));
-}
-bool local_name(std::string_view host) {
-  return boost::beast::iequals(host, "localhost") || host == "127.0.0.1" || host == "[::1]";
-}
-}  // namespace
-
-bool is_local_origin(std::string_view origin) {
-  for (std::string_view scheme : {"http://", "https://"})
-    if (origin.substr(0, scheme.size()) == scheme) {
-      auto rest = origin.substr(scheme.size());
-      if (rest.find('/') != std::string_view::npos) return false;
-      return local_name(host_part(rest));
-    }
-  return false;
-}
-
-bool is_local_host(std::string_view host_header) {
-  return local_name(host_part(host_header));
-}
 
 void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
                          SessionManager& sessions, const mcp::Server& mcp_server,

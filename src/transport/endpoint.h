@@ -27,13 +27,4 @@ void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
                          SessionManager& sessions, const mcp::Server& mcp_server,
                          boost::asio::thread_pool& blocking);
 
-// Exposed for tests.
-struct Accepts {
-  bool json = false;
-  bool sse = false;
-};
-Accepts parse_accept(std::string_view header);
-bool is_local_origin(std::string_view origin);
-bool is_local_host(std::string_view host_header);
-
 }  // namespace mcpgw::transport

@@ -1,7 +1,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
-#include "transport/endpoint.h"
+#include "transport/wire.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
 

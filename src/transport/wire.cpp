@@ -1,0 +1,122 @@
+#include "transport/wire.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "protocol/message.h"
+#include "protocol/names.h"
+
+namespace mcpgw::transport {
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using http::Response;
+using http::Status;
+
+// Errors on the MCP endpoint carry a JSON-RPC error object, as MCP clients expect.
+Response rpc_error(Status status, int code, std::string_view message, const json::value& id) {
+  return http::json_response(status, jsonrpc::error_response(id, {code, std::string(message), {}}));
+}
+
+std::string sse_event(std::string_view id, std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + id.size() + 32);
+  out += "event: message\n";
+  if (!id.empty()) {
+    out += "id: ";
+    out += id;
+    out += '\n';
+  }
+  out += "data: ";
+  out += data;
+  out += "\n\n";
+  return out;
+}
+
+std::string sse_priming(std::string_view id, int retry_ms) {
+  return "id: " + std::string(id) + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n";
+}
+
+Response sse_response(const std::string* session_id) {
+  Response res{Status::ok, 11};
+  res.set(bhttp::field::content_type, "text/event-stream");
+  res.set(bhttp::field::cache_control, "no-cache, no-transform");
+  res.set(protocol::header::kAccelBuffering, "no");
+  if (session_id) res.set(protocol::header::kSessionId, *session_id);
+  return res;
+}
+
+std::optional<std::string_view> header(const http::Request& req, std::string_view name) {
+  auto it = req.find(name);
+  if (it == req.end()) return std::nullopt;
+  return it->value();
+}
+
+bool media_is(std::string_view value, std::string_view type) {
+  const auto semi = value.find(';');
+  auto media = value.substr(0, semi);
+  while (!media.empty() && media.back() == ' ')
+    media.remove_suffix(1);
+  while (!media.empty() && media.front() == ' ')
+    media.remove_prefix(1);
+  return boost::beast::iequals(media, type);
+}
+
+namespace {
+
+bool token_listed(std::string_view header, std::initializer_list<std::string_view> types) {
+  std::size_t pos = 0;
+  while (pos <= header.size()) {
+    auto end = header.find(',', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view item = header.substr(pos, end - pos);
+    pos = end + 1;
+    // q=0 means "not acceptable".
+    const auto q = item.find("q=");
+    if (q != std::string_view::npos) {
+      auto value = item.substr(q + 2);
+      while (!value.empty() && value.back() == ' ')
+        value.remove_suffix(1);
+      if (value == "0" || value == "0.0" || value == "0.00" || value == "0.000") continue;
+    }
+    for (auto t : types)
+      if (media_is(item, t)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Accepts parse_accept(std::string_view header) {
+  if (header.empty()) return {true, true};  // no Accept: anything goes
+  return {token_listed(header, {"application/json", "application/*", "*/*"}),
+          token_listed(header, {"text/event-stream", "text/*", "*/*"})};
+}
+
+namespace {
+std::string_view host_part(std::string_view authority) {
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    return close == std::string_view::npos ? authority : authority.substr(0, close + 1);
+  }
+  return authority.substr(0, authority.find(':'));
+}
+bool local_name(std::string_view host) {
+  return boost::beast::iequals(host, "localhost") || host == "127.0.0.1" || host == "[::1]";
+}
+}  // namespace
+
+bool is_local_origin(std::string_view origin) {
+  for (std::string_view scheme : {"http://", "https://"})
+    if (origin.substr(0, scheme.size()) == scheme) {
+      auto rest = origin.substr(scheme.size());
+      if (rest.find('/') != std::string_view::npos) return false;
+      return local_name(host_part(rest));
+    }
+  return false;
+}
+
+bool is_local_host(std::string_view host_header) {
+  return local_name(host_part(host_header));
+}
+
+}  // namespace mcpgw::transport
