@@ -50,8 +50,9 @@ Response too_many_sessions() {
 }
 
 Response session_required() {
-  return rpc_error(Status::bad_request, protocol::error::kServerError,
-                   "Bad Request: Mcp-Session-Id header is required");
+  static const std::string message =
+      "Bad Request: " + std::string(protocol::header::kSessionId) + " header is required";
+  return rpc_error(Status::bad_request, protocol::error::kServerError, message);
 }
 
 // Ids mcpgw hands out: 32 lower-case hex characters. Anything else is unknown without a lookup
@@ -165,8 +166,10 @@ awaitable<Endpoint::Checked> Endpoint::check(http::Exchange& hc) {
   c.scope = std::move(scope.scope);
   if (auto v = header(req, protocol::header::kProtocolVersion);
       v && !protocol::is_supported_version(*v)) {
-    c.error = rpc_error(Status::bad_request, protocol::error::kServerError,
-                        "Bad Request: unsupported MCP-Protocol-Version '" + std::string(*v) + "'");
+    c.error =
+        rpc_error(Status::bad_request, protocol::error::kServerError,
+                  "Bad Request: unsupported " + std::string(protocol::header::kProtocolVersion) +
+                      " '" + std::string(*v) + "'");
     co_return c;
   }
   if (!o_.transport.stateful) co_return c;
