@@ -12,7 +12,7 @@ packages=(
   libssl-dev libjwt-dev catch2 ca-certificates
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(curl wrk procps)
+  packages+=(curl wrk procps python3)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi

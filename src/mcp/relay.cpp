@@ -77,7 +77,7 @@ std::optional<std::string> for_client(const SessionState* client, std::string_vi
     *uri = mine;
     return json::serialize(jsonrpc::notification(method, std::move(m.message.params)));
   }
-  if (method.ends_with("/list_changed")) return std::nullopt;
+  if (method.ends_with(protocol::notification::kListChangedSuffix)) return std::nullopt;
   return std::move(m.text);
 }
 

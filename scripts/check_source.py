@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Holds src/ to its size limits: no file over 500 lines, no function over 80 lines.
+"""Holds src/ to two rules of docs/ARCHITECTURE.md and prints every offence (exit 1 if any):
 
-A function is a brace block at namespace or class level whose head ends in ')' (with
-qualifiers such as const, override, noexcept or a trailing return type). Lambdas count with the
-function that holds them. Prints each offender and exits 1 when there is one.
-  scripts/check_sizes.py [SRC_DIR]
+1. Size: no file over 500 lines, no function over 80 lines. A function is a brace block at
+   namespace or class level whose head ends in ')' (with qualifiers such as const, override,
+   noexcept or a trailing return type); lambdas count with the function that holds them.
+2. Spelling: the wire names of src/protocol/names.h (headers, methods, notifications) and the
+   MCP error codes (-32xxx) appear as literals only in src/protocol/.
+  scripts/check_source.py [SRC_DIR]
 """
 import pathlib
 import re
@@ -68,12 +70,32 @@ def functions(path):
     return found
 
 
+def wire_names(src):
+    names = src / "protocol" / "names.h"
+    return set(re.findall(r'std::string_view k\w+ = "([^"]+)";', names.read_text()))
+
+
+def spelling(path, names):
+    bad = []
+    for number, line in enumerate(path.read_text().split("\n"), 1):
+        code = line.split("//")[0]
+        for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', code):
+            if literal in names:
+                bad.append(f'{path}:{number}: "{literal}" is spelled in src/protocol/names.h')
+        if re.search(r"-320\d\d\b", code):
+            bad.append(f"{path}:{number}: an MCP error code belongs in src/protocol/errors.h")
+    return bad
+
+
 def main():
     src = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
+    names = wire_names(src)
     bad = []
     for path in sorted(src.rglob("*")):
         if path.suffix not in (".cpp", ".h"):
             continue
+        if path.parent.name != "protocol":
+            bad += spelling(path, names)
         lines = path.read_text().count("\n")
         if lines > MAX_FILE:
             bad.append(f"{path}: {lines} lines (at most {MAX_FILE})")
