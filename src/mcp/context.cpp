@@ -31,40 +31,37 @@ bool RequestContext::on_cancel(std::function<void()> hook) {
          i_.session->on_cancel(i_.request_id, std::move(hook));
 }
 
-asio::awaitable<Reply> RequestContext::request(std::string_view method, json::value params,
-                                               std::chrono::milliseconds timeout) {
+asio::awaitable<Outcome> RequestContext::request(std::string_view method, json::value params,
+                                                 std::chrono::milliseconds timeout) {
   if (!i_.session)
-    co_return Reply{std::nullopt,
-                    jsonrpc::Error{jsonrpc::kInternalError,
-                                   "server-to-client requests need a session (stateless mode)",
-                                   {}}};
+    co_return Outcome::fail(jsonrpc::Error{
+        jsonrpc::kInternalError, "server-to-client requests need a session (stateless mode)", {}});
   // A request the client declared no capability for is not sent: it could never be answered.
   if (auto needed = needed_capability(method);
       !needed.empty() && !i_.session->client_has_capability(needed))
-    co_return Reply{
-        std::nullopt,
-        jsonrpc::Error{
-            jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}}};
+    co_return Outcome::fail(jsonrpc::Error{
+        jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}});
   auto ex = co_await asio::this_coro::executor;
   Wakeup answered(ex);
   // Written by whichever thread delivers the reply, before it wakes this coroutine.
-  auto reply = std::make_shared<std::optional<Reply>>();
+  auto reply = std::make_shared<std::optional<Outcome>>();
   const json::value id = i_.session->next_request_id();
-  i_.session->await_reply(id, [reply, wake = answered.waker()](Reply r) {
+  i_.session->await_reply(id, [reply, wake = answered.waker()](Outcome r) {
     *reply = std::move(r);
     wake();
   });
   if (!i_.outbound || !i_.outbound->send(jsonrpc::request(id, method, std::move(params)))) {
     i_.session->forget_reply(id);
-    co_return Reply{std::nullopt, jsonrpc::Error{jsonrpc::kInternalError,
-                                                 "no stream to send a server-to-client request on",
-                                                 {}}};
+    co_return Outcome::fail(jsonrpc::Error{
+        jsonrpc::kInternalError, "no stream to send a server-to-client request on", {}});
   }
-  if (!co_await answered.wait(timeout) && i_.session->forget_reply(id))
-    co_return Reply{std::nullopt, jsonrpc::Error{jsonrpc::kInternalError,
-                                                 "no answer from the client within " +
-                                                     std::to_string(timeout.count()) + " ms",
-                                                 {}}};
+  // Named first: a co_await inside a larger condition is a GCC 12 trap (common/offload.h).
+  const bool woken = co_await answered.wait(timeout);
+  if (!woken && i_.session->forget_reply(id))
+    co_return Outcome::fail(jsonrpc::Error{
+        jsonrpc::kInternalError,
+        "no answer from the client within " + std::to_string(timeout.count()) + " ms",
+        {}});
   // Answered, or the answer was being handed over as the time ran out: it is on its way.
   while (!co_await answered.wait(std::chrono::seconds(1))) {
   }

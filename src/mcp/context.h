@@ -12,6 +12,7 @@
 
 #include "auth/principal.h"
 #include "gateway/catalog.h"
+#include "mcp/outcome.h"
 #include "mcp/session_state.h"
 
 namespace mcpgw::mcp {
@@ -62,8 +63,8 @@ class RequestContext {
   // A server-to-client request on this request's stream, answered through the session; an error
   // reply when there is no session or stream, when the client did not declare the capability
   // the method needs (sampling, elicitation, roots), or when `timeout` passes first.
-  boost::asio::awaitable<Reply> request(std::string_view method, json::value params,
-                                        std::chrono::milliseconds timeout);
+  boost::asio::awaitable<Outcome> request(std::string_view method, json::value params,
+                                          std::chrono::milliseconds timeout);
 
  private:
   Init i_;

@@ -8,24 +8,10 @@
 #include <unordered_map>
 
 #include "mcp/context.h"
+#include "mcp/outcome.h"
 #include "protocol/message.h"
 
 namespace mcpgw::mcp {
-
-// A handler's answer: a result (as a value, or as JSON text it already has), or an error.
-struct Outcome {
-  json::value result;
-  std::optional<jsonrpc::Error> error;
-  std::string raw;  // when not empty: the result, serialized (used instead of `result`)
-
-  static Outcome ok(json::value v) { return {std::move(v), std::nullopt, {}}; }
-  static Outcome ok_json(std::string serialized) {
-    return {nullptr, std::nullopt, std::move(serialized)};
-  }
-  static Outcome fail(int code, std::string message) {
-    return {nullptr, jsonrpc::Error{code, std::move(message), {}}, {}};
-  }
-};
 
 // A response message, serialized, ready for the wire.
 struct Answer {

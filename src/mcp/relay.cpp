@@ -54,11 +54,9 @@ gateway::UpstreamSession::ClientIdentity identity_of(const RequestContext& ctx) 
 }
 
 // A response to the upstream's request `id`, with the id exactly as the upstream sent it.
-std::string response_for(const json::value& id, const Reply& reply) {
-  if (reply.result) return json::serialize(jsonrpc::response(id, *reply.result));
-  return json::serialize(jsonrpc::error_response(
-      id, reply.error ? *reply.error
-                      : jsonrpc::Error{jsonrpc::kInternalError, "no answer from the client", {}}));
+std::string response_for(const json::value& id, const Outcome& reply) {
+  if (reply.error) return json::serialize(jsonrpc::error_response(id, *reply.error));
+  return json::serialize(jsonrpc::response(id, reply.result));
 }
 
 // What a notification from an upstream becomes for the client; nullopt when it is not for it.
@@ -102,7 +100,7 @@ awaitable<void> answer_upstream_request(RequestContext& ctx,
                                         std::shared_ptr<gateway::UpstreamSession> session,
                                         const gateway::UpstreamMessage& m) {
   const auto timeout = answer_timeout(m.message.method, session->endpoint().timeout);
-  const Reply reply = co_await ctx.request(m.message.method, m.message.params, timeout);
+  const Outcome reply = co_await ctx.request(m.message.method, m.message.params, timeout);
   std::string answer = response_for(m.message.id, reply);
   if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
     spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),

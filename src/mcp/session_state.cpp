@@ -129,12 +129,7 @@ bool SessionState::deliver_reply(const jsonrpc::Message& response) {
     handler = std::move(it->second);
     waiting_.erase(it);
   }
-  Reply r;
-  if (response.error)
-    r.error = response.error;
-  else
-    r.result = response.result;
-  handler(std::move(r));
+  handler(response.error ? Outcome::fail(*response.error) : Outcome::ok(response.result));
   return true;
 }
 
@@ -150,7 +145,7 @@ void SessionState::fail_all_replies(const jsonrpc::Error& why) {
     waiting.swap(waiting_);
   }
   for (auto& [k, h] : waiting)
-    h(Reply{std::nullopt, why});
+    h(Outcome::fail(why));
 }
 
 }  // namespace mcpgw::mcp

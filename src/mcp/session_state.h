@@ -16,17 +16,12 @@
 #include <unordered_map>
 
 #include "gateway/upstream_session.h"
+#include "mcp/outcome.h"
 #include "protocol/message.h"
 
 namespace mcpgw::mcp {
 
 namespace json = boost::json;
-
-// A client's answer to a server-to-client request, or why there is none.
-struct Reply {
-  std::optional<json::value> result;
-  std::optional<jsonrpc::Error> error;
-};
 
 class SessionState : public std::enable_shared_from_this<SessionState> {
  public:
@@ -70,8 +65,9 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   // This session's sessions with upstream MCP servers.
   gateway::UpstreamSessions& upstreams() { return upstreams_; }
 
-  // Server-to-client requests. A waiter is resumed on its executor with the reply.
-  using ReplyHandler = std::function<void(Reply)>;
+  // Server-to-client requests. A waiter is resumed on its executor with the client's answer (an
+  // error when there is none).
+  using ReplyHandler = std::function<void(Outcome)>;
   json::value next_request_id();
   void await_reply(const json::value& id, ReplyHandler on_reply);
   // Routes a response message from the client; false if nothing was waiting for that id.

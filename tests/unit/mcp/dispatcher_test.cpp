@@ -207,8 +207,8 @@ TEST_CASE("server-to-client requests are matched to replies by id value and type
   CHECK(h.session.deliver_reply(*reply));
   h.ioc.run();
   auto r = fut.get();
-  REQUIRE(r.result);
-  CHECK(r.result->at("roots").as_array().empty());
+  REQUIRE_FALSE(r.error);
+  CHECK(r.result.at("roots").as_array().empty());
 }
 
 TEST_CASE("server-to-client requests time out and need a session", "[mcp]") {
