@@ -6,7 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
-#include <functional>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -96,143 +96,142 @@ Enum parse_enum(const std::string& key, const RawValue& v,
   fail(key, v, "expected one of " + names + ", got '" + s + "'");
 }
 
+// One setting: where it lives in the YAML file (and so its MCPGW_<SECTION>_<KEY> variable), and
+// how its text becomes a value. A plain function pointer, so that the table below is constant-
+// initialized: nothing to order among static initializers, nothing to build at the first lookup.
 struct Field {
   const char* section;
   const char* key;
-  std::function<void(Config&, const std::string& full_key, const RawValue&)> apply;
+  void (*apply)(Config&, const std::string& full_key, const RawValue&);
 };
 
 constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 40;
 
-const std::vector<Field>& fields() {
-  static const std::vector<Field> all = {
-      {"server", "host", [](Config& c, auto& k, auto& v) { c.server.host = parse_string(k, v); }},
-      {"server", "port",
-       [](Config& c, auto& k, auto& v) {
-         c.server.port = static_cast<std::uint16_t>(parse_uint(k, v, 0, 65535));
-       }},
-      {"server", "workers",
-       [](Config& c, auto& k, auto& v) { c.server.workers = parse_uint(k, v, 0, 1024); }},
-      {"server", "max_body_bytes",
-       [](Config& c, auto& k, auto& v) {
-         c.server.max_body_bytes = parse_uint(k, v, 1, kMaxSize);
-       }},
-      {"server", "max_header_bytes",
-       [](Config& c, auto& k, auto& v) {
-         c.server.max_header_bytes = parse_uint(k, v, 1024, 1024 * 1024);
-       }},
-      {"server", "read_timeout",
-       [](Config& c, auto& k, auto& v) {
-         c.server.read_timeout = parse_dur(k, v, milliseconds(100));
-       }},
-      {"server", "idle_timeout",
-       [](Config& c, auto& k, auto& v) {
-         c.server.idle_timeout = parse_dur(k, v, milliseconds(100));
-       }},
-      {"server", "max_connections",
-       [](Config& c, auto& k, auto& v) {
-         c.server.max_connections = parse_uint(k, v, 1, 1'000'000);
-       }},
-      {"server", "shutdown_grace",
-       [](Config& c, auto& k, auto& v) {
-         c.server.shutdown_grace = parse_dur(k, v, milliseconds(0));
-       }},
-      {"auth", "required", [](Config& c, auto& k, auto& v) { c.auth.required = parse_bool(k, v); }},
-      {"auth", "jwt_secret",
-       [](Config& c, auto& k, auto& v) { c.auth.jwt_secret = parse_string(k, v); }},
-      {"auth", "jwt_secret_file",
-       [](Config& c, auto& k, auto& v) { c.auth.jwt_secret_file = parse_string(k, v); }},
-      {"auth", "issuer", [](Config& c, auto& k, auto& v) { c.auth.issuer = parse_string(k, v); }},
-      {"auth", "audience",
-       [](Config& c, auto& k, auto& v) { c.auth.audience = parse_string(k, v); }},
-      {"auth", "leeway",
-       [](Config& c, auto& k, auto& v) { c.auth.leeway = parse_dur(k, v, milliseconds(0)); }},
-      {"database", "path",
-       [](Config& c, auto& k, auto& v) {
-         c.database.path = parse_string(k, v);
-         if (c.database.path.empty()) fail(k, v, "must not be empty");
-       }},
-      {"database", "busy_timeout",
-       [](Config& c, auto& k, auto& v) {
-         c.database.busy_timeout = parse_dur(k, v, milliseconds(0));
-       }},
-      {"database", "credentials_key_file",
-       [](Config& c, auto& k, auto& v) { c.database.credentials_key_file = parse_string(k, v); }},
-      {"transport", "stateful",
-       [](Config& c, auto& k, auto& v) { c.transport.stateful = parse_bool(k, v); }},
-      {"transport", "json_response",
-       [](Config& c, auto& k, auto& v) { c.transport.json_response = parse_bool(k, v); }},
-      {"transport", "event_store",
-       [](Config& c, auto& k, auto& v) {
-         c.transport.event_store = parse_enum<EventStoreKind>(
-             k, v, {{"memory", EventStoreKind::memory}, {"sqlite", EventStoreKind::sqlite}});
-       }},
-      {"transport", "session_idle_ttl",
-       [](Config& c, auto& k, auto& v) {
-         c.transport.session_idle_ttl = parse_dur(k, v, milliseconds(1000));
-       }},
-      {"transport", "max_sessions",
-       [](Config& c, auto& k, auto& v) {
-         c.transport.max_sessions = parse_uint(k, v, 1, 10'000'000);
-       }},
-      {"transport", "max_events_per_stream",
-       [](Config& c, auto& k, auto& v) {
-         c.transport.max_events_per_stream = parse_uint(k, v, 1, 10'000'000);
-       }},
-      {"transport", "keepalive",
-       [](Config& c, auto& k, auto& v) {
-         c.transport.keepalive = parse_dur(k, v, milliseconds(1000));
-       }},
-      {"transport", "allowed_origins",
-       [](Config& c, auto& k, auto& v) { c.transport.allowed_origins = parse_list(k, v); }},
-      {"federation", "name_separator",
-       [](Config& c, auto& k, auto& v) {
-         std::string s = parse_string(k, v);
-         // Federated names must stay valid MCP tool names: A-Z a-z 0-9 _ - .
-         if (s.empty() || s.size() > 8 ||
-             s.find_first_not_of(
-                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
-                 std::string::npos)
-           fail(k, v, "must be 1 to 8 characters of A-Z, a-z, 0-9, '_', '-' and '.'");
-         c.federation.name_separator = s;
-       }},
-      {"federation", "request_timeout",
-       [](Config& c, auto& k, auto& v) {
-         c.federation.request_timeout = parse_dur(k, v, milliseconds(100));
-       }},
-      {"federation", "health_interval",
-       [](Config& c, auto& k, auto& v) {
-         c.federation.health_interval = parse_dur(k, v, milliseconds(100));
-       }},
-      {"federation", "unhealthy_after",
-       [](Config& c, auto& k, auto& v) {
-         c.federation.unhealthy_after = static_cast<unsigned>(parse_uint(k, v, 1, 1000));
-       }},
-      {"federation", "discovery_timeout",
-       [](Config& c, auto& k, auto& v) {
-         c.federation.discovery_timeout = parse_dur(k, v, milliseconds(100));
-       }},
-      {"federation", "verify_tls",
-       [](Config& c, auto& k, auto& v) { c.federation.verify_tls = parse_bool(k, v); }},
-      {"logging", "level",
-       [](Config& c, auto& k, auto& v) {
-         static const std::set<std::string> levels = {"trace", "debug", "info",
-                                                      "warn",  "error", "off"};
-         std::string s = parse_string(k, v);
-         if (!levels.count(s))
-           fail(k, v, "expected trace|debug|info|warn|error|off, got '" + s + "'");
-         c.logging.level = s;
-       }},
-      {"logging", "format",
-       [](Config& c, auto& k, auto& v) {
-         c.logging.format =
-             parse_enum<LogFormat>(k, v, {{"text", LogFormat::text}, {"json", LogFormat::json}});
-       }},
-      {"logging", "access_log",
-       [](Config& c, auto& k, auto& v) { c.logging.access_log = parse_bool(k, v); }},
-  };
-  return all;
-}
+// Every setting, in the order config/mcpgw.yaml documents them: all_keys() lists them so, and a
+// unit test holds the file to this table.
+constexpr Field kFields[] = {
+    {"server", "host", [](Config& c, auto& k, auto& v) { c.server.host = parse_string(k, v); }},
+    {"server", "port",
+     [](Config& c, auto& k, auto& v) {
+       c.server.port = static_cast<std::uint16_t>(parse_uint(k, v, 0, 65535));
+     }},
+    {"server", "workers",
+     [](Config& c, auto& k, auto& v) { c.server.workers = parse_uint(k, v, 0, 1024); }},
+    {"server", "max_body_bytes",
+     [](Config& c, auto& k, auto& v) { c.server.max_body_bytes = parse_uint(k, v, 1, kMaxSize); }},
+    {"server", "max_header_bytes",
+     [](Config& c, auto& k, auto& v) {
+       c.server.max_header_bytes = parse_uint(k, v, 1024, 1024 * 1024);
+     }},
+    {"server", "read_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.server.read_timeout = parse_dur(k, v, milliseconds(100));
+     }},
+    {"server", "idle_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.server.idle_timeout = parse_dur(k, v, milliseconds(100));
+     }},
+    {"server", "max_connections",
+     [](Config& c, auto& k, auto& v) {
+       c.server.max_connections = parse_uint(k, v, 1, 1'000'000);
+     }},
+    {"server", "shutdown_grace",
+     [](Config& c, auto& k, auto& v) {
+       c.server.shutdown_grace = parse_dur(k, v, milliseconds(0));
+     }},
+    {"auth", "required", [](Config& c, auto& k, auto& v) { c.auth.required = parse_bool(k, v); }},
+    {"auth", "jwt_secret",
+     [](Config& c, auto& k, auto& v) { c.auth.jwt_secret = parse_string(k, v); }},
+    {"auth", "jwt_secret_file",
+     [](Config& c, auto& k, auto& v) { c.auth.jwt_secret_file = parse_string(k, v); }},
+    {"auth", "issuer", [](Config& c, auto& k, auto& v) { c.auth.issuer = parse_string(k, v); }},
+    {"auth", "audience", [](Config& c, auto& k, auto& v) { c.auth.audience = parse_string(k, v); }},
+    {"auth", "leeway",
+     [](Config& c, auto& k, auto& v) { c.auth.leeway = parse_dur(k, v, milliseconds(0)); }},
+    {"database", "path",
+     [](Config& c, auto& k, auto& v) {
+       c.database.path = parse_string(k, v);
+       if (c.database.path.empty()) fail(k, v, "must not be empty");
+     }},
+    {"database", "busy_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.database.busy_timeout = parse_dur(k, v, milliseconds(0));
+     }},
+    {"database", "credentials_key_file",
+     [](Config& c, auto& k, auto& v) { c.database.credentials_key_file = parse_string(k, v); }},
+    {"transport", "stateful",
+     [](Config& c, auto& k, auto& v) { c.transport.stateful = parse_bool(k, v); }},
+    {"transport", "json_response",
+     [](Config& c, auto& k, auto& v) { c.transport.json_response = parse_bool(k, v); }},
+    {"transport", "event_store",
+     [](Config& c, auto& k, auto& v) {
+       c.transport.event_store = parse_enum<EventStoreKind>(
+           k, v, {{"memory", EventStoreKind::memory}, {"sqlite", EventStoreKind::sqlite}});
+     }},
+    {"transport", "session_idle_ttl",
+     [](Config& c, auto& k, auto& v) {
+       c.transport.session_idle_ttl = parse_dur(k, v, milliseconds(1000));
+     }},
+    {"transport", "max_sessions",
+     [](Config& c, auto& k, auto& v) {
+       c.transport.max_sessions = parse_uint(k, v, 1, 10'000'000);
+     }},
+    {"transport", "max_events_per_stream",
+     [](Config& c, auto& k, auto& v) {
+       c.transport.max_events_per_stream = parse_uint(k, v, 1, 10'000'000);
+     }},
+    {"transport", "keepalive",
+     [](Config& c, auto& k, auto& v) {
+       c.transport.keepalive = parse_dur(k, v, milliseconds(1000));
+     }},
+    {"transport", "allowed_origins",
+     [](Config& c, auto& k, auto& v) { c.transport.allowed_origins = parse_list(k, v); }},
+    {"federation", "name_separator",
+     [](Config& c, auto& k, auto& v) {
+       std::string s = parse_string(k, v);
+       // Federated names must stay valid MCP tool names: A-Z a-z 0-9 _ - .
+       if (s.empty() || s.size() > 8 ||
+           s.find_first_not_of(
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
+               std::string::npos)
+         fail(k, v, "must be 1 to 8 characters of A-Z, a-z, 0-9, '_', '-' and '.'");
+       c.federation.name_separator = s;
+     }},
+    {"federation", "request_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.federation.request_timeout = parse_dur(k, v, milliseconds(100));
+     }},
+    {"federation", "health_interval",
+     [](Config& c, auto& k, auto& v) {
+       c.federation.health_interval = parse_dur(k, v, milliseconds(100));
+     }},
+    {"federation", "unhealthy_after",
+     [](Config& c, auto& k, auto& v) {
+       c.federation.unhealthy_after = static_cast<unsigned>(parse_uint(k, v, 1, 1000));
+     }},
+    {"federation", "discovery_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.federation.discovery_timeout = parse_dur(k, v, milliseconds(100));
+     }},
+    {"federation", "verify_tls",
+     [](Config& c, auto& k, auto& v) { c.federation.verify_tls = parse_bool(k, v); }},
+    {"logging", "level",
+     [](Config& c, auto& k, auto& v) {
+       static const std::set<std::string> levels = {"trace", "debug", "info",
+                                                    "warn",  "error", "off"};
+       std::string s = parse_string(k, v);
+       if (!levels.count(s))
+         fail(k, v, "expected trace|debug|info|warn|error|off, got '" + s + "'");
+       c.logging.level = s;
+     }},
+    {"logging", "format",
+     [](Config& c, auto& k, auto& v) {
+       c.logging.format =
+           parse_enum<LogFormat>(k, v, {{"text", LogFormat::text}, {"json", LogFormat::json}});
+     }},
+    {"logging", "access_log",
+     [](Config& c, auto& k, auto& v) { c.logging.access_log = parse_bool(k, v); }},
+};
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -262,8 +261,8 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
     if (!root.IsMap()) throw ConfigError(where(name, root) + ": expected a map of sections");
     for (const auto& section : root) {
       const std::string sname = section.first.as<std::string>();
-      const bool known = std::any_of(fields().begin(), fields().end(),
-                                     [&](const Field& f) { return sname == f.section; });
+      const bool known =
+          std::ranges::any_of(kFields, [&](const Field& f) { return sname == f.section; });
       if (!known)
         throw ConfigError(where(name, section.first) + ": unknown section '" + sname + "'");
       if (section.second.IsNull()) continue;
@@ -272,9 +271,9 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
       for (const auto& kv : section.second) {
         const std::string key = kv.first.as<std::string>();
         const std::string full = sname + "." + key;
-        auto it = std::find_if(fields().begin(), fields().end(),
-                               [&](const Field& f) { return sname == f.section && key == f.key; });
-        if (it == fields().end())
+        const auto it = std::ranges::find_if(
+            kFields, [&](const Field& f) { return sname == f.section && key == f.key; });
+        if (it == std::end(kFields))
           throw ConfigError(where(name, kv.first) + ": unknown key '" + full + "'");
         RawValue v{&kv.second, {}, where(name, kv.second)};
         it->apply(cfg, full, v);
@@ -284,7 +283,7 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
   // Environment overrides. A MCPGW_<SECTION>_* variable that names no setting is an error: a typo
   // there would otherwise be silently ignored.
   std::set<std::string> known_env;
-  for (const Field& f : fields()) {
+  for (const Field& f : kFields) {
     const std::string n = env_name(f);
     known_env.insert(n);
     if (auto it = env.find(n); it != env.end()) {
@@ -294,7 +293,7 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
   }
   for (const auto& [n, value] : env) {
     if (known_env.count(n)) continue;
-    for (const Field& f : fields())
+    for (const Field& f : kFields)
       if (n.rfind("MCPGW_" + upper(f.section) + "_", 0) == 0)
         throw ConfigError("environment variable " + n +
                           ": names no setting (see config/mcpgw.yaml)");
@@ -341,7 +340,7 @@ Config load_file(const std::string& path, const Environment& env) {
 
 std::vector<std::string> all_keys() {
   std::vector<std::string> out;
-  for (const Field& f : fields())
+  for (const Field& f : kFields)
     out.push_back(std::string(f.section) + "." + f.key);
   return out;
 }

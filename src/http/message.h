@@ -23,9 +23,10 @@ using Status = boost::beast::http::status;
 class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
-  // Writes one chunk. False once the client is gone or stopped reading (the write deadline).
-  // data must stay valid until the write completes (a view, so that no temporary string is
-  // made inside the caller's co_await; see common/offload.h).
+  // Writes one chunk. Chunks are gathered and sent at the next wait() (or when many are due), so
+  // a client that is gone shows as false on a later write, once a send has failed or missed the
+  // write deadline. A view, so that no temporary string is made inside the caller's co_await
+  // (see common/offload.h); it must stay valid until the write completes.
   virtual boost::asio::awaitable<bool> write(std::string_view data) = 0;
   enum class Wake { woken, timeout };
   // Sleeps until the waker is called (also if it was called since the last wait) or timeout.
@@ -47,7 +48,8 @@ struct Exchange {
   std::string request_id;
   std::string_view peer;  // "address:port" of the client, valid for the request's lifetime
   // Set by a handler to stream the body: the returned Response's header goes out with chunked
-  // transfer coding, then the streamer writes the body. The connection stays usable afterwards.
+  // transfer coding, then the streamer writes the body. Keep-alive survives it: the connection
+  // serves the next request after the last chunk.
   Streamer streamer;
 };
 

@@ -1,0 +1,93 @@
+#include "http/site.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/beast/http/field.hpp>
+#include <cctype>
+#include <cstdint>
+
+#include "common/crypto.h"
+#include "http/date.h"
+#include "observability/access_log.h"
+
+namespace mcpgw::http {
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string_view path_only(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ctx,
+                                                RequestTrace& trace) const {
+  RouteMatch m = router.match(req.method_string(), req.target());
+  switch (m.kind) {
+    case RouteMatch::Kind::bad_path:
+      co_return error_response(Status::bad_request, "bad_request", "malformed request target");
+    case RouteMatch::Kind::not_found:
+      co_return error_response(Status::not_found, "not_found", "no such route");
+    case RouteMatch::Kind::method_not_allowed: {
+      auto res = error_response(Status::method_not_allowed, "method_not_allowed",
+                                "method not allowed on this route");
+      res.set(bhttp::field::allow, m.allow);
+      co_return res;
+    }
+    case RouteMatch::Kind::found:
+      break;
+  }
+  const RouteEntry& route = routes[m.index];
+  ctx.params = std::move(m.params);
+  if (route.access.kind != Access::Kind::open) {
+    Guard::Verdict verdict = guard.admit(route.access, ctx);
+    trace.subject = std::move(verdict.subject);
+    if (verdict.refusal) co_return std::move(*verdict.refusal);
+  }
+  try {
+    co_return co_await route.handler(ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {}: handler failed: {}", ctx.request_id,
+                  std::string(req.method_string()), path_only(req.target()), e.what());
+  }
+  co_return error_response(
+      Status::internal_server_error, "internal_error",
+      "the request failed; see the server log for request id " + ctx.request_id);
+}
+
+void Site::log_access(const Request* req, std::string_view target, unsigned status,
+                      std::size_t bytes, const RequestTrace& trace) const {
+  if (!access_log) return;
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - trace.start)
+                      .count();
+  // Query strings are left out: they are the one place a careless client may put a secret.
+  access_log->write({req ? std::string_view(req->method_string()) : std::string_view("-"),
+                     path_only(target), status, bytes, us, trace.id, trace.subject, trace.peer});
+}
+
+void finish_headers(Response& res, const std::string& request_id) {
+  res.set(bhttp::field::server, "mcpgw");
+  res.set(bhttp::field::date, http_date());
+  res.set("X-Request-Id", request_id);
+  if (res.find(bhttp::field::cache_control) == res.end())
+    res.set(bhttp::field::cache_control, "no-store");
+}
+
+std::string new_request_id() {
+  static const std::string prefix = crypto::random_hex(4);
+  static std::atomic<std::uint64_t> counter{0};
+  return prefix + "-" + std::to_string(++counter);
+}
+
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+      return false;
+  return true;
+}
+
+}  // namespace mcpgw::http
