@@ -371,8 +371,9 @@ void Federation::set_status(Monitor& m, bool reachable, const std::string& error
 awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   DiscoveryReport report;
   UpstreamSession& s = *m.control;
-  if (std::string why = co_await s.ensure_initialized(); !why.empty()) {
-    report.failure = why;
+  const std::optional<UpstreamError> why = co_await s.ensure_initialized();
+  if (why) {
+    report.failure = why->text();
     co_return report;
   }
   const json::object caps = s.server_capabilities();
@@ -397,7 +398,8 @@ awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
       if (!cursor.empty()) params = json::serialize(json::object{{"cursor", cursor}});
       UpstreamResult r = co_await s.request(l.method, std::move(params), nullptr);
       if (!r.ok()) {
-        report.failure = std::string(l.method) + ": " + (r.error ? r.error->message : r.failure);
+        report.failure =
+            std::string(l.method) + ": " + (r.error ? r.error->message : r.failure->text());
         co_return report;
       }
       boost::system::error_code ec;
@@ -474,7 +476,7 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
     } else {
       UpstreamResult r = co_await m->control->request(protocol::method::kPing, "", nullptr);
       if (m->stopped) break;
-      if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure;
+      if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure->text();
     }
     if (failure.empty()) {
       if (!m->reachable) need_discovery = true;  // it may have changed while away
@@ -539,9 +541,10 @@ awaitable<void> Federation::listen(std::shared_ptr<Monitor> m) {
         m->poke();
       }
     };
-    const std::string why = co_await m->control->listen(on_message, abort, kListenIdle);
+    const std::optional<UpstreamError> why =
+        co_await m->control->listen(on_message, abort, kListenIdle);
     if (m->stopped) break;
-    if (why.find("HTTP 405") != std::string::npos) {
+    if (why && why->kind == UpstreamError::Kind::http_status && why->http_status == 405) {
       spdlog::debug("upstream {} offers no GET stream; list changes are seen on refresh only",
                     m->endpoint->name);
       break;

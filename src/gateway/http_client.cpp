@@ -33,27 +33,30 @@ constexpr auto kCheckIdleAfter = std::chrono::milliseconds(1000);
 
 namespace {
 
+using Kind = UpstreamError::Kind;
+
 struct Target {
   bool tls = false;
   std::string host, port, origin, path;  // path: origin-form (path + query)
 };
 
-std::optional<Target> parse_target(const std::string& url, std::string& why) {
+std::optional<Target> parse_target(const std::string& url, std::optional<UpstreamError>& why) {
   auto u = boost::urls::parse_absolute_uri(url);
   if (!u) {
-    why = "not an absolute URL: " + url;
+    why = UpstreamError::of(Kind::unreachable, "not an absolute URL: " + url);
     return std::nullopt;
   }
   Target t;
   if (u->scheme() == "https")
     t.tls = true;
   else if (u->scheme() != "http") {
-    why = "unsupported URL scheme: " + std::string(u->scheme());
+    why =
+        UpstreamError::of(Kind::unreachable, "unsupported URL scheme: " + std::string(u->scheme()));
     return std::nullopt;
   }
   t.host = u->host_address();
   if (t.host.empty()) {
-    why = "URL has no host: " + url;
+    why = UpstreamError::of(Kind::unreachable, "URL has no host: " + url);
     return std::nullopt;
   }
   t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
@@ -129,11 +132,11 @@ struct HttpClient::Impl {
   }
 
   awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
-                                                 std::string& why) {
+                                                 std::optional<UpstreamError>& why) {
     tcp::resolver resolver(executor);
     auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, nothrow);
     if (rec) {
-      why = "cannot resolve " + t.host + ": " + rec.message();
+      why = UpstreamError::of(Kind::unreachable, "cannot resolve " + t.host + ": " + rec.message());
       co_return nullptr;
     }
     auto c = std::make_unique<Connection>();
@@ -145,20 +148,23 @@ struct HttpClient::Impl {
     auto [cec, ep] = co_await c->lowest().async_connect(endpoints, nothrow);
     if (cec) {
       why = cec == beast::error::timeout
-                ? "connect timed out after " + std::to_string(timeout.count()) + " ms"
-                : "cannot connect to " + t.origin + ": " + cec.message();
+                ? UpstreamError::of(Kind::timeout, "connect timed out after " +
+                                                       std::to_string(timeout.count()) + " ms")
+                : UpstreamError::of(Kind::unreachable,
+                                    "cannot connect to " + t.origin + ": " + cec.message());
       co_return nullptr;
     }
     if (t.tls) {
       // SNI and host name verification: a valid certificate for another name is refused.
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str())) {
-        why = "TLS: cannot set SNI";
+        why = UpstreamError::of(Kind::unreachable, "TLS: cannot set SNI");
         co_return nullptr;
       }
       if (options.verify_tls) c->tls->set_verify_callback(ssl::host_name_verification(t.host));
       auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, nothrow);
       if (hec) {
-        why = "TLS handshake with " + t.origin + " failed: " + hec.message();
+        why = UpstreamError::of(Kind::unreachable,
+                                "TLS handshake with " + t.origin + " failed: " + hec.message());
         co_return nullptr;
       }
     }
@@ -189,8 +195,7 @@ struct HttpClient::Impl {
         });
       });
       if (r.abort->fired()) {
-        out.aborted = true;
-        out.failure = "cancelled";
+        out.failure = UpstreamError::of(Kind::cancelled, "");
         co_return out;
       }
     }
@@ -280,14 +285,14 @@ struct HttpClient::Impl {
     }
     if (ec) {
       if (r.abort && r.abort->fired()) {
-        out.aborted = true;
-        out.failure = "cancelled";
+        out.failure = UpstreamError::of(Kind::cancelled, "");
         co_return out;
       }
       if (out.status != 0 && ec != bhttp::error::body_limit && ec != beast::error::timeout &&
           stream_body) {
         // The stream broke after it began: the caller decides (it may resume it).
-        out.failure = "stream from " + t.origin + " broke: " + ec.message();
+        out.failure = UpstreamError::of(Kind::disconnected,
+                                        "stream from " + t.origin + " broke: " + ec.message());
         co_return out;
       }
       // Nothing of a response came back on a connection the peer may have closed while idle. A
@@ -299,11 +304,15 @@ struct HttpClient::Impl {
       out.body.clear();
       out.failure =
           ec == beast::error::timeout
-              ? (stream_body ? "no message within " : "no response within ") +
-                    std::to_string(r.timeout.count()) + " ms"
+              ? UpstreamError::of(Kind::timeout,
+                                  (stream_body ? "no message within " : "no response within ") +
+                                      std::to_string(r.timeout.count()) + " ms")
           : ec == bhttp::error::body_limit
-              ? "response larger than " + std::to_string(options.max_response_bytes) + " bytes"
-              : "request to " + t.origin + " failed: " + ec.message();
+              ? UpstreamError::of(
+                    Kind::too_large,
+                    "response larger than " + std::to_string(options.max_response_bytes) + " bytes")
+              : UpstreamError::of(Kind::disconnected,
+                                  "request to " + t.origin + " failed: " + ec.message());
       co_return out;
     }
     keep = parser.get().keep_alive();
@@ -342,7 +351,7 @@ asio::any_io_executor HttpClient::executor() const {
 awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
   auto self = impl_;
   OutboundResponse out;
-  std::string why;
+  std::optional<UpstreamError> why;
   auto target = parse_target(request.url, why);
   if (!target) {
     out.failure = why;
@@ -358,8 +367,9 @@ awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
     }
     bool retryable = false, keep = false;
     out = co_await self->exchange(*conn, *target, request, retryable, keep);
-    if (out.status != 0 || out.aborted) {
-      if (keep && out.failure.empty()) self->give_back(target->origin, std::move(conn));
+    const bool cancelled = out.failure && out.failure->kind == Kind::cancelled;
+    if (out.status != 0 || cancelled) {
+      if (keep && !out.failure) self->give_back(target->origin, std::move(conn));
       co_return out;
     }
     // Only a reused keep-alive connection that died before answering is worth another try.

@@ -26,6 +26,8 @@ using asio::awaitable;
 
 namespace {
 
+using Kind = UpstreamError::Kind;
+
 constexpr std::string_view kSessionHeader = protocol::header::kSessionId;
 // Resuming a response stream that broke off: at most this many times, waiting as the upstream's
 // SSE retry field says (this by default, never longer than the cap).
@@ -186,8 +188,8 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
     if (k == kSessionHeader) x.session_id = v;
   if (!sse.last_event_id().empty()) x.last_event_id = sse.last_event_id();
   if (sse.retry_ms()) x.retry_ms = sse.retry_ms();
-  if (res.aborted) {
-    out.cancelled = true;
+  if (res.failure && res.failure->kind == Kind::cancelled) {
+    out.failure = res.failure;
     co_return out;
   }
   if (answered) co_return out;  // whatever happened to the stream after the response
@@ -201,21 +203,28 @@ awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
     x.session_lost = true;
   }
   if (res.status / 100 != 2) {
-    out.failure = "upstream answered HTTP " + std::to_string(res.status) + " " + res.reason;
-    if (!res.body.empty()) out.failure += ": " + snippet(res.body);
+    UpstreamError e{.kind = x.session_lost ? Kind::session_lost : Kind::http_status,
+                    .http_status = res.status,
+                    .detail = res.reason};
+    if (!res.body.empty()) e.detail += ": " + snippet(res.body);
+    out.failure = std::move(e);
     co_return out;
   }
   if (too_big) {
-    out.failure = "an upstream message exceeded the size limit";
+    out.failure = UpstreamError::of(Kind::too_large, "an upstream message exceeded the size limit");
     co_return out;
   }
   if (!res.streamed && !res.body.empty() && !x.id.is_null()) deliver(res.body);
   if (answered || x.id.is_null()) co_return out;
   x.broke_off = res.streamed;  // a stream that ended or broke before the response
-  out.failure =
-      res.streamed
-          ? (res.failure.empty() ? "the upstream's stream ended without the response" : res.failure)
-          : "the upstream's reply held no response to the request";
+  if (res.streamed && res.failure)
+    out.failure = res.failure;  // it broke
+  else if (res.streamed)
+    out.failure =
+        UpstreamError::of(Kind::protocol, "the upstream's stream ended without the response");
+  else
+    out.failure =
+        UpstreamError::of(Kind::protocol, "the upstream's reply held no response to the request");
   co_return out;
 }
 
@@ -229,18 +238,21 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   x.with_session = false;
   x.retry_safe = true;
   UpstreamResult r = co_await exchange(x);
-  if (!r.ok()) {
-    if (r.error) r.failure = "initialize failed: " + r.error->message;
+  if (r.error) {
+    r.failure = UpstreamError{
+        .kind = Kind::rejected, .detail = r.error->message, .context = "initialize failed"};
     co_return r;
   }
+  if (!r.ok()) co_return r;
   boost::system::error_code ec;
   json::value v = json::parse(r.result, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const json::value* version = o ? o->if_contains("protocolVersion") : nullptr;
   if (!version || !version->is_string() || !protocol::is_supported_version(version->get_string())) {
-    r.failure = "the upstream offered protocol version " +
-                (version ? json::serialize(*version) : std::string("(none)")) +
-                ", which mcpgw does not speak";
+    r.failure = UpstreamError::of(
+        Kind::protocol, "the upstream offered protocol version " +
+                            (version ? json::serialize(*version) : std::string("(none)")) +
+                            ", which mcpgw does not speak");
     co_return r;
   }
   {
@@ -254,17 +266,20 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   Exchange n;
   n.body = message_text(nullptr, protocol::notification::kInitialized, "");
   UpstreamResult nr = co_await exchange(n);
-  if (!nr.failure.empty()) r.failure = "notifications/initialized: " + nr.failure;
+  if (nr.failure) {
+    r.failure = std::move(nr.failure);
+    r.failure->context = "notifications/initialized";
+  }
   co_return r;
 }
 
-awaitable<std::string> UpstreamSession::ensure_initialized() {
+awaitable<std::optional<UpstreamError>> UpstreamSession::ensure_initialized() {
   auto ex = co_await asio::this_coro::executor;
   for (;;) {
     Wakeup woken(ex);
     {
       std::lock_guard lock(mutex_);
-      if (state_ == State::ready) co_return std::string();
+      if (state_ == State::ready) co_return std::nullopt;
       if (state_ == State::fresh) {
         state_ = State::initializing;
         break;
@@ -273,19 +288,19 @@ awaitable<std::string> UpstreamSession::ensure_initialized() {
     }
     co_await woken.wait(std::chrono::hours(24));  // the attempt is bounded by its own timeouts
     std::lock_guard lock(mutex_);
-    if (state_ == State::fresh && !last_failure_.empty()) co_return last_failure_;
+    if (state_ == State::fresh && last_failure_) co_return last_failure_;
   }
   UpstreamResult r = co_await initialize();
   std::vector<std::function<void()>> waiters;
   {
     std::lock_guard lock(mutex_);
-    state_ = r.ok() ? State::ready : State::fresh;
-    last_failure_ = r.ok() ? std::string() : (r.cancelled ? "cancelled" : r.failure);
+    state_ = r.failure ? State::fresh : State::ready;  // initialize() turns errors into failures
+    last_failure_ = r.failure;
     waiters.swap(waiters_);
   }
   for (auto& w : waiters)
     w();
-  co_return r.ok() ? std::string() : (r.cancelled ? std::string("cancelled") : r.failure);
+  co_return r.failure;
 }
 
 void UpstreamSession::forget_session(const std::string& id) {
@@ -302,31 +317,33 @@ bool UpstreamSession::needs_log_level(const std::string& level) const {
   return !level.empty() && level != log_level_;
 }
 
-awaitable<std::string> UpstreamSession::apply_log_level(std::string level) {
-  if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
+awaitable<std::optional<UpstreamError>> UpstreamSession::apply_log_level(std::string level) {
+  std::optional<UpstreamError> why = co_await ensure_initialized();
+  if (why) co_return why;
   {
     std::lock_guard lock(mutex_);
-    if (level.empty() || level == log_level_) co_return std::string();
+    if (level.empty() || level == log_level_) co_return std::nullopt;
     if (!server_capabilities_.contains("logging")) {
       log_level_ = level;  // nothing to tell an upstream that does not log
-      co_return std::string();
+      co_return std::nullopt;
     }
   }
   const std::string params = json::serialize(json::object{{"level", level}});
   const OnMessage ignore;
-  const UpstreamResult r = co_await request(protocol::method::kLoggingSetLevel, params, ignore);
-  if (!r.ok())
-    co_return r.error ? r.error->message : (r.cancelled ? std::string("cancelled") : r.failure);
+  UpstreamResult r = co_await request(protocol::method::kLoggingSetLevel, params, ignore);
+  if (r.error) co_return UpstreamError::of(Kind::rejected, r.error->message);
+  if (r.failure) co_return r.failure;
   std::lock_guard lock(mutex_);
   log_level_ = std::move(level);
-  co_return std::string();
+  co_return std::nullopt;
 }
 
 awaitable<UpstreamResult> UpstreamSession::request(
     std::string_view method, std::string params, OnMessage on_message, std::shared_ptr<Abort> abort,
     json::value* upstream_id, std::function<std::chrono::milliseconds()> stream_wait) {
   for (int attempt = 0;; ++attempt) {
-    if (std::string why = co_await ensure_initialized(); !why.empty()) {
+    std::optional<UpstreamError> why = co_await ensure_initialized();
+    if (why) {
       UpstreamResult r;
       r.failure = std::move(why);
       co_return r;
@@ -357,7 +374,8 @@ awaitable<UpstreamResult> UpstreamSession::request(
          ++resumed) {
       const long pause = std::clamp<long>(x.retry_ms.value_or(kDefaultRetryMs), 0, kMaxRetryMs);
       spdlog::debug("upstream {}: {} broke off ({}); resuming after event {} in {} ms",
-                    endpoint_->name, method, r.failure, x.last_event_id, pause);
+                    endpoint_->name, method, r.failure ? r.failure->text() : std::string(),
+                    x.last_event_id, pause);
       Wakeup later(ex);
       co_await later.wait(std::chrono::milliseconds(pause));
       Exchange g;
@@ -377,23 +395,26 @@ awaitable<UpstreamResult> UpstreamSession::request(
   }
 }
 
-awaitable<std::string> UpstreamSession::notify(std::string_view method, std::string params) {
+awaitable<std::optional<UpstreamError>> UpstreamSession::notify(std::string_view method,
+                                                                std::string params) {
   Exchange x;
   x.body = message_text(nullptr, method, params);
   UpstreamResult r = co_await exchange(x);
   co_return r.failure;
 }
 
-awaitable<std::string> UpstreamSession::send_message(std::string text) {
+awaitable<std::optional<UpstreamError>> UpstreamSession::send_message(std::string text) {
   Exchange x;
   x.body = std::move(text);
   UpstreamResult r = co_await exchange(x);
   co_return r.failure;
 }
 
-awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared_ptr<Abort> abort,
-                                               std::chrono::milliseconds idle) {
-  if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
+awaitable<std::optional<UpstreamError>> UpstreamSession::listen(OnMessage on_message,
+                                                                std::shared_ptr<Abort> abort,
+                                                                std::chrono::milliseconds idle) {
+  std::optional<UpstreamError> why = co_await ensure_initialized();
+  if (why) co_return why;
   Exchange x;
   x.http_method = "GET";
   x.on_message = std::move(on_message);
@@ -401,7 +422,8 @@ awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared
   x.timeout = idle;
   UpstreamResult r = co_await exchange(x);
   if (x.session_lost) forget_session(x.sent_session);
-  co_return r.cancelled ? std::string() : r.failure;
+  if (r.failure && r.failure->kind == Kind::cancelled) co_return std::nullopt;
+  co_return r.failure;
 }
 
 std::shared_ptr<Abort> UpstreamSession::claim_listener() {
@@ -442,7 +464,7 @@ awaitable<void> UpstreamSession::close() {
   // 405: the upstream does not let clients end sessions; it will expire it.
   if (res.status == 0 || (res.status / 100 != 2 && res.status != 405 && res.status != 404))
     spdlog::debug("upstream {}: ending session {}: {}", endpoint_->name, id,
-                  res.status ? "HTTP " + std::to_string(res.status) : res.failure);
+                  res.status ? "HTTP " + std::to_string(res.status) : res.failure_text());
 }
 
 json::object UpstreamSession::server_capabilities() const {

@@ -138,9 +138,9 @@ void register_core_handlers(Dispatcher& d, const gateway::CatalogService& catalo
                   // The session's upstreams log at the client's level too (those it opens later
                   // get it before their first request).
                   for (const auto& upstream : ctx.session()->upstreams().current())
-                    if (std::string why = co_await upstream->apply_log_level(level); !why.empty())
+                    if (auto why = co_await upstream->apply_log_level(level); why)
                       spdlog::info("request {}: logging level {} not applied on upstream {}: {}",
-                                   ctx.log_id(), level, upstream->endpoint().name, why);
+                                   ctx.log_id(), level, upstream->endpoint().name, why->text());
                   co_return Outcome::ok(json::object{});
                 },
                 false});

@@ -104,15 +104,16 @@ awaitable<void> answer_upstream_request(RequestContext& ctx,
   const auto timeout = answer_timeout(m.message.method, session->endpoint().timeout);
   const Reply reply = co_await ctx.request(m.message.method, m.message.params, timeout);
   std::string answer = response_for(m.message.id, reply);
-  if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
+  if (auto why = co_await session->send_message(std::move(answer)); why)
     spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),
-                 m.message.method, session->endpoint().name, why);
+                 m.message.method, session->endpoint().name, why->text());
 }
 
 // Follows the GET stream of a client's upstream session for as long as the session lives, and
 // hands what comes on it to the client: notifications on the client's standalone stream,
-// server-to-client requests through it (their answers go back upstream). Reconnects with a
-// growing pause when the stream fails; stops when the upstream has no GET stream (405).
+// server-to-client requests through it (their answers go back upstream). Reopens it at once
+// when it ended or stayed silent too long, with a growing pause when it failed; stops when the
+// upstream has no GET stream (405).
 awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
                                 std::shared_ptr<gateway::UpstreamSession> session,
                                 std::shared_ptr<gateway::Abort> abort, std::string log_id) {
@@ -139,18 +140,21 @@ awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
         },
         asio::detached);
   };
+  using Kind = gateway::UpstreamError::Kind;
   int failures = 0;
   while (!abort->fired() && !client.expired()) {
-    const std::string why = co_await session->listen(on_message, abort, kIdle);
+    const std::optional<gateway::UpstreamError> why =
+        co_await session->listen(on_message, abort, kIdle);
     if (abort->fired()) break;
-    if (why.find("HTTP 405") != std::string::npos) break;  // the upstream offers no GET stream
-    if (why.empty() || why.find("timed out") != std::string::npos) {
+    if (why && why->kind == Kind::http_status && why->http_status == 405)
+      break;  // the upstream offers no GET stream
+    if (!why || why->kind == Kind::timeout) {
       failures = 0;
       continue;
     }
     ++failures;
     spdlog::debug("session {}: GET stream of upstream {} failed ({}); again in {} s", log_id,
-                  session->endpoint().name, why, std::min(failures, 30));
+                  session->endpoint().name, why->text(), std::min(failures, 30));
     Wakeup pause(ex);
     co_await pause.wait(std::chrono::seconds(std::min(failures, 30)));
   }
@@ -195,9 +199,9 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   // The client's logging level reaches an upstream session before its first request.
   if (!own_session && session->needs_log_level(ctx.session()->log_level())) {
     const std::string level = ctx.session()->log_level();
-    if (std::string why = co_await session->apply_log_level(level); !why.empty())
+    if (auto why = co_await session->apply_log_level(level); why)
       spdlog::info("request {}: logging level {} not applied on upstream {}: {}", ctx.log_id(),
-                   level, endpoint.name, why);
+                   level, endpoint.name, why->text());
   }
 
   auto abort = std::make_shared<gateway::Abort>();
@@ -239,24 +243,26 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     co_await done.wait(std::chrono::seconds(1));
     all_answered = nullptr;
   }
-  if (r.cancelled && !upstream_id.is_null()) {
+  const bool cancelled = r.failure && r.failure->kind == gateway::UpstreamError::Kind::cancelled;
+  if (cancelled && !upstream_id.is_null()) {
     std::string cancel = json::serialize(
         json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
-    const std::string why =
+    const std::optional<gateway::UpstreamError> why =
         co_await session->notify(protocol::notification::kCancelled, std::move(cancel));
     spdlog::info(
         "request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
         ctx.log_id(), endpoint.name, json::serialize(upstream_id),
-        why.empty() ? "" : " (failed: " + why + ")");
+        why ? " (failed: " + why->text() + ")" : "");
   }
   if (own_session) co_await session->close();
-  if (r.cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
+  if (cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
   if (r.error) co_return Outcome{nullptr, std::move(r.error), {}};
-  if (!r.failure.empty()) {
+  if (r.failure) {
+    const std::string why = r.failure->text();
     federation.report_failure(endpoint.gateway_id);
     spdlog::info("request {}: {} on upstream {} failed: {}", ctx.log_id(), method, endpoint.name,
-                 r.failure);
-    co_return fail("Upstream server '" + endpoint.name + "' failed: " + r.failure);
+                 why);
+    co_return fail("Upstream server '" + endpoint.name + "' failed: " + why);
   }
   co_return Outcome::ok_json(std::move(r.result));
 }

@@ -58,9 +58,9 @@ void register_tool_handlers(Dispatcher& d, const gateway::CatalogService& catalo
          const gateway::OutboundRequest& request = *built.request;
          const gateway::OutboundResponse response = co_await http.send(request);
          if (response.status == 0 || response.status >= 400)
-           spdlog::info(
-               "request {}: tool {} failed upstream: {}", ctx.log_id(), tool_name,
-               response.status ? "HTTP " + std::to_string(response.status) : response.failure);
+           spdlog::info("request {}: tool {} failed upstream: {}", ctx.log_id(), tool_name,
+                        response.status ? "HTTP " + std::to_string(response.status)
+                                        : response.failure_text());
          co_return Outcome::ok(gateway::to_call_result(response, *tool->rest));
        },
        true});
