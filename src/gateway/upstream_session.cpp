@@ -14,9 +14,8 @@
 #include <boost/json.hpp>
 
 #include "common/wakeup.h"
-#include "gateway/sse_parser.h"
+#include "gateway/upstream_exchange.h"
 #include "protocol/names.h"
-#include "protocol/raw.h"
 #include "protocol/versions.h"
 
 namespace mcpgw::gateway {
@@ -28,48 +27,11 @@ namespace {
 
 using Kind = UpstreamError::Kind;
 
-constexpr std::string_view kSessionHeader = protocol::header::kSessionId;
 // Resuming a response stream that broke off: at most this many times, waiting as the upstream's
 // SSE retry field says (this by default, never longer than the cap).
 constexpr int kMaxResumes = 5;
 constexpr long kDefaultRetryMs = 1000;
 constexpr long kMaxRetryMs = 10'000;
-
-std::string snippet(std::string_view body) {
-  constexpr std::size_t kMax = 200;
-  std::string s(body.substr(0, kMax));
-  for (char& c : s)
-    if (c == '\r' || c == '\n') c = ' ';
-  if (body.size() > kMax) s += "...";
-  return s;
-}
-
-std::string message_text(const json::value& id, std::string_view method, std::string_view params) {
-  std::string out = R"({"jsonrpc":"2.0",)";
-  if (!id.is_null()) {
-    out += R"("id":)";
-    out += json::serialize(id);
-    out += ',';
-  }
-  out += R"("method":)";
-  out += json::serialize(json::string_view(method.data(), method.size()));
-  if (!params.empty()) {
-    out += R"(,"params":)";
-    out += params;
-  }
-  out += '}';
-  return out;
-}
-
-// One element of a batch, as text of its own.
-std::string to_text(const jsonrpc::Message& m) {
-  using K = jsonrpc::Message::Kind;
-  if (m.kind == K::response)
-    return json::serialize(m.error ? jsonrpc::error_response(m.id, *m.error)
-                                   : jsonrpc::response(m.id, m.result));
-  return message_text(m.kind == K::request ? m.id : json::value(nullptr), m.method,
-                      m.params.is_null() ? std::string() : json::serialize(m.params));
-}
 
 // Requests that change nothing upstream: sent again when a pooled connection turns out dead.
 // tools/call is not among them (a tool may act on the world).
@@ -85,27 +47,6 @@ bool retry_safe(std::string_view method) {
 
 }  // namespace
 
-// One HTTP exchange carrying one message.
-struct UpstreamSession::Exchange {
-  std::string http_method = "POST";
-  std::string body;
-  json::value id;  // the request whose response ends the exchange; null for none
-  OnMessage on_message;
-  std::shared_ptr<Abort> abort;
-  bool with_session = true;
-  std::string last_event_id;     // GET: resume after this event. Out: the last event id seen
-  std::optional<long> retry_ms;  // out: the upstream's SSE retry field
-  unsigned status = 0;           // out: the HTTP status (0: none)
-  bool broke_off = false;        // out: its SSE stream ended or broke before the response
-  std::function<std::chrono::milliseconds()> stream_wait;
-  std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
-  bool retry_safe = false;                           // repeating it upstream is harmless
-  // Out:
-  std::string session_id;    // the Mcp-Session-Id the upstream answered with
-  std::string sent_session;  // the one this exchange carried
-  bool session_lost = false;
-};
-
 UpstreamSession::UpstreamSession(HttpClient& http, std::shared_ptr<const UpstreamEndpoint> endpoint,
                                  ClientIdentity identity)
     : http_(http), endpoint_(std::move(endpoint)), identity_(std::move(identity)) {}
@@ -117,115 +58,6 @@ OutboundRequest UpstreamSession::base_request(std::string method) const {
   r.timeout = endpoint_->timeout;
   r.headers = endpoint_->headers;
   return r;
-}
-
-awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
-  OutboundRequest r = base_request(x.http_method);
-  if (x.http_method == "POST") {
-    r.headers.emplace_back("Content-Type", "application/json");
-    r.headers.emplace_back("Accept", "application/json, text/event-stream");
-  } else if (x.http_method == "GET") {
-    r.headers.emplace_back("Accept", "text/event-stream");
-    if (!x.last_event_id.empty())
-      r.headers.emplace_back(protocol::header::kLastEventId, x.last_event_id);
-  }
-  {
-    std::lock_guard lock(mutex_);
-    if (x.with_session && !session_id_.empty()) {
-      x.sent_session = session_id_;
-      r.headers.emplace_back(std::string(kSessionHeader), session_id_);
-    }
-    if (x.with_session && !protocol_version_.empty())
-      r.headers.emplace_back(protocol::header::kProtocolVersion, protocol_version_);
-  }
-  r.body = std::move(x.body);
-  r.abort = x.abort;
-  if (x.timeout) r.timeout = *x.timeout;
-  r.retry_safe = x.retry_safe;
-  r.stream_wait = x.stream_wait;
-  r.keep_headers = {std::string(kSessionHeader)};
-
-  UpstreamResult out;
-  bool answered = false;
-  // Hands each message on; true once the awaited response is in.
-  auto deliver = [&](std::string_view text) {
-    jsonrpc::Parsed p = jsonrpc::parse(text);
-    if (p.failure) {
-      spdlog::warn("upstream {}: unreadable message ignored: {}", endpoint_->name,
-                   p.failure->message);
-      return answered;
-    }
-    for (auto& m : p.messages) {
-      if (m.kind == jsonrpc::Message::Kind::response && !x.id.is_null() && m.id == x.id) {
-        answered = true;
-        if (m.error) {
-          out.error = std::move(m.error);
-        } else if (auto raw = p.batch ? std::nullopt : jsonrpc::raw_member(text, "result")) {
-          out.result = std::string(*raw);
-        } else {
-          out.result = json::serialize(m.result);
-        }
-        continue;
-      }
-      std::string own = p.batch ? to_text(m) : std::string(text);
-      UpstreamMessage um{std::move(m), std::move(own)};
-      if (x.on_message) x.on_message(um);
-    }
-    return answered;
-  };
-  SseParser sse;
-  bool too_big = false;
-  r.on_stream = [&](std::string_view bytes) {
-    const bool ok = sse.feed(bytes, [&](SseEvent& e) {
-      if (!e.data.empty() && !answered) deliver(e.data);
-    });
-    too_big = !ok;
-    return ok && !answered;
-  };
-  const OutboundResponse res = co_await http_.send(r);
-  x.status = res.status;
-  for (const auto& [k, v] : res.headers)
-    if (k == kSessionHeader) x.session_id = v;
-  if (!sse.last_event_id().empty()) x.last_event_id = sse.last_event_id();
-  if (sse.retry_ms()) x.retry_ms = sse.retry_ms();
-  if (res.failure && res.failure->kind == Kind::cancelled) {
-    out.failure = res.failure;
-    co_return out;
-  }
-  if (answered) co_return out;  // whatever happened to the stream after the response
-  if (res.status == 0) {
-    out.failure = res.failure;
-    co_return out;
-  }
-  // The specification says 404; real servers (the SDK examples among them) answer an unknown
-  // session with 400. Either way the request is retried once, in a new session.
-  if ((res.status == 404 || res.status == 400) && !x.sent_session.empty()) {
-    x.session_lost = true;
-  }
-  if (res.status / 100 != 2) {
-    UpstreamError e{.kind = x.session_lost ? Kind::session_lost : Kind::http_status,
-                    .http_status = res.status,
-                    .detail = res.reason};
-    if (!res.body.empty()) e.detail += ": " + snippet(res.body);
-    out.failure = std::move(e);
-    co_return out;
-  }
-  if (too_big) {
-    out.failure = UpstreamError::of(Kind::too_large, "an upstream message exceeded the size limit");
-    co_return out;
-  }
-  if (!res.streamed && !res.body.empty() && !x.id.is_null()) deliver(res.body);
-  if (answered || x.id.is_null()) co_return out;
-  x.broke_off = res.streamed;  // a stream that ended or broke before the response
-  if (res.streamed && res.failure)
-    out.failure = res.failure;  // it broke
-  else if (res.streamed)
-    out.failure =
-        UpstreamError::of(Kind::protocol, "the upstream's stream ended without the response");
-  else
-    out.failure =
-        UpstreamError::of(Kind::protocol, "the upstream's reply held no response to the request");
-  co_return out;
 }
 
 awaitable<UpstreamResult> UpstreamSession::initialize() {

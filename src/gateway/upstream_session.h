@@ -107,9 +107,13 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   bool initialized() const;
 
  private:
-  struct Exchange;
+  struct Exchange;     // upstream_exchange.h
+  struct ReplyReader;  // upstream_exchange.cpp
   boost::asio::awaitable<UpstreamResult> initialize();
   boost::asio::awaitable<UpstreamResult> exchange(Exchange& x);
+  OutboundRequest outbound(Exchange& x) const;
+  static std::optional<UpstreamError> failure_of(Exchange& x, const OutboundResponse& res,
+                                                 ReplyReader& reader);
   OutboundRequest base_request(std::string method) const;
   void forget_session(const std::string& id);
 
