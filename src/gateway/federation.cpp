@@ -9,10 +9,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
-#include "common/clock.h"
-#include "common/crypto.h"
 #include "common/offload.h"
 #include "common/wakeup.h"
+#include "gateway/discovery.h"
 #include "protocol/names.h"
 #include "store/catalog_store.h"
 
@@ -23,94 +22,8 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::size_t kMaxPages = 1000;
 constexpr auto kListenIdle = std::chrono::minutes(5);
 constexpr auto kUnreachableInterval = std::chrono::milliseconds(2000);
-
-struct Listed {
-  json::array tools, resources, resource_templates, prompts;
-};
-
-std::string str(const json::object& o, const char* k) {
-  auto it = o.find(k);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
-}
-
-// The store's records of one discovery under the gateway's slug: names and URIs federated,
-// everything else as the upstream gave it. Items without a name (or URI) are left out.
-store::Discovery describe(const std::string& slug, const std::string& separator, const Listed& l,
-                          const json::object& capabilities, const json::object& info,
-                          const std::string& version) {
-  store::Discovery d;
-  auto json_or = [](const json::value* v, const char* fallback) {
-    return v ? json::serialize(*v) : std::string(fallback);
-  };
-  for (const auto& v : l.tools) {
-    if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
-    const auto& t = v.get_object();
-    auto& rec = d.tools.emplace_back();
-    rec.original_name = str(t, "name");
-    rec.name = federated_name(slug, separator, rec.original_name);
-    rec.description = str(t, "description");
-    rec.input_schema = json_or(t.if_contains("inputSchema"), R"({"type":"object"})");
-    if (auto out = t.if_contains("outputSchema")) rec.output_schema = json::serialize(*out);
-    auto ann = t.if_contains("annotations");
-    rec.annotations = ann && ann->is_object() ? json::serialize(*ann) : std::string("{}");
-    rec.definition = json::serialize(t);
-  }
-  for (const bool is_template : {false, true}) {
-    const char* uri_field = is_template ? "uriTemplate" : "uri";
-    for (const auto& v : is_template ? l.resource_templates : l.resources) {
-      if (!v.is_object() || str(v.get_object(), uri_field).empty()) continue;
-      const auto& r = v.get_object();
-      auto& rec = d.resources.emplace_back();
-      rec.original_uri = str(r, uri_field);
-      rec.uri = federated_uri(slug, rec.original_uri);
-      rec.name = str(r, "name");
-      rec.description = str(r, "description");
-      if (auto mime = r.if_contains("mimeType"); mime && mime->is_string())
-        rec.mime_type = std::string(mime->get_string());
-      rec.is_template = is_template;
-      rec.definition = json::serialize(r);
-    }
-  }
-  for (const auto& v : l.prompts) {
-    if (!v.is_object() || str(v.get_object(), "name").empty()) continue;
-    const auto& p = v.get_object();
-    auto& rec = d.prompts.emplace_back();
-    rec.original_name = str(p, "name");
-    rec.name = federated_name(slug, separator, rec.original_name);
-    rec.description = str(p, "description");
-    auto args = p.if_contains("arguments");
-    rec.arguments = args && args->is_array() ? json::serialize(*args) : std::string("[]");
-    rec.definition = json::serialize(p);
-  }
-  d.capabilities = json::serialize(capabilities);
-  d.server_info = json::serialize(info);
-  d.protocol_version = version;
-  return d;
-}
-
-// Writes one discovery through the store, in one transaction.
-DiscoveryReport store_discovery(store::DiscoveryWriter& writer, const std::string& gateway_id,
-                                const std::string& separator, const Listed& l,
-                                const json::object& capabilities, const json::object& info,
-                                const std::string& version) {
-  DiscoveryReport report;
-  auto stored = writer.store_discovery(gateway_id, [&](const std::string& slug) {
-    return describe(slug, separator, l, capabilities, info, version);
-  });
-  if (!stored.gateway_found) {
-    report.failure = "the gateway was deleted meanwhile";
-    return report;
-  }
-  report.tools = stored.tools;
-  report.resources = stored.resources;
-  report.resource_templates = stored.resource_templates;
-  report.prompts = stored.prompts;
-  report.skipped = std::move(stored.skipped);
-  return report;
-}
 
 }  // namespace
 
@@ -371,64 +284,30 @@ void Federation::set_status(Monitor& m, bool reachable, const std::string& error
 awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   DiscoveryReport report;
   UpstreamSession& s = *m.control;
-  if (std::string why = co_await s.ensure_initialized(); !why.empty()) {
-    report.failure = why;
+  const std::optional<UpstreamError> why = co_await s.ensure_initialized();
+  if (why) {
+    report.failure = why->text();
     co_return report;
   }
-  const json::object caps = s.server_capabilities();
-  Listed listed;
-  struct List {
-    const char* capability;
-    std::string_view method;
-    const char* field;
-    json::array* into;
-  };
-  const List lists[] = {
-      {"tools", protocol::method::kToolsList, "tools", &listed.tools},
-      {"resources", protocol::method::kResourcesList, "resources", &listed.resources},
-      {"resources", protocol::method::kResourceTemplatesList, "resourceTemplates",
-       &listed.resource_templates},
-      {"prompts", protocol::method::kPromptsList, "prompts", &listed.prompts}};
-  for (const auto& l : lists) {
-    if (!caps.contains(l.capability)) continue;
-    std::string cursor;
-    for (std::size_t page = 0; page < kMaxPages; ++page) {
-      std::string params;
-      if (!cursor.empty()) params = json::serialize(json::object{{"cursor", cursor}});
-      UpstreamResult r = co_await s.request(l.method, std::move(params), nullptr);
-      if (!r.ok()) {
-        report.failure = std::string(l.method) + ": " + (r.error ? r.error->message : r.failure);
-        co_return report;
-      }
-      boost::system::error_code ec;
-      json::value v = json::parse(r.result, ec);
-      const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
-      const json::value* items = o ? o->if_contains(l.field) : nullptr;
-      if (!items || !items->is_array()) {
-        report.failure = std::string(l.method) + ": the result has no " + l.field + " array";
-        co_return report;
-      }
-      for (const auto& item : items->get_array())
-        l.into->push_back(item);
-      cursor = str(*o, "nextCursor");
-      if (cursor.empty()) break;
-    }
+  Offerings offered;
+  std::string unlisted = co_await list_offerings(s, offered);
+  if (!unlisted.empty()) {
+    report.failure = std::move(unlisted);
+    co_return report;
   }
-  const json::object info = s.server_info();
-  const std::string version = s.protocol_version();
   const std::string& id = m.endpoint->gateway_id;
   const std::string& sep = cfg_.name_separator;
   try {
     report = co_await offload(blocking_, [&] {
-      DiscoveryReport r = store_discovery(db_.discovery(), id, sep, listed, caps, info, version);
+      DiscoveryReport r = store_discovery(db_.discovery(), id, sep, offered);
       if (r.failure.empty()) catalog_.publish(load_catalog(db_.reader(), credentials_key_));
       return r;
     });
   } catch (const std::exception& e) {
     report.failure = std::string("storing the discovery failed: ") + e.what();
   }
-  for (const auto& why : report.skipped)
-    spdlog::warn("upstream {}: not stored: {}", m.endpoint->name, why);
+  for (const auto& skipped : report.skipped)
+    spdlog::warn("upstream {}: not stored: {}", m.endpoint->name, skipped);
   co_return report;
 }
 
@@ -474,7 +353,7 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
     } else {
       UpstreamResult r = co_await m->control->request(protocol::method::kPing, "", nullptr);
       if (m->stopped) break;
-      if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure;
+      if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure->text();
     }
     if (failure.empty()) {
       if (!m->reachable) need_discovery = true;  // it may have changed while away
@@ -539,9 +418,10 @@ awaitable<void> Federation::listen(std::shared_ptr<Monitor> m) {
         m->poke();
       }
     };
-    const std::string why = co_await m->control->listen(on_message, abort, kListenIdle);
+    const std::optional<UpstreamError> why =
+        co_await m->control->listen(on_message, abort, kListenIdle);
     if (m->stopped) break;
-    if (why.find("HTTP 405") != std::string::npos) {
+    if (why && why->kind == UpstreamError::Kind::http_status && why->http_status == 405) {
       spdlog::debug("upstream {} offers no GET stream; list changes are seen on refresh only",
                     m->endpoint->name);
       break;

@@ -33,27 +33,30 @@ constexpr auto kCheckIdleAfter = std::chrono::milliseconds(1000);
 
 namespace {
 
+using Kind = UpstreamError::Kind;
+
 struct Target {
   bool tls = false;
   std::string host, port, origin, path;  // path: origin-form (path + query)
 };
 
-std::optional<Target> parse_target(const std::string& url, std::string& why) {
+std::optional<Target> parse_target(const std::string& url, std::optional<UpstreamError>& why) {
   auto u = boost::urls::parse_absolute_uri(url);
   if (!u) {
-    why = "not an absolute URL: " + url;
+    why = UpstreamError::of(Kind::unreachable, "not an absolute URL: " + url);
     return std::nullopt;
   }
   Target t;
   if (u->scheme() == "https")
     t.tls = true;
   else if (u->scheme() != "http") {
-    why = "unsupported URL scheme: " + std::string(u->scheme());
+    why =
+        UpstreamError::of(Kind::unreachable, "unsupported URL scheme: " + std::string(u->scheme()));
     return std::nullopt;
   }
   t.host = u->host_address();
   if (t.host.empty()) {
-    why = "URL has no host: " + url;
+    why = UpstreamError::of(Kind::unreachable, "URL has no host: " + url);
     return std::nullopt;
   }
   t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
@@ -63,6 +66,9 @@ std::optional<Target> parse_target(const std::string& url, std::string& why) {
   if (u->has_query()) t.path += "?" + std::string(u->encoded_query());
   return t;
 }
+
+using Request = bhttp::request<bhttp::string_body>;
+using Parser = bhttp::response_parser<bhttp::buffer_body>;
 
 // One upstream connection, plain or TLS.
 struct Connection {
@@ -129,11 +135,11 @@ struct HttpClient::Impl {
   }
 
   awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
-                                                 std::string& why) {
+                                                 std::optional<UpstreamError>& why) {
     tcp::resolver resolver(executor);
     auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, nothrow);
     if (rec) {
-      why = "cannot resolve " + t.host + ": " + rec.message();
+      why = UpstreamError::of(Kind::unreachable, "cannot resolve " + t.host + ": " + rec.message());
       co_return nullptr;
     }
     auto c = std::make_unique<Connection>();
@@ -145,149 +151,62 @@ struct HttpClient::Impl {
     auto [cec, ep] = co_await c->lowest().async_connect(endpoints, nothrow);
     if (cec) {
       why = cec == beast::error::timeout
-                ? "connect timed out after " + std::to_string(timeout.count()) + " ms"
-                : "cannot connect to " + t.origin + ": " + cec.message();
+                ? UpstreamError::of(Kind::timeout, "connect timed out after " +
+                                                       std::to_string(timeout.count()) + " ms")
+                : UpstreamError::of(Kind::unreachable,
+                                    "cannot connect to " + t.origin + ": " + cec.message());
       co_return nullptr;
     }
     if (t.tls) {
       // SNI and host name verification: a valid certificate for another name is refused.
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str())) {
-        why = "TLS: cannot set SNI";
+        why = UpstreamError::of(Kind::unreachable, "TLS: cannot set SNI");
         co_return nullptr;
       }
       if (options.verify_tls) c->tls->set_verify_callback(ssl::host_name_verification(t.host));
       auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, nothrow);
       if (hec) {
-        why = "TLS handshake with " + t.origin + " failed: " + hec.message();
+        why = UpstreamError::of(Kind::unreachable,
+                                "TLS handshake with " + t.origin + " failed: " + hec.message());
         co_return nullptr;
       }
     }
     co_return c;
   }
 
-  // One exchange on c. retryable: it failed before any of the response came back; keep: the
-  // connection may carry another request.
+  // One exchange on c: write the request, read the head, then the body. retryable: it failed
+  // before any of the response came back; keep: the connection may carry another request.
   awaitable<OutboundResponse> exchange(Connection& c, const Target& t, const OutboundRequest& r,
                                        bool& retryable, bool& keep) {
     OutboundResponse out;
-    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), t.path, 11};
-    req.set(bhttp::field::host, t.host);
-    req.set(bhttp::field::user_agent, "mcpgw");
-    for (const auto& [k, v] : r.headers)
-      req.set(k, v);
-    req.body() = r.body;
-    req.keep_alive(true);
-    req.prepare_payload();
-
-    // Abort: cancel this connection's I/O on this coroutine's executor, where it runs.
-    auto ex = co_await asio::this_coro::executor;
-    auto live = std::make_shared<Connection*>(&c);
-    if (r.abort) {
-      r.abort->set_canceller([ex, live] {
-        asio::post(ex, [live] {
-          if (*live) (*live)->lowest().cancel();
-        });
-      });
-      if (r.abort->fired()) {
-        out.aborted = true;
-        out.failure = "cancelled";
-        co_return out;
-      }
+    auto ex = co_await asio::this_coro::executor;  // named: see common/offload.h
+    const AbortHook hook(ex, c, r);
+    if (r.abort && r.abort->fired()) {
+      out.failure = UpstreamError::of(Kind::cancelled, "");
+      co_return out;
     }
-    struct Unhook {
-      const OutboundRequest& r;
-      std::shared_ptr<Connection*> live;
-      ~Unhook() {
-        *live = nullptr;
-        if (r.abort) r.abort->set_canceller(nullptr);
-      }
-    } unhook{r, live};
-
-    const bool streaming = static_cast<bool>(r.on_stream);
+    Request req = to_request(t, r);
     c.lowest().expires_after(r.timeout);
-    boost::system::error_code ec;
-    if (c.tls) {
-      auto [e, n] = co_await bhttp::async_write(*c.tls, req, nothrow);
-      ec = e;
-    } else {
-      auto [e, n] = co_await bhttp::async_write(*c.plain, req, nothrow);
-      ec = e;
-    }
+    boost::system::error_code ec = co_await write(c, req);
     const bool write_failed = static_cast<bool>(ec);
-    bhttp::response_parser<bhttp::buffer_body> parser;
-    parser.body_limit(boost::none);  // bounded below: collected bodies by max_response_bytes
-    // Some of the body, as soon as it arrives (async_read would wait for the buffer to fill,
-    // holding back an SSE stream's events).
-    auto read = [&]() -> awaitable<boost::system::error_code> {
-      if (c.tls) {
-        auto [e, n] = co_await bhttp::async_read_some(*c.tls, c.buffer, parser, nothrow);
-        co_return e;
-      }
-      auto [e, n] = co_await bhttp::async_read_some(*c.plain, c.buffer, parser, nothrow);
-      co_return e;
-    };
-    auto read_header = [&]() -> awaitable<boost::system::error_code> {
-      if (c.tls) {
-        auto [e, n] = co_await bhttp::async_read_header(*c.tls, c.buffer, parser, nothrow);
-        co_return e;
-      }
-      auto [e, n] = co_await bhttp::async_read_header(*c.plain, c.buffer, parser, nothrow);
-      co_return e;
-    };
-    if (!ec) ec = co_await read_header();
-    bool stream_body = false;
+    Parser parser;
+    parser.body_limit(boost::none);  // bounded in read_body: collected bodies by max_response_bytes
+    if (!ec) ec = co_await read_head(c, parser);
+    bool stream_body = false, reusable = true;
     if (!ec) {
-      const auto& h = parser.get();
-      out.status = h.result_int();
-      out.reason = std::string(h.reason());
-      out.content_type = std::string(h[bhttp::field::content_type]);
-      for (const auto& name : r.keep_headers)
-        if (auto it = h.find(name); it != h.end())
-          out.headers.emplace_back(name, std::string(it->value()));
-      const std::string_view media =
-          std::string_view(out.content_type).substr(0, out.content_type.find(';'));
-      stream_body =
-          streaming && out.status / 100 == 2 && beast::iequals(media, "text/event-stream");
-      out.streamed = stream_body;
-      // A stream waits for its events; a collected body is bounded by the whole exchange.
-      char* const piece = c.piece.get();
-      bool lingering = false;
-      while (!parser.is_done()) {
-        parser.get().body().data = piece;
-        parser.get().body().size = kPieceBytes;
-        if (lingering)
-          c.lowest().expires_after(std::chrono::milliseconds(kLingerMs));
-        else if (stream_body)
-          c.lowest().expires_after(r.stream_wait ? r.stream_wait() : r.timeout);
-        ec = co_await read();
-        if (ec == bhttp::error::need_buffer) ec = {};
-        const std::size_t n = kPieceBytes - parser.get().body().size;
-        if (lingering) {
-          if (ec) {
-            keep = false;  // the rest did not come at once: drop the connection
-            co_return out;
-          }
-        } else if (stream_body) {
-          // The caller has what it wanted. The stream usually ends right after (a POST stream
-          // closes after its response): wait briefly so that the connection can be reused.
-          if (n && !r.on_stream(std::string_view(piece, n))) lingering = true;
-        } else {
-          out.body.append(piece, n);
-          if (out.body.size() > options.max_response_bytes) ec = bhttp::error::body_limit;
-        }
-        if (ec) break;
-      }
+      stream_body = take_head(parser, r, out);
+      ec = co_await read_body(c, parser, r, stream_body, out, reusable);
     }
     if (ec) {
       if (r.abort && r.abort->fired()) {
-        out.aborted = true;
-        out.failure = "cancelled";
+        out.failure = UpstreamError::of(Kind::cancelled, "");
         co_return out;
       }
       if (out.status != 0 && ec != bhttp::error::body_limit && ec != beast::error::timeout &&
           stream_body) {
         // The stream broke after it began: the caller decides (it may resume it).
-        out.failure = "stream from " + t.origin + " broke: " + ec.message();
+        out.failure = UpstreamError::of(Kind::disconnected,
+                                        "stream from " + t.origin + " broke: " + ec.message());
         co_return out;
       }
       // Nothing of a response came back on a connection the peer may have closed while idle. A
@@ -297,17 +216,145 @@ struct HttpClient::Impl {
       retryable = !parser.got_some() && ec != beast::error::timeout && (write_failed || idempotent);
       out.status = 0;
       out.body.clear();
-      out.failure =
-          ec == beast::error::timeout
-              ? (stream_body ? "no message within " : "no response within ") +
-                    std::to_string(r.timeout.count()) + " ms"
-          : ec == bhttp::error::body_limit
-              ? "response larger than " + std::to_string(options.max_response_bytes) + " bytes"
-              : "request to " + t.origin + " failed: " + ec.message();
+      out.failure = no_response(ec, t, r, stream_body);
       co_return out;
     }
-    keep = parser.get().keep_alive();
+    keep = reusable && parser.get().keep_alive();
     co_return out;
+  }
+
+  // While it lives, r.abort cancels c's I/O, on the exchange's executor where that I/O runs.
+  class AbortHook {
+   public:
+    AbortHook(asio::any_io_executor ex, Connection& c, const OutboundRequest& r)
+        : r_(r), live_(std::make_shared<Connection*>(&c)) {
+      if (!r_.abort) return;
+      r_.abort->set_canceller([ex, live = live_] {
+        asio::post(ex, [live] {
+          if (*live) (*live)->lowest().cancel();
+        });
+      });
+    }
+    ~AbortHook() {
+      *live_ = nullptr;
+      if (r_.abort) r_.abort->set_canceller(nullptr);
+    }
+    AbortHook(const AbortHook&) = delete;
+    AbortHook& operator=(const AbortHook&) = delete;
+
+   private:
+    const OutboundRequest& r_;
+    std::shared_ptr<Connection*> live_;
+  };
+
+  static Request to_request(const Target& t, const OutboundRequest& r) {
+    Request req{bhttp::string_to_verb(r.method), t.path, 11};
+    req.set(bhttp::field::host, t.host);
+    req.set(bhttp::field::user_agent, "mcpgw");
+    for (const auto& [k, v] : r.headers)
+      req.set(k, v);
+    req.body() = r.body;
+    req.keep_alive(true);
+    req.prepare_payload();
+    return req;
+  }
+
+  static awaitable<boost::system::error_code> write(Connection& c, Request& req) {
+    if (c.tls) {
+      auto [e, n] = co_await bhttp::async_write(*c.tls, req, nothrow);
+      co_return e;
+    }
+    auto [e, n] = co_await bhttp::async_write(*c.plain, req, nothrow);
+    co_return e;
+  }
+
+  static awaitable<boost::system::error_code> read_head(Connection& c, Parser& parser) {
+    if (c.tls) {
+      auto [e, n] = co_await bhttp::async_read_header(*c.tls, c.buffer, parser, nothrow);
+      co_return e;
+    }
+    auto [e, n] = co_await bhttp::async_read_header(*c.plain, c.buffer, parser, nothrow);
+    co_return e;
+  }
+
+  // Some of the body, as soon as it arrives (async_read would wait for the buffer to fill,
+  // holding back an SSE stream's events).
+  static awaitable<boost::system::error_code> read_some(Connection& c, Parser& parser) {
+    if (c.tls) {
+      auto [e, n] = co_await bhttp::async_read_some(*c.tls, c.buffer, parser, nothrow);
+      co_return e;
+    }
+    auto [e, n] = co_await bhttp::async_read_some(*c.plain, c.buffer, parser, nothrow);
+    co_return e;
+  }
+
+  // The head's status, reason, content type and kept headers into out. True when the body goes
+  // to r.on_stream: the caller asked for it, and the response is a 2xx event stream.
+  static bool take_head(const Parser& parser, const OutboundRequest& r, OutboundResponse& out) {
+    const auto& h = parser.get();
+    out.status = h.result_int();
+    out.reason = std::string(h.reason());
+    out.content_type = std::string(h[bhttp::field::content_type]);
+    for (const auto& name : r.keep_headers)
+      if (auto it = h.find(name); it != h.end())
+        out.headers.emplace_back(name, std::string(it->value()));
+    const std::string_view media =
+        std::string_view(out.content_type).substr(0, out.content_type.find(';'));
+    out.streamed =
+        r.on_stream && out.status / 100 == 2 && beast::iequals(media, "text/event-stream");
+    return out.streamed;
+  }
+
+  // The body, piece by piece: to r.on_stream when stream_body, else into out.body. A stream
+  // waits for its events (stream_wait each time); a collected body is bounded by the whole
+  // exchange's deadline and by max_response_bytes. reusable turns false when the connection
+  // must not carry another request.
+  awaitable<boost::system::error_code> read_body(Connection& c, Parser& parser,
+                                                 const OutboundRequest& r, bool stream_body,
+                                                 OutboundResponse& out, bool& reusable) {
+    char* const piece = c.piece.get();
+    bool lingering = false;
+    while (!parser.is_done()) {
+      parser.get().body().data = piece;
+      parser.get().body().size = kPieceBytes;
+      if (lingering)
+        c.lowest().expires_after(std::chrono::milliseconds(kLingerMs));
+      else if (stream_body)
+        c.lowest().expires_after(r.stream_wait ? r.stream_wait() : r.timeout);
+      boost::system::error_code ec = co_await read_some(c, parser);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      const std::size_t n = kPieceBytes - parser.get().body().size;
+      if (lingering) {
+        if (ec) {
+          reusable = false;  // the rest did not come at once: drop the connection
+          co_return boost::system::error_code{};
+        }
+      } else if (stream_body) {
+        // The caller has what it wanted. The stream usually ends right after (a POST stream
+        // closes after its response): wait briefly so that the connection can be reused.
+        if (n && !r.on_stream(std::string_view(piece, n))) lingering = true;
+      } else {
+        out.body.append(piece, n);
+        if (out.body.size() > options.max_response_bytes) ec = bhttp::error::body_limit;
+      }
+      if (ec) co_return ec;
+    }
+    co_return boost::system::error_code{};
+  }
+
+  // Why no response came back, when ec ended the exchange before one did.
+  UpstreamError no_response(boost::system::error_code ec, const Target& t, const OutboundRequest& r,
+                            bool stream_body) const {
+    if (ec == beast::error::timeout)
+      return UpstreamError::of(Kind::timeout,
+                               (stream_body ? "no message within " : "no response within ") +
+                                   std::to_string(r.timeout.count()) + " ms");
+    if (ec == bhttp::error::body_limit)
+      return UpstreamError::of(
+          Kind::too_large,
+          "response larger than " + std::to_string(options.max_response_bytes) + " bytes");
+    return UpstreamError::of(Kind::disconnected,
+                             "request to " + t.origin + " failed: " + ec.message());
   }
 };
 
@@ -342,7 +389,7 @@ asio::any_io_executor HttpClient::executor() const {
 awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
   auto self = impl_;
   OutboundResponse out;
-  std::string why;
+  std::optional<UpstreamError> why;
   auto target = parse_target(request.url, why);
   if (!target) {
     out.failure = why;
@@ -358,8 +405,9 @@ awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
     }
     bool retryable = false, keep = false;
     out = co_await self->exchange(*conn, *target, request, retryable, keep);
-    if (out.status != 0 || out.aborted) {
-      if (keep && out.failure.empty()) self->give_back(target->origin, std::move(conn));
+    const bool cancelled = out.failure && out.failure->kind == Kind::cancelled;
+    if (out.status != 0 || cancelled) {
+      if (keep && !out.failure) self->give_back(target->origin, std::move(conn));
       co_return out;
     }
     // Only a reused keep-alive connection that died before answering is worth another try.

@@ -8,9 +8,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "gateway/upstream_error.h"
 
 namespace mcpgw::gateway {
 
@@ -55,10 +58,14 @@ struct OutboundResponse {
   std::string reason;
   std::string body;
   std::string content_type;
-  std::string failure;
+  // Why the exchange did not complete: always with status 0, except for a stream that broke
+  // after it began (disconnected; the status is the stream's). Kind cancelled: by Abort::fire.
+  std::optional<UpstreamError> failure;
   std::vector<std::pair<std::string, std::string>> headers;  // those named in keep_headers
   bool streamed = false;                                     // the body went to on_stream
-  bool aborted = false;                                      // ended by Abort::fire
+
+  // failure's text, "" when there is none (for logs and messages).
+  std::string failure_text() const { return failure ? failure->text() : std::string(); }
 };
 
 class HttpClient {

@@ -91,8 +91,9 @@ json::object to_call_result(const OutboundResponse& r, const RestBinding& b) {
     return json::array{json::object{{"type", "text"}, {"text", std::move(s)}}};
   };
   if (r.status == 0)
-    return json::object{{"content", text("The tool's upstream could not be reached: " + r.failure)},
-                        {"isError", true}};
+    return json::object{
+        {"content", text("The tool's upstream could not be reached: " + r.failure_text())},
+        {"isError", true}};
   if (r.status < 200 || r.status > 299) {
     constexpr std::size_t kShown = 2000;
     std::string msg = "The tool's upstream answered HTTP " + std::to_string(r.status) +

@@ -14,9 +14,8 @@
 #include <boost/json.hpp>
 
 #include "common/wakeup.h"
-#include "gateway/sse_parser.h"
+#include "gateway/upstream_exchange.h"
 #include "protocol/names.h"
-#include "protocol/raw.h"
 #include "protocol/versions.h"
 
 namespace mcpgw::gateway {
@@ -26,48 +25,13 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kSessionHeader = protocol::header::kSessionId;
+using Kind = UpstreamError::Kind;
+
 // Resuming a response stream that broke off: at most this many times, waiting as the upstream's
 // SSE retry field says (this by default, never longer than the cap).
 constexpr int kMaxResumes = 5;
 constexpr long kDefaultRetryMs = 1000;
 constexpr long kMaxRetryMs = 10'000;
-
-std::string snippet(std::string_view body) {
-  constexpr std::size_t kMax = 200;
-  std::string s(body.substr(0, kMax));
-  for (char& c : s)
-    if (c == '\r' || c == '\n') c = ' ';
-  if (body.size() > kMax) s += "...";
-  return s;
-}
-
-std::string message_text(const json::value& id, std::string_view method, std::string_view params) {
-  std::string out = R"({"jsonrpc":"2.0",)";
-  if (!id.is_null()) {
-    out += R"("id":)";
-    out += json::serialize(id);
-    out += ',';
-  }
-  out += R"("method":)";
-  out += json::serialize(json::string_view(method.data(), method.size()));
-  if (!params.empty()) {
-    out += R"(,"params":)";
-    out += params;
-  }
-  out += '}';
-  return out;
-}
-
-// One element of a batch, as text of its own.
-std::string to_text(const jsonrpc::Message& m) {
-  using K = jsonrpc::Message::Kind;
-  if (m.kind == K::response)
-    return json::serialize(m.error ? jsonrpc::error_response(m.id, *m.error)
-                                   : jsonrpc::response(m.id, m.result));
-  return message_text(m.kind == K::request ? m.id : json::value(nullptr), m.method,
-                      m.params.is_null() ? std::string() : json::serialize(m.params));
-}
 
 // Requests that change nothing upstream: sent again when a pooled connection turns out dead.
 // tools/call is not among them (a tool may act on the world).
@@ -83,27 +47,6 @@ bool retry_safe(std::string_view method) {
 
 }  // namespace
 
-// One HTTP exchange carrying one message.
-struct UpstreamSession::Exchange {
-  std::string http_method = "POST";
-  std::string body;
-  json::value id;  // the request whose response ends the exchange; null for none
-  OnMessage on_message;
-  std::shared_ptr<Abort> abort;
-  bool with_session = true;
-  std::string last_event_id;     // GET: resume after this event. Out: the last event id seen
-  std::optional<long> retry_ms;  // out: the upstream's SSE retry field
-  unsigned status = 0;           // out: the HTTP status (0: none)
-  bool broke_off = false;        // out: its SSE stream ended or broke before the response
-  std::function<std::chrono::milliseconds()> stream_wait;
-  std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
-  bool retry_safe = false;                           // repeating it upstream is harmless
-  // Out:
-  std::string session_id;    // the Mcp-Session-Id the upstream answered with
-  std::string sent_session;  // the one this exchange carried
-  bool session_lost = false;
-};
-
 UpstreamSession::UpstreamSession(HttpClient& http, std::shared_ptr<const UpstreamEndpoint> endpoint,
                                  ClientIdentity identity)
     : http_(http), endpoint_(std::move(endpoint)), identity_(std::move(identity)) {}
@@ -117,108 +60,6 @@ OutboundRequest UpstreamSession::base_request(std::string method) const {
   return r;
 }
 
-awaitable<UpstreamResult> UpstreamSession::exchange(Exchange& x) {
-  OutboundRequest r = base_request(x.http_method);
-  if (x.http_method == "POST") {
-    r.headers.emplace_back("Content-Type", "application/json");
-    r.headers.emplace_back("Accept", "application/json, text/event-stream");
-  } else if (x.http_method == "GET") {
-    r.headers.emplace_back("Accept", "text/event-stream");
-    if (!x.last_event_id.empty())
-      r.headers.emplace_back(protocol::header::kLastEventId, x.last_event_id);
-  }
-  {
-    std::lock_guard lock(mutex_);
-    if (x.with_session && !session_id_.empty()) {
-      x.sent_session = session_id_;
-      r.headers.emplace_back(std::string(kSessionHeader), session_id_);
-    }
-    if (x.with_session && !protocol_version_.empty())
-      r.headers.emplace_back(protocol::header::kProtocolVersion, protocol_version_);
-  }
-  r.body = std::move(x.body);
-  r.abort = x.abort;
-  if (x.timeout) r.timeout = *x.timeout;
-  r.retry_safe = x.retry_safe;
-  r.stream_wait = x.stream_wait;
-  r.keep_headers = {std::string(kSessionHeader)};
-
-  UpstreamResult out;
-  bool answered = false;
-  // Hands each message on; true once the awaited response is in.
-  auto deliver = [&](std::string_view text) {
-    jsonrpc::Parsed p = jsonrpc::parse(text);
-    if (p.failure) {
-      spdlog::warn("upstream {}: unreadable message ignored: {}", endpoint_->name,
-                   p.failure->message);
-      return answered;
-    }
-    for (auto& m : p.messages) {
-      if (m.kind == jsonrpc::Message::Kind::response && !x.id.is_null() && m.id == x.id) {
-        answered = true;
-        if (m.error) {
-          out.error = std::move(m.error);
-        } else if (auto raw = p.batch ? std::nullopt : jsonrpc::raw_member(text, "result")) {
-          out.result = std::string(*raw);
-        } else {
-          out.result = json::serialize(m.result);
-        }
-        continue;
-      }
-      std::string own = p.batch ? to_text(m) : std::string(text);
-      UpstreamMessage um{std::move(m), std::move(own)};
-      if (x.on_message) x.on_message(um);
-    }
-    return answered;
-  };
-  SseParser sse;
-  bool too_big = false;
-  r.on_stream = [&](std::string_view bytes) {
-    const bool ok = sse.feed(bytes, [&](SseEvent& e) {
-      if (!e.data.empty() && !answered) deliver(e.data);
-    });
-    too_big = !ok;
-    return ok && !answered;
-  };
-  const OutboundResponse res = co_await http_.send(r);
-  x.status = res.status;
-  for (const auto& [k, v] : res.headers)
-    if (k == kSessionHeader) x.session_id = v;
-  if (!sse.last_event_id().empty()) x.last_event_id = sse.last_event_id();
-  if (sse.retry_ms()) x.retry_ms = sse.retry_ms();
-  if (res.aborted) {
-    out.cancelled = true;
-    co_return out;
-  }
-  if (answered) co_return out;  // whatever happened to the stream after the response
-  if (res.status == 0) {
-    out.failure = res.failure;
-    co_return out;
-  }
-  // The specification says 404; real servers (the SDK examples among them) answer an unknown
-  // session with 400. Either way the request is retried once, in a new session.
-  if ((res.status == 404 || res.status == 400) && !x.sent_session.empty()) {
-    x.session_lost = true;
-  }
-  if (res.status / 100 != 2) {
-    out.failure = "upstream answered HTTP " + std::to_string(res.status) + " " + res.reason;
-    if (!res.body.empty()) out.failure += ": " + snippet(res.body);
-    co_return out;
-  }
-  if (too_big) {
-    out.failure = "an upstream message exceeded the size limit";
-    co_return out;
-  }
-  if (!res.streamed && !res.body.empty() && !x.id.is_null()) deliver(res.body);
-  if (answered || x.id.is_null()) co_return out;
-  x.broke_off = res.streamed;  // a stream that ended or broke before the response
-  out.failure =
-      res.streamed
-          ? (res.failure.empty() ? "the upstream's stream ended without the response" : res.failure)
-          : "the upstream's reply held no response to the request";
-  co_return out;
-}
-
 awaitable<UpstreamResult> UpstreamSession::initialize() {
   json::object params{{"protocolVersion", protocol::kLatestVersion},
                       {"capabilities", identity_.capabilities},
@@ -229,18 +70,21 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   x.with_session = false;
   x.retry_safe = true;
   UpstreamResult r = co_await exchange(x);
-  if (!r.ok()) {
-    if (r.error) r.failure = "initialize failed: " + r.error->message;
+  if (r.error) {
+    r.failure = UpstreamError{
+        .kind = Kind::rejected, .detail = r.error->message, .context = "initialize failed"};
     co_return r;
   }
+  if (!r.ok()) co_return r;
   boost::system::error_code ec;
   json::value v = json::parse(r.result, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const json::value* version = o ? o->if_contains("protocolVersion") : nullptr;
   if (!version || !version->is_string() || !protocol::is_supported_version(version->get_string())) {
-    r.failure = "the upstream offered protocol version " +
-                (version ? json::serialize(*version) : std::string("(none)")) +
-                ", which mcpgw does not speak";
+    r.failure = UpstreamError::of(
+        Kind::protocol, "the upstream offered protocol version " +
+                            (version ? json::serialize(*version) : std::string("(none)")) +
+                            ", which mcpgw does not speak");
     co_return r;
   }
   {
@@ -254,17 +98,20 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   Exchange n;
   n.body = message_text(nullptr, protocol::notification::kInitialized, "");
   UpstreamResult nr = co_await exchange(n);
-  if (!nr.failure.empty()) r.failure = "notifications/initialized: " + nr.failure;
+  if (nr.failure) {
+    r.failure = std::move(nr.failure);
+    r.failure->context = std::string(protocol::notification::kInitialized);
+  }
   co_return r;
 }
 
-awaitable<std::string> UpstreamSession::ensure_initialized() {
+awaitable<std::optional<UpstreamError>> UpstreamSession::ensure_initialized() {
   auto ex = co_await asio::this_coro::executor;
   for (;;) {
     Wakeup woken(ex);
     {
       std::lock_guard lock(mutex_);
-      if (state_ == State::ready) co_return std::string();
+      if (state_ == State::ready) co_return std::nullopt;
       if (state_ == State::fresh) {
         state_ = State::initializing;
         break;
@@ -273,19 +120,19 @@ awaitable<std::string> UpstreamSession::ensure_initialized() {
     }
     co_await woken.wait(std::chrono::hours(24));  // the attempt is bounded by its own timeouts
     std::lock_guard lock(mutex_);
-    if (state_ == State::fresh && !last_failure_.empty()) co_return last_failure_;
+    if (state_ == State::fresh && last_failure_) co_return last_failure_;
   }
   UpstreamResult r = co_await initialize();
   std::vector<std::function<void()>> waiters;
   {
     std::lock_guard lock(mutex_);
-    state_ = r.ok() ? State::ready : State::fresh;
-    last_failure_ = r.ok() ? std::string() : (r.cancelled ? "cancelled" : r.failure);
+    state_ = r.failure ? State::fresh : State::ready;  // initialize() turns errors into failures
+    last_failure_ = r.failure;
     waiters.swap(waiters_);
   }
   for (auto& w : waiters)
     w();
-  co_return r.ok() ? std::string() : (r.cancelled ? std::string("cancelled") : r.failure);
+  co_return r.failure;
 }
 
 void UpstreamSession::forget_session(const std::string& id) {
@@ -302,31 +149,33 @@ bool UpstreamSession::needs_log_level(const std::string& level) const {
   return !level.empty() && level != log_level_;
 }
 
-awaitable<std::string> UpstreamSession::apply_log_level(std::string level) {
-  if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
+awaitable<std::optional<UpstreamError>> UpstreamSession::apply_log_level(std::string level) {
+  std::optional<UpstreamError> why = co_await ensure_initialized();
+  if (why) co_return why;
   {
     std::lock_guard lock(mutex_);
-    if (level.empty() || level == log_level_) co_return std::string();
+    if (level.empty() || level == log_level_) co_return std::nullopt;
     if (!server_capabilities_.contains("logging")) {
       log_level_ = level;  // nothing to tell an upstream that does not log
-      co_return std::string();
+      co_return std::nullopt;
     }
   }
   const std::string params = json::serialize(json::object{{"level", level}});
   const OnMessage ignore;
-  const UpstreamResult r = co_await request(protocol::method::kLoggingSetLevel, params, ignore);
-  if (!r.ok())
-    co_return r.error ? r.error->message : (r.cancelled ? std::string("cancelled") : r.failure);
+  UpstreamResult r = co_await request(protocol::method::kLoggingSetLevel, params, ignore);
+  if (r.error) co_return UpstreamError::of(Kind::rejected, r.error->message);
+  if (r.failure) co_return r.failure;
   std::lock_guard lock(mutex_);
   log_level_ = std::move(level);
-  co_return std::string();
+  co_return std::nullopt;
 }
 
 awaitable<UpstreamResult> UpstreamSession::request(
     std::string_view method, std::string params, OnMessage on_message, std::shared_ptr<Abort> abort,
     json::value* upstream_id, std::function<std::chrono::milliseconds()> stream_wait) {
   for (int attempt = 0;; ++attempt) {
-    if (std::string why = co_await ensure_initialized(); !why.empty()) {
+    std::optional<UpstreamError> why = co_await ensure_initialized();
+    if (why) {
       UpstreamResult r;
       r.failure = std::move(why);
       co_return r;
@@ -357,7 +206,8 @@ awaitable<UpstreamResult> UpstreamSession::request(
          ++resumed) {
       const long pause = std::clamp<long>(x.retry_ms.value_or(kDefaultRetryMs), 0, kMaxRetryMs);
       spdlog::debug("upstream {}: {} broke off ({}); resuming after event {} in {} ms",
-                    endpoint_->name, method, r.failure, x.last_event_id, pause);
+                    endpoint_->name, method, r.failure ? r.failure->text() : std::string(),
+                    x.last_event_id, pause);
       Wakeup later(ex);
       co_await later.wait(std::chrono::milliseconds(pause));
       Exchange g;
@@ -377,23 +227,26 @@ awaitable<UpstreamResult> UpstreamSession::request(
   }
 }
 
-awaitable<std::string> UpstreamSession::notify(std::string_view method, std::string params) {
+awaitable<std::optional<UpstreamError>> UpstreamSession::notify(std::string_view method,
+                                                                std::string params) {
   Exchange x;
   x.body = message_text(nullptr, method, params);
   UpstreamResult r = co_await exchange(x);
   co_return r.failure;
 }
 
-awaitable<std::string> UpstreamSession::send_message(std::string text) {
+awaitable<std::optional<UpstreamError>> UpstreamSession::send_message(std::string text) {
   Exchange x;
   x.body = std::move(text);
   UpstreamResult r = co_await exchange(x);
   co_return r.failure;
 }
 
-awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared_ptr<Abort> abort,
-                                               std::chrono::milliseconds idle) {
-  if (std::string why = co_await ensure_initialized(); !why.empty()) co_return why;
+awaitable<std::optional<UpstreamError>> UpstreamSession::listen(OnMessage on_message,
+                                                                std::shared_ptr<Abort> abort,
+                                                                std::chrono::milliseconds idle) {
+  std::optional<UpstreamError> why = co_await ensure_initialized();
+  if (why) co_return why;
   Exchange x;
   x.http_method = "GET";
   x.on_message = std::move(on_message);
@@ -401,7 +254,8 @@ awaitable<std::string> UpstreamSession::listen(OnMessage on_message, std::shared
   x.timeout = idle;
   UpstreamResult r = co_await exchange(x);
   if (x.session_lost) forget_session(x.sent_session);
-  co_return r.cancelled ? std::string() : r.failure;
+  if (r.failure && r.failure->kind == Kind::cancelled) co_return std::nullopt;
+  co_return r.failure;
 }
 
 std::shared_ptr<Abort> UpstreamSession::claim_listener() {
@@ -442,7 +296,7 @@ awaitable<void> UpstreamSession::close() {
   // 405: the upstream does not let clients end sessions; it will expire it.
   if (res.status == 0 || (res.status / 100 != 2 && res.status != 405 && res.status != 404))
     spdlog::debug("upstream {}: ending session {}: {}", endpoint_->name, id,
-                  res.status ? "HTTP " + std::to_string(res.status) : res.failure);
+                  res.status ? "HTTP " + std::to_string(res.status) : res.failure_text());
 }
 
 json::object UpstreamSession::server_capabilities() const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gateway/http_client.h"
+#include "gateway/upstream_error.h"
 #include "protocol/message.h"
 
 namespace mcpgw::gateway {
@@ -40,13 +41,12 @@ struct UpstreamMessage {
 };
 
 // The outcome of a request: the upstream's result (its exact JSON text) or its JSON-RPC error,
-// or why there is neither (`failure`: unreachable, HTTP error, timeout, broken stream).
+// or why there is neither (`failure`; kind cancelled when the caller's Abort ended it).
 struct UpstreamResult {
   std::string result;
   std::optional<jsonrpc::Error> error;
-  std::string failure;
-  bool cancelled = false;  // ended by the caller's Abort
-  bool ok() const { return failure.empty() && !error && !cancelled; }
+  std::optional<UpstreamError> failure;
+  bool ok() const { return !failure && !error; }
 };
 
 class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
@@ -63,8 +63,8 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
 
   const UpstreamEndpoint& endpoint() const { return *endpoint_; }
 
-  // "" once the session is initialized, else why it cannot be.
-  boost::asio::awaitable<std::string> ensure_initialized();
+  // nullopt once the session is initialized, else why it cannot be.
+  boost::asio::awaitable<std::optional<UpstreamError>> ensure_initialized();
 
   // A request with params (JSON text, "" for none). Messages other than its response that come
   // on its stream go to on_message. upstream_id receives the id the request was sent with (for
@@ -74,18 +74,21 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
       std::string_view method, std::string params, OnMessage on_message,
       std::shared_ptr<Abort> abort = nullptr, boost::json::value* upstream_id = nullptr,
       std::function<std::chrono::milliseconds()> stream_wait = nullptr);
-  // A notification; "" when the upstream accepted it.
-  boost::asio::awaitable<std::string> notify(std::string_view method, std::string params);
-  // Sends a message as it is (an answer to one of the upstream's requests).
-  boost::asio::awaitable<std::string> send_message(std::string text);
+  // A notification; nullopt when the upstream accepted it.
+  boost::asio::awaitable<std::optional<UpstreamError>> notify(std::string_view method,
+                                                              std::string params);
+  // Sends a message as it is (an answer to one of the upstream's requests); nullopt when the
+  // upstream accepted it.
+  boost::asio::awaitable<std::optional<UpstreamError>> send_message(std::string text);
   // The GET stream of server-initiated messages, until it ends, fails, stays silent for
-  // `idle`, or abort fires. "" when it ended normally or by abort.
-  boost::asio::awaitable<std::string> listen(OnMessage on_message, std::shared_ptr<Abort> abort,
-                                             std::chrono::milliseconds idle);
+  // `idle` (a timeout), or abort fires. nullopt when it ended normally or by abort.
+  boost::asio::awaitable<std::optional<UpstreamError>> listen(OnMessage on_message,
+                                                              std::shared_ptr<Abort> abort,
+                                                              std::chrono::milliseconds idle);
   // The client's logging level, given to the upstream (logging/setLevel) when it offers logging
-  // and has not been given that level in this session yet. "" once done or not needed, else why
-  // it failed.
-  boost::asio::awaitable<std::string> apply_log_level(std::string level);
+  // and has not been given that level in this session yet. nullopt once done or not needed, else
+  // why it failed (rejected: the upstream's JSON-RPC error).
+  boost::asio::awaitable<std::optional<UpstreamError>> apply_log_level(std::string level);
   // True when apply_log_level(level) has something to do (cheap; no coroutine).
   bool needs_log_level(const std::string& level) const;
   // Whoever follows this session's GET stream on the client's behalf (one at a time): the abort
@@ -104,9 +107,13 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   bool initialized() const;
 
  private:
-  struct Exchange;
+  struct Exchange;     // upstream_exchange.h
+  struct ReplyReader;  // upstream_exchange.cpp
   boost::asio::awaitable<UpstreamResult> initialize();
   boost::asio::awaitable<UpstreamResult> exchange(Exchange& x);
+  OutboundRequest outbound(Exchange& x) const;
+  static std::optional<UpstreamError> failure_of(Exchange& x, const OutboundResponse& res,
+                                                 ReplyReader& reader);
   OutboundRequest base_request(std::string method) const;
   void forget_session(const std::string& id);
 
@@ -117,7 +124,7 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   mutable std::mutex mutex_;
   enum class State { fresh, initializing, ready } state_ = State::fresh;
   std::vector<std::function<void()>> waiters_;  // woken when an initialize attempt ends
-  std::string last_failure_;
+  std::optional<UpstreamError> last_failure_;   // of the last initialize attempt
   std::string session_id_;
   std::string protocol_version_;
   boost::json::object server_capabilities_, server_info_;

@@ -26,8 +26,9 @@ awaitable<Outcome> RestToolInvoker::call(RequestContext& ctx, const gateway::Cat
   const gateway::OutboundRequest& request = *built.request;
   const gateway::OutboundResponse response = co_await http_.send(request);
   if (response.status == 0 || response.status >= 400)
-    spdlog::info("request {}: tool {} failed upstream: {}", ctx.log_id(), name,
-                 response.status ? "HTTP " + std::to_string(response.status) : response.failure);
+    spdlog::info(
+        "request {}: tool {} failed upstream: {}", ctx.log_id(), name,
+        response.status ? "HTTP " + std::to_string(response.status) : response.failure_text());
   co_return Outcome::ok(gateway::to_call_result(response, *tool.rest));
 }
 

@@ -102,15 +102,16 @@ awaitable<void> answer_upstream_request(RequestContext& ctx,
   const auto timeout = answer_timeout(m.message.method, session->endpoint().timeout);
   const Outcome reply = co_await ctx.request(m.message.method, m.message.params, timeout);
   std::string answer = response_for(m.message.id, reply);
-  if (std::string why = co_await session->send_message(std::move(answer)); !why.empty())
+  if (auto why = co_await session->send_message(std::move(answer)); why)
     spdlog::info("request {}: answering {} of upstream {} failed: {}", ctx.log_id(),
-                 m.message.method, session->endpoint().name, why);
+                 m.message.method, session->endpoint().name, why->text());
 }
 
 // Follows the GET stream of a client's upstream session for as long as the session lives, and
 // hands what comes on it to the client: notifications on the client's standalone stream,
-// server-to-client requests through it (their answers go back upstream). Reconnects with a
-// growing pause when the stream fails; stops when the upstream has no GET stream (405).
+// server-to-client requests through it (their answers go back upstream). Reopens it at once
+// when it ended or stayed silent too long, with a growing pause when it failed; stops when the
+// upstream has no GET stream (405).
 awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
                                 std::shared_ptr<gateway::UpstreamSession> session,
                                 std::shared_ptr<gateway::Abort> abort, std::string log_id) {
@@ -137,18 +138,21 @@ awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
         },
         asio::detached);
   };
+  using Kind = gateway::UpstreamError::Kind;
   int failures = 0;
   while (!abort->fired() && !client.expired()) {
-    const std::string why = co_await session->listen(on_message, abort, kIdle);
+    const std::optional<gateway::UpstreamError> why =
+        co_await session->listen(on_message, abort, kIdle);
     if (abort->fired()) break;
-    if (why.find("HTTP 405") != std::string::npos) break;  // the upstream offers no GET stream
-    if (why.empty() || why.find("timed out") != std::string::npos) {
+    if (why && why->kind == Kind::http_status && why->http_status == 405)
+      break;  // the upstream offers no GET stream
+    if (!why || why->kind == Kind::timeout) {
       failures = 0;
       continue;
     }
     ++failures;
     spdlog::debug("session {}: GET stream of upstream {} failed ({}); again in {} s", log_id,
-                  session->endpoint().name, why, std::min(failures, 30));
+                  session->endpoint().name, why->text(), std::min(failures, 30));
     Wakeup pause(ex);
     co_await pause.wait(std::chrono::seconds(std::min(failures, 30)));
   }
@@ -157,47 +161,68 @@ awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
 
 }  // namespace
 
+namespace {
+
+// A failed relay: an isError result for tools/call, a JSON-RPC error otherwise.
+Outcome failure(bool tool_call, std::string why) {
+  if (tool_call) return tool_error(std::move(why));
+  return Outcome::fail(jsonrpc::kInternalError, std::move(why));
+}
+
+// The upstream session a request goes in: the client session's own (made on first use, its GET
+// stream followed on the client's behalf, given the client's logging level before its first
+// request) or, stateless, one for this request alone.
+awaitable<std::shared_ptr<gateway::UpstreamSession>> session_for(
+    RequestContext& ctx, gateway::Federation& federation, const gateway::UpstreamBinding& binding) {
+  if (!ctx.session())
+    co_return std::make_shared<gateway::UpstreamSession>(federation.http(), binding.endpoint,
+                                                         identity_of(ctx));
+  auto session = ctx.session()->upstreams().get(federation.http(), binding.endpoint,
+                                                [&ctx] { return identity_of(ctx); });
+  auto ex = co_await asio::this_coro::executor;
+  if (auto client = ctx.session()->weak_from_this().lock())
+    if (auto listener = session->claim_listener())
+      asio::co_spawn(ex,
+                     follow_upstream(std::move(client), session, std::move(listener), ctx.log_id()),
+                     asio::detached);
+  if (session->needs_log_level(ctx.session()->log_level())) {
+    const std::string level = ctx.session()->log_level();
+    auto why = co_await session->apply_log_level(level);
+    if (why)
+      spdlog::info("request {}: logging level {} not applied on upstream {}: {}", ctx.log_id(),
+                   level, session->endpoint().name, why->text());
+  }
+  co_return session;
+}
+
+// The client cancelled: the upstream hears it under the id it got the request with.
+awaitable<void> relay_cancel(RequestContext& ctx, gateway::UpstreamSession& session,
+                             const json::value& upstream_id) {
+  std::string cancel = json::serialize(
+      json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
+  const std::optional<gateway::UpstreamError> why =
+      co_await session.notify(protocol::notification::kCancelled, std::move(cancel));
+  spdlog::info("request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
+               ctx.log_id(), session.endpoint().name, json::serialize(upstream_id),
+               why ? " (failed: " + why->text() + ")" : "");
+}
+
+}  // namespace
+
 awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
                          const gateway::UpstreamBinding& binding, std::string_view method,
                          json::object params, const char* key_field, bool tool_call) {
   const gateway::UpstreamEndpoint& endpoint = *binding.endpoint;
-  auto fail = [&](std::string why) {
-    if (tool_call) return tool_error(std::move(why));
-    return Outcome::fail(jsonrpc::kInternalError, std::move(why));
-  };
   if (!federation.reachable(endpoint.gateway_id)) {
     const std::string last = federation.last_error(endpoint.gateway_id);
-    co_return fail("Upstream server '" + endpoint.name + "' is unreachable" +
-                   (last.empty() ? std::string() : " (" + last + ")"));
+    co_return failure(tool_call, "Upstream server '" + endpoint.name + "' is unreachable" +
+                                     (last.empty() ? std::string() : " (" + last + ")"));
   }
   if (key_field) params[key_field] = binding.original;
-
-  std::shared_ptr<gateway::UpstreamSession> session;
-  const bool own_session = ctx.session() == nullptr;  // stateless: one session per request
-  if (own_session)
-    session = std::make_shared<gateway::UpstreamSession>(federation.http(), binding.endpoint,
-                                                         identity_of(ctx));
-  else
-    session = ctx.session()->upstreams().get(federation.http(), binding.endpoint,
-                                             [&ctx] { return identity_of(ctx); });
-
+  const bool own_session = ctx.session() == nullptr;
+  std::shared_ptr<gateway::UpstreamSession> session =
+      co_await session_for(ctx, federation, binding);
   auto ex = co_await asio::this_coro::executor;
-  // The upstream's GET stream is followed on the client's behalf once the session is in use.
-  if (!own_session)
-    if (auto client = ctx.session()->weak_from_this().lock())
-      if (auto listener = session->claim_listener())
-        asio::co_spawn(
-            ex, follow_upstream(std::move(client), session, std::move(listener), ctx.log_id()),
-            asio::detached);
-
-  // The client's logging level reaches an upstream session before its first request.
-  if (!own_session && session->needs_log_level(ctx.session()->log_level())) {
-    const std::string level = ctx.session()->log_level();
-    if (std::string why = co_await session->apply_log_level(level); !why.empty())
-      spdlog::info("request {}: logging level {} not applied on upstream {}: {}", ctx.log_id(),
-                   level, endpoint.name, why);
-  }
-
   auto abort = std::make_shared<gateway::Abort>();
   ctx.on_cancel([abort] { abort->fire(); });
 
@@ -221,7 +246,6 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
         },
         asio::detached);
   };
-
   // While the client owes the upstream an answer, the upstream's stream is silent by design.
   std::function<std::chrono::milliseconds()> stream_wait = [&] {
     return pending ? endpoint.timeout + kClientAnswerTimeout : endpoint.timeout;
@@ -237,24 +261,17 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     co_await done.wait(std::chrono::seconds(1));
     all_answered = nullptr;
   }
-  if (r.cancelled && !upstream_id.is_null()) {
-    std::string cancel = json::serialize(
-        json::object{{"requestId", upstream_id}, {"reason", "cancelled by the client"}});
-    const std::string why =
-        co_await session->notify(protocol::notification::kCancelled, std::move(cancel));
-    spdlog::info(
-        "request {}: cancelled by the client; cancel relayed to upstream {} as request {}{}",
-        ctx.log_id(), endpoint.name, json::serialize(upstream_id),
-        why.empty() ? "" : " (failed: " + why + ")");
-  }
+  const bool cancelled = r.failure && r.failure->kind == gateway::UpstreamError::Kind::cancelled;
+  if (cancelled && !upstream_id.is_null()) co_await relay_cancel(ctx, *session, upstream_id);
   if (own_session) co_await session->close();
-  if (r.cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
-  if (r.error) co_return Outcome{nullptr, std::move(r.error), {}};
-  if (!r.failure.empty()) {
+  if (cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
+  if (r.error) co_return Outcome::fail(std::move(*r.error));
+  if (r.failure) {
+    const std::string why = r.failure->text();
     federation.report_failure(endpoint.gateway_id);
     spdlog::info("request {}: {} on upstream {} failed: {}", ctx.log_id(), method, endpoint.name,
-                 r.failure);
-    co_return fail("Upstream server '" + endpoint.name + "' failed: " + r.failure);
+                 why);
+    co_return failure(tool_call, "Upstream server '" + endpoint.name + "' failed: " + why);
   }
   co_return Outcome::ok_json(std::move(r.result));
 }

@@ -11,10 +11,11 @@ awaitable<Outcome> set_level(RequestContext& ctx, const SetLevelParams& p) {
   if (!ctx.session()) co_return Outcome::ok(json::object{});
   ctx.session()->set_log_level(p.level);
   for (const auto& upstream : ctx.session()->upstreams().current()) {
-    std::string why = co_await upstream->apply_log_level(p.level);
-    if (!why.empty())
+    // Named first: a co_await inside a larger condition is a GCC 12 trap (common/offload.h).
+    auto why = co_await upstream->apply_log_level(p.level);
+    if (why)
       spdlog::info("request {}: logging level {} not applied on upstream {}: {}", ctx.log_id(),
-                   p.level, upstream->endpoint().name, why);
+                   p.level, upstream->endpoint().name, why->text());
   }
   co_return Outcome::ok(json::object{});
 }

@@ -58,7 +58,7 @@ TEST_CASE("a missing placeholder argument is named", "[rest]") {
 
 namespace {
 OutboundResponse response(unsigned status, std::string reason, std::string body,
-                          std::string content_type, std::string failure) {
+                          std::string content_type, std::optional<UpstreamError> failure) {
   OutboundResponse r;
   r.status = status;
   r.reason = std::move(reason);
@@ -72,7 +72,7 @@ OutboundResponse response(unsigned status, std::string reason, std::string body,
 TEST_CASE("results: text, structuredContent only with an output schema, isError otherwise",
           "[rest]") {
   auto b = binding("GET", "http://h/");
-  auto ok = response(200, "OK", R"({"temp":21})", "application/json", "");
+  auto ok = response(200, "OK", R"({"temp":21})", "application/json", std::nullopt);
   auto r = to_call_result(ok, b);
   CHECK(r.at("content").as_array()[0] ==
         json::object{{"type", "text"}, {"text", R"({"temp":21})"}});
@@ -80,16 +80,19 @@ TEST_CASE("results: text, structuredContent only with an output schema, isError 
   CHECK_FALSE(r.contains("isError"));
   b.has_output_schema = true;
   CHECK(to_call_result(ok, b).at("structuredContent") == json::object{{"temp", 21}});
-  auto text = response(200, "OK", "plain", "text/plain", "");
+  auto text = response(200, "OK", "plain", "text/plain", std::nullopt);
   CHECK_FALSE(to_call_result(text, b).contains("structuredContent"));
 
-  auto err = response(500, "Internal Server Error", R"({"temp":0})", "application/json", "");
+  auto err =
+      response(500, "Internal Server Error", R"({"temp":0})", "application/json", std::nullopt);
   auto e = to_call_result(err, b);
   CHECK(e.at("isError") == true);
   CHECK_FALSE(e.contains("structuredContent"));
   CHECK(std::string(e.at("content").as_array()[0].at("text").as_string())
             .rfind("The tool's upstream answered HTTP 500 Internal Server Error", 0) == 0);
-  auto down = response(0, "", "", "", "cannot connect to http://h:1: Connection refused");
+  auto down = response(0, "", "", "",
+                       UpstreamError{.kind = UpstreamError::Kind::unreachable,
+                                     .detail = "cannot connect to http://h:1: Connection refused"});
   auto f = to_call_result(down, b);
   CHECK(f.at("isError") == true);
   CHECK(std::string(f.at("content").as_array()[0].at("text").as_string())

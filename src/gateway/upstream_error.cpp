@@ -1,0 +1,28 @@
+#include "gateway/upstream_error.h"
+
+namespace mcpgw::gateway {
+
+std::string UpstreamError::text() const {
+  std::string out;
+  if (!context.empty()) out = context + ": ";
+  switch (kind) {
+    case Kind::http_status:
+    case Kind::session_lost:
+      out += "upstream answered HTTP " + std::to_string(http_status) + " " + detail;
+      break;
+    case Kind::cancelled:
+      out += "cancelled";
+      break;
+    case Kind::unreachable:
+    case Kind::disconnected:
+    case Kind::timeout:
+    case Kind::protocol:
+    case Kind::rejected:
+    case Kind::too_large:
+      out += detail;
+      break;
+  }
+  return out;
+}
+
+}  // namespace mcpgw::gateway
