@@ -198,10 +198,12 @@ awaitable<Next> answer(const Site& site, const std::shared_ptr<Connection>& conn
   const bool keep_alive = req.keep_alive() && !site.draining;
   if (ctx.streamer && req.method() != bhttp::verb::head) {
     const bool ok = co_await write_streamed(site, conn, req, res, ctx.streamer, keep_alive, trace);
-    co_return ok&& keep_alive && !site.draining ? Next::serve : Next::close;
+    const bool again = ok && keep_alive && !site.draining;
+    co_return again ? Next::serve : Next::close;
   }
   const bool ok = co_await write_response(site, *conn, req, res, keep_alive, trace);
-  co_return ok&& keep_alive ? Next::serve : Next::close;
+  const bool again = ok && keep_alive;
+  co_return again ? Next::serve : Next::close;
 }
 
 // One request, from its first buffered byte to the end of its answer.
