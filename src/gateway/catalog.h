@@ -32,8 +32,8 @@ struct UpstreamBinding {
 
 // Where an item comes from, and so what serves it: mcpgw itself, a REST endpoint (tools), or an
 // upstream MCP server.
-enum class ItemSource { local, rest, upstream };
-inline constexpr std::size_t kItemSources = 3;
+enum class ItemSource { local, rest, upstream };  // upstream last: kItemSources counts from it
+inline constexpr std::size_t kItemSources = static_cast<std::size_t>(ItemSource::upstream) + 1;
 
 struct CatalogItem {
   std::string id;                  // database id

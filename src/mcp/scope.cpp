@@ -2,13 +2,13 @@
 
 namespace mcpgw::mcp {
 
-ScopeCheck check_scope(const gateway::Catalog& catalog, const auth::Principal& principal,
+ScopeCheck check_scope(const gateway::CatalogService& catalog, const auth::Principal& principal,
                        std::optional<std::string_view> server_id) {
   ScopeCheck c;
   c.scope.token_servers = principal.servers;
   if (!server_id) return c;
   const std::string id(*server_id);
-  if (!catalog.servers.count(id)) {
+  if (!catalog.current()->servers.count(id)) {
     c.refusal = ScopeCheck::Refusal::unknown_server;
     c.message = "Not Found: no virtual server '" + id + "'";
     return c;

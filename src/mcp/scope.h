@@ -20,8 +20,9 @@ struct ScopeCheck {
   std::string message;  // when refused: for the client
 };
 
-// server_id: the {id} of /servers/{id}/mcp; nullopt for /mcp.
-ScopeCheck check_scope(const gateway::Catalog& catalog, const auth::Principal& principal,
+// server_id: the {id} of /servers/{id}/mcp; nullopt for /mcp, which needs no catalog lookup (the
+// snapshot is loaded only for a virtual server, off the common path).
+ScopeCheck check_scope(const gateway::CatalogService& catalog, const auth::Principal& principal,
                        std::optional<std::string_view> server_id);
 
 }  // namespace mcpgw::mcp

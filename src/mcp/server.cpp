@@ -6,7 +6,7 @@ namespace mcpgw::mcp {
 
 ScopeCheck Server::check_scope(const auth::Principal& principal,
                                std::optional<std::string_view> server_id) const {
-  return mcp::check_scope(*catalog_.current(), principal, server_id);
+  return mcp::check_scope(catalog_, principal, server_id);
 }
 
 std::string negotiate_version(const json::value& requested) {

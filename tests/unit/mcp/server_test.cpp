@@ -64,9 +64,11 @@ TEST_CASE("initialize gives the session state to commit, at the negotiated versi
 }
 
 TEST_CASE("the scope of an endpoint: /mcp, a virtual server, an unknown one, another's", "[mcp]") {
-  gateway::Catalog c;
-  c.servers["s1"] = {"s1", "one", {}, false, {}, {}};
-  c.servers["s2"] = {"s2", "two", {}, false, {}, {}};
+  gateway::Catalog snapshot;
+  snapshot.servers["s1"] = {"s1", "one", {}, false, {}, {}};
+  snapshot.servers["s2"] = {"s2", "two", {}, false, {}, {}};
+  gateway::CatalogService c;
+  c.publish(snapshot);
   auth::Principal anyone{"a", {"mcp"}, {}, "jwt"};
   auth::Principal only_s1{"b", {"mcp"}, {"s1"}, "jwt"};
 
