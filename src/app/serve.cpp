@@ -31,6 +31,7 @@
 #include "mcp/dispatcher.h"
 #include "mcp/invokers.h"
 #include "mcp/list_changed.h"
+#include "mcp/listen.h"
 #include "mcp/methods/methods.h"
 #include "mcp/server.h"
 #include "observability/logging.h"
@@ -161,17 +162,20 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                                  cfg.federation, credentials_key);
   const mcp::RestToolInvoker rest_tools(upstream_http);
   const mcp::UpstreamToolInvoker upstream_tools(federation);
-  mcp::Services services{catalog, {"mcpgw", std::string(version())}, &federation, {}};
+  const mcp::ServerIdentity identity{"mcpgw", std::string(version()), cfg.transport.cache_ttl};
+  mcp::ListenHub listeners(cfg.transport.max_sessions);
+  mcp::Services services{catalog, identity, &federation, {}, &listeners};
   services.invokers[static_cast<std::size_t>(gateway::ItemSource::rest)] = &rest_tools;
   services.invokers[static_cast<std::size_t>(gateway::ItemSource::upstream)] = &upstream_tools;
   mcp::Dispatcher dispatcher;
   mcp::register_methods(dispatcher, services);
-  const mcp::Server mcp_server(dispatcher, catalog);
-
+  const mcp::Server mcp_server(dispatcher, catalog, identity, cfg.transport.input_ttl);
   EventStores stores = make_event_stores(cfg, dbopts);
   transport::SessionManager sessions(cfg.transport, *stores.events, stores.registry);
-  mcp::on_list_changes(catalog,
-                       [&sessions](mcp::ListChanges& changes) { sessions.deliver(changes); });
+  mcp::on_list_changes(catalog, [&sessions, &listeners](mcp::ListChanges& changes) {
+    sessions.deliver(changes);
+    listeners.deliver(changes);
+  });
   sessions.start_reaper(ioc.get_executor());
 
   auth::RouteGuard guard(authenticator);
@@ -192,6 +196,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                workers);
   const int exit_code = run_until_drained(ioc, workers, server, cfg.server.shutdown_grace, [&] {
     sessions.stop_reaper();
+    listeners.close_all();  // their requests end with a result: a graceful end for the client
     federation.stop();
   });
   blocking.join();

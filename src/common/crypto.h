@@ -20,6 +20,8 @@ std::string sha256(std::string_view data);
 
 // Standard base64 (with padding).
 std::string base64(std::string_view data);
+// The bytes of standard base64 text (padding required, no whitespace); nullopt when it is not.
+std::optional<std::string> unbase64(std::string_view text);
 
 // AES-256-GCM with a random 96-bit nonce: "v1" | nonce | ciphertext | tag. key: 32 bytes.
 std::string seal(std::string_view key, std::string_view plaintext);

@@ -184,6 +184,12 @@ constexpr Field kFields[] = {
      [](Config& c, auto& k, auto& v) {
        c.transport.keepalive = parse_dur(k, v, milliseconds(1000));
      }},
+    {"transport", "cache_ttl",
+     [](Config& c, auto& k, auto& v) { c.transport.cache_ttl = parse_dur(k, v, milliseconds(0)); }},
+    {"transport", "input_ttl",
+     [](Config& c, auto& k, auto& v) {
+       c.transport.input_ttl = parse_dur(k, v, milliseconds(100));
+     }},
     {"transport", "allowed_origins",
      [](Config& c, auto& k, auto& v) { c.transport.allowed_origins = parse_list(k, v); }},
     {"federation", "name_separator",

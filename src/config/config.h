@@ -48,6 +48,12 @@ struct TransportConfig {
   std::size_t max_sessions = 10'000;
   std::size_t max_events_per_stream = 1'000;
   milliseconds keepalive{15'000};
+  // ttlMs of modern (2026-07-28) cacheable results: how long a client may reuse a list without
+  // asking again. 0: ask every time.
+  milliseconds cache_ttl{0};
+  // How long a 2026-07-28 client has to retry a call that answered input_required (its
+  // requestState expires then, and the call upstream is cancelled).
+  milliseconds input_ttl{10 * 60'000};
   std::vector<std::string> allowed_origins;
 };
 

@@ -56,12 +56,23 @@ json::value parse_or(const std::string& text, json::value fallback) {
 }  // namespace
 
 namespace {
-// A server that shows original names has its own tool and prompt lists.
+// A server that shows original names has its own lists.
 const std::vector<CatalogItem>* own_list(const Catalog& c, ItemKind k, const Scope& scope) {
-  if (!scope.server || (k != ItemKind::tool && k != ItemKind::prompt)) return nullptr;
+  if (!scope.server) return nullptr;
   auto it = c.servers.find(*scope.server);
   if (it == c.servers.end() || !it->second.original_names) return nullptr;
-  return k == ItemKind::tool ? &it->second.tools : &it->second.prompts;
+  const VirtualServer& s = it->second;
+  switch (k) {
+    case ItemKind::tool:
+      return &s.tools;
+    case ItemKind::prompt:
+      return &s.prompts;
+    case ItemKind::resource:
+      return &s.resources;
+    case ItemKind::resource_template:
+      return &s.resource_templates;
+  }
+  return nullptr;
 }
 
 const CatalogItem* by_key(const std::vector<CatalogItem>& v, std::string_view key) {
@@ -76,9 +87,11 @@ void sort_and_serialize(std::vector<CatalogItem>& v) {
     item.json = json::serialize(item.definition);
 }
 
-// The server's tools or prompts, each under its upstream name when no other item of the server
-// would have the same name, else under its federated name.
-std::vector<CatalogItem> renamed(const std::vector<CatalogItem>& all, const VirtualServer& s) {
+// The server's items of one kind, each under its upstream name (or URI) when no other item of
+// the server would have the same one, else under its federated name. field: the definition's
+// member that holds the name ("name", "uri" or "uriTemplate").
+std::vector<CatalogItem> renamed(const std::vector<CatalogItem>& all, const VirtualServer& s,
+                                 const char* field) {
   std::vector<CatalogItem> out;
   std::map<std::string, int> count;
   auto original = [](const CatalogItem& i) { return i.upstream ? i.upstream->original : i.key; };
@@ -91,12 +104,18 @@ std::vector<CatalogItem> renamed(const std::vector<CatalogItem>& all, const Virt
     const std::string o = original(i);
     if (count[o] != 1 || o == i.key) continue;
     i.key = o;
-    i.definition["name"] = o;
+    i.definition[field] = o;
   }
   sort_and_serialize(out);
   return out;
 }
 }  // namespace
+
+bool shows_original_names(const Catalog& c, const Scope& scope) {
+  if (!scope.server) return false;
+  auto it = c.servers.find(*scope.server);
+  return it != c.servers.end() && it->second.original_names;
+}
 
 std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope) {
   std::vector<const CatalogItem*> out;
@@ -131,8 +150,10 @@ void normalize(Catalog& c) {
     sort_and_serialize(*v);
   for (auto& [id, s] : c.servers) {
     if (!s.original_names) continue;
-    s.tools = renamed(c.tools, s);
-    s.prompts = renamed(c.prompts, s);
+    s.tools = renamed(c.tools, s, "name");
+    s.prompts = renamed(c.prompts, s, "name");
+    s.resources = renamed(c.resources, s, "uri");
+    s.resource_templates = renamed(c.resource_templates, s, "uriTemplate");
   }
 }
 

@@ -52,10 +52,11 @@ struct VirtualServer {
   std::string id;
   std::string name;
   std::set<std::string> items;  // ids of its tools, resources, templates and prompts
-  // Tools and prompts keep their upstream names here where those are unique in the server.
+  // Tools and prompts keep their upstream names here, and resources and templates their
+  // upstream URIs, where those are unique in the server.
   bool original_names = false;
-  // With original_names: this server's own tools and prompts, renamed (normalize() builds them).
-  std::vector<CatalogItem> tools, prompts;
+  // With original_names: this server's own lists, renamed (normalize() builds them).
+  std::vector<CatalogItem> tools, prompts, resources, resource_templates;
 };
 
 enum class ItemKind { tool, resource, resource_template, prompt };
@@ -91,6 +92,9 @@ inline const CatalogItem* find_tool(const Catalog& c, std::string_view name, con
 }
 // A value that changes exactly when what `scope` sees of kind k changes.
 std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope);
+
+// True when scope is a virtual server that shows its items under their upstream names and URIs.
+bool shows_original_names(const Catalog& c, const Scope& scope);
 
 // Sorts each list by key, builds the renamed lists of servers with original_names, and
 // serializes each item; call before publishing a hand-built catalog.

@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "gateway/catalog.h"
+#include "gateway/session_pool.h"
 #include "gateway/upstream_session.h"
 
 namespace boost::asio {
@@ -75,6 +76,8 @@ class Federation {
   void report_failure(const std::string& gateway_id);
 
   HttpClient& http() { return http_; }
+  // The upstream sessions kept for stateless (modern) clients, by principal and endpoint.
+  SessionPool& client_pool() { return client_pool_; }
   // federation.request_timeout: the timeout of a gateway registered without timeout_ms.
   std::chrono::milliseconds request_timeout() const { return cfg_.request_timeout; }
 
@@ -99,6 +102,8 @@ class Federation {
   std::map<std::string, std::shared_ptr<Monitor>> monitors_;
   bool stopped_ = false;
   bool started_ = false;
+  // 10,000 keys, each closed after 10 minutes without a call.
+  SessionPool client_pool_{10'000, std::chrono::minutes(10)};
 };
 
 }  // namespace mcpgw::gateway

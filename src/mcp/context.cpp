@@ -3,6 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "common/wakeup.h"
+#include "protocol/log_levels.h"
 #include "protocol/names.h"
 
 namespace mcpgw::mcp {
@@ -27,12 +28,35 @@ bool RequestContext::forward(std::string message_text) {
 }
 
 bool RequestContext::on_cancel(std::function<void()> hook) {
+  if (i_.cancellation) {
+    i_.cancellation->on_cancel(std::move(hook));
+    return true;
+  }
   return i_.session && !i_.request_id.is_null() &&
          i_.session->on_cancel(i_.request_id, std::move(hook));
 }
 
+bool RequestContext::wants_log(std::string_view level) const {
+  if (!i_.envelope) return true;
+  if (!i_.envelope->log_level) return false;
+  return protocol::log_level_rank(level) >= protocol::log_level_rank(*i_.envelope->log_level);
+}
+
 asio::awaitable<Outcome> RequestContext::request(std::string_view method, json::value params,
                                                  std::chrono::milliseconds timeout) {
+  if (i_.envelope) {
+    if (auto needed = needed_capability(method);
+        !needed.empty() && !i_.envelope->has_capability(needed))
+      co_return Outcome::fail(jsonrpc::Error{
+          jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}});
+    if (!i_.input)
+      co_return Outcome::fail(
+          jsonrpc::Error{jsonrpc::kInternalError,
+                         "server-to-client requests are not part of protocol version " +
+                             i_.envelope->protocol_version,
+                         {}});
+    co_return co_await i_.input->ask(method, params, timeout);
+  }
   if (!i_.session)
     co_return Outcome::fail(jsonrpc::Error{
         jsonrpc::kInternalError, "server-to-client requests need a session (stateless mode)", {}});

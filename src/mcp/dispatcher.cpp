@@ -14,44 +14,39 @@ void Dispatcher::on_notification(std::string_view method, NotificationHandler ha
   notifications_[std::string(method)] = std::move(handler);
 }
 
-const HandlerEntry* Dispatcher::find(std::string_view method) const {
+const HandlerEntry* Dispatcher::find(std::string_view method, Eras era) const {
   auto it = requests_.find(std::string(method));
-  return it == requests_.end() ? nullptr : &it->second;
+  return it == requests_.end() || !it->second.in(era) ? nullptr : &it->second;
 }
 
-namespace {
-Answer error_answer(const json::value& id, const jsonrpc::Error& e) {
-  return {json::serialize(jsonrpc::error_response(id, e)), true};
+boost::asio::awaitable<Outcome> Dispatcher::run(RequestContext& ctx,
+                                                const jsonrpc::Message& request) const {
+  const HandlerEntry* entry = find(request.method, ctx.modern() ? kModern : kLegacy);
+  if (!entry)
+    co_return Outcome::fail(jsonrpc::kMethodNotFound, "Method not found: " + request.method);
+  static const json::object kNoParams;
+  if (!request.params.is_null() && !request.params.is_object())
+    co_return Outcome::fail(jsonrpc::kInvalidParams, "Invalid params: expected an object");
+  const json::object& params = request.params.is_object() ? request.params.get_object() : kNoParams;
+  try {
+    co_return co_await entry->handler(ctx, params);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: {} failed: {}", ctx.log_id(), request.method, e.what());
+  }
+  co_return Outcome::fail(jsonrpc::kInternalError,
+                          "Internal error (see the server log for request " + ctx.log_id() + ")");
 }
-}  // namespace
+
+Answer Dispatcher::answer(const json::value& id, Outcome out) {
+  if (out.error) return {json::serialize(jsonrpc::error_response(id, *out.error)), true};
+  if (!out.raw.empty()) return {jsonrpc::response_text(id, out.raw), false};
+  return {json::serialize(jsonrpc::response(id, std::move(out.result))), false};
+}
 
 boost::asio::awaitable<Answer> Dispatcher::handle(RequestContext& ctx,
                                                   const jsonrpc::Message& request) const {
-  const HandlerEntry* entry = find(request.method);
-  if (!entry)
-    co_return error_answer(request.id,
-                           {jsonrpc::kMethodNotFound, "Method not found: " + request.method, {}});
-  static const json::object kNoParams;
-  if (!request.params.is_null() && !request.params.is_object())
-    co_return error_answer(request.id,
-                           {jsonrpc::kInvalidParams, "Invalid params: expected an object", {}});
-  const json::object& params = request.params.is_object() ? request.params.get_object() : kNoParams;
-  std::optional<jsonrpc::Error> failure;
-  try {
-    Outcome out = co_await entry->handler(ctx, params);
-    if (!out.error) {
-      if (!out.raw.empty()) co_return Answer{jsonrpc::response_text(request.id, out.raw), false};
-      co_return Answer{json::serialize(jsonrpc::response(request.id, std::move(out.result))),
-                       false};
-    }
-    failure = std::move(out.error);
-  } catch (const std::exception& e) {
-    spdlog::error("request {}: {} failed: {}", ctx.log_id(), request.method, e.what());
-    failure = jsonrpc::Error{jsonrpc::kInternalError,
-                             "Internal error (see the server log for request " + ctx.log_id() + ")",
-                             {}};
-  }
-  co_return error_answer(request.id, *failure);
+  Outcome out = co_await run(ctx, request);
+  co_return answer(request.id, std::move(out));
 }
 
 void Dispatcher::notify(RequestContext& ctx, const jsonrpc::Message& notification) const {

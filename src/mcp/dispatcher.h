@@ -27,21 +27,26 @@ using NotificationHandler = std::function<void(RequestContext&, const json::obje
 template <typename P>
 using TypedHandler = std::function<boost::asio::awaitable<Outcome>(RequestContext&, const P&)>;
 
+// The protocol eras a method exists in (initialize is legacy only, server/discover modern only).
+enum Eras : unsigned { kLegacy = 1, kModern = 2, kBothEras = kLegacy | kModern };
+
 struct HandlerEntry {
   RequestHandler handler;
   // True when the handler may send messages related to the request (progress, logging,
   // server-to-client requests) before its result; such requests are answered on an SSE stream
   // when the client accepts one.
   bool streams = false;
+  unsigned eras = kBothEras;
+  bool in(Eras era) const { return (eras & era) != 0; }
 
   // Parse-then-handle: params that P::parse refuses are answered -32602 with its reason, here,
   // and the handler never sees them.
   template <typename P>
-  static HandlerEntry parsed(TypedHandler<P> handler, bool streams) {
+  static HandlerEntry parsed(TypedHandler<P> handler, bool streams, unsigned eras = kBothEras) {
     return {[handler](RequestContext& ctx, const json::object& raw) {
               return parse_then_handle<P>(handler, ctx, raw);
             },
-            streams};
+            streams, eras};
   }
 
  private:
@@ -61,10 +66,15 @@ class Dispatcher {
   void on_request(std::string_view method, HandlerEntry entry);
   void on_notification(std::string_view method, NotificationHandler handler);
 
-  const HandlerEntry* find(std::string_view method) const;
+  // The method's entry in that era (the request context's); null when it has none there.
+  const HandlerEntry* find(std::string_view method, Eras era = kLegacy) const;
 
-  // The response for a request: the handler's result or error, -32601 for an unknown method,
-  // -32602 when params is not an object, -32603 (logged) when the handler throws.
+  // The outcome of a request: the handler's result or error, -32601 for a method unknown in the
+  // request's era, -32602 when params is not an object, -32603 (logged) when the handler throws.
+  boost::asio::awaitable<Outcome> run(RequestContext& ctx, const jsonrpc::Message& request) const;
+  // The response to request `id` with that outcome.
+  static Answer answer(const json::value& id, Outcome outcome);
+  // The two together.
   boost::asio::awaitable<Answer> handle(RequestContext& ctx, const jsonrpc::Message& request) const;
   // Unknown notifications are ignored, as JSON-RPC asks.
   void notify(RequestContext& ctx, const jsonrpc::Message& notification) const;

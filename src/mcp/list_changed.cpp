@@ -8,9 +8,9 @@
 namespace mcpgw::mcp {
 namespace json = boost::json;
 
-const std::vector<std::string>& ListChanges::for_scope(const Scope& scope) {
-  for (const auto& [sc, messages] : seen_)
-    if (sc == scope) return messages;
+ListChanges::Seen& ListChanges::seen(const Scope& scope) {
+  for (auto& s : seen_)
+    if (s.scope == scope) return s;
   auto differs = [&](gateway::ItemKind k) {
     return gateway::fingerprint(before_, k, scope) != gateway::fingerprint(after_, k, scope);
   };
@@ -20,13 +20,24 @@ const std::vector<std::string>& ListChanges::for_scope(const Scope& scope) {
       jsonrpc::notification(protocol::notification::kResourcesListChanged, nullptr));
   static const std::string prompts =
       json::serialize(jsonrpc::notification(protocol::notification::kPromptsListChanged, nullptr));
-  std::vector<std::string> messages;
-  if (differs(gateway::ItemKind::tool)) messages.push_back(tools);
-  if (differs(gateway::ItemKind::resource) || differs(gateway::ItemKind::resource_template))
-    messages.push_back(resources);
-  if (differs(gateway::ItemKind::prompt)) messages.push_back(prompts);
-  seen_.emplace_back(scope, std::move(messages));
-  return seen_.back().second;
+  Seen s{scope, {}, {}};
+  s.changed.tools = differs(gateway::ItemKind::tool);
+  s.changed.resources =
+      differs(gateway::ItemKind::resource) || differs(gateway::ItemKind::resource_template);
+  s.changed.prompts = differs(gateway::ItemKind::prompt);
+  if (s.changed.tools) s.messages.push_back(tools);
+  if (s.changed.resources) s.messages.push_back(resources);
+  if (s.changed.prompts) s.messages.push_back(prompts);
+  seen_.push_back(std::move(s));
+  return seen_.back();
+}
+
+ListChanges::Changed ListChanges::changed(const Scope& scope) {
+  return seen(scope).changed;
+}
+
+const std::vector<std::string>& ListChanges::for_scope(const Scope& scope) {
+  return seen(scope).messages;
 }
 
 void on_list_changes(gateway::CatalogService& catalog, std::function<void(ListChanges&)> listener) {

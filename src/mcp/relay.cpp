@@ -43,9 +43,10 @@ Outcome tool_error(std::string text) {
 // declared them.
 gateway::UpstreamSession::ClientIdentity identity_of(const RequestContext& ctx) {
   gateway::UpstreamSession::ClientIdentity id;
-  if (ctx.session()) {
-    id.client_info = ctx.session()->client_info();
-    const json::object caps = ctx.session()->client_capabilities();
+  if (ctx.session() || ctx.envelope()) {
+    id.client_info = ctx.session() ? ctx.session()->client_info() : ctx.envelope()->client_info;
+    const json::object caps =
+        ctx.session() ? ctx.session()->client_capabilities() : ctx.envelope()->client_capabilities;
     for (const char* c : {"sampling", "elicitation", "roots"})
       if (auto it = caps.find(c); it != caps.end()) id.capabilities[c] = it->value();
   }
@@ -61,18 +62,30 @@ std::string response_for(const json::value& id, const Outcome& reply) {
 
 // What a notification from an upstream becomes for the client; nullopt when it is not for it.
 // resources/updated carries the URI mcpgw offers and reaches only a session subscribed to it;
+// a log message reaches a modern request (ctx) only at the level it asked for;
 // list changes are mcpgw's own business (the gateway's monitor refreshes the catalog and mcpgw
 // tells its sessions); anything else (log messages, progress) goes exactly as it came.
 std::optional<std::string> for_client(const SessionState* client, std::string_view slug,
-                                      gateway::UpstreamMessage& m) {
+                                      gateway::UpstreamMessage& m,
+                                      const RequestContext* ctx = nullptr) {
   const std::string_view method = m.message.method;
+  // A modern request gets log messages only at the level its envelope asked for.
+  if (method == protocol::notification::kMessage && ctx) {
+    const auto* params = m.message.params.is_object() ? &m.message.params.get_object() : nullptr;
+    const auto* level = params ? params->if_contains("level") : nullptr;
+    if (!level || !level->is_string() || !ctx->wants_log(level->get_string())) return std::nullopt;
+  }
   if (method == protocol::notification::kResourceUpdated) {
     auto* uri =
         m.message.params.is_object() ? m.message.params.get_object().if_contains("uri") : nullptr;
     if (!uri || !uri->is_string()) return std::nullopt;
+    // Subscribed under the URI mcpgw offers, or (original names) under the upstream's own.
     const std::string mine = gateway::federated_uri(slug, uri->get_string());
-    if (!client || !client->subscribed(mine)) return std::nullopt;
-    *uri = mine;
+    if (!client) return std::nullopt;
+    if (client->subscribed(mine))
+      *uri = mine;
+    else if (!client->subscribed(std::string(uri->get_string())))
+      return std::nullopt;
     return json::serialize(jsonrpc::notification(method, std::move(m.message.params)));
   }
   if (method.ends_with(protocol::notification::kListChangedSuffix)) return std::nullopt;
@@ -171,9 +184,19 @@ Outcome failure(bool tool_call, std::string why) {
 
 // The upstream session a request goes in: the client session's own (made on first use, its GET
 // stream followed on the client's behalf, given the client's logging level before its first
-// request) or, stateless, one for this request alone.
+// request); for a modern client, the one kept for its principal on this endpoint; or, legacy
+// stateless, one for this request alone.
 awaitable<std::shared_ptr<gateway::UpstreamSession>> session_for(
     RequestContext& ctx, gateway::Federation& federation, const gateway::UpstreamBinding& binding) {
+  if (!ctx.session() && ctx.modern()) {
+    // Kept for the principal on this endpoint: a modern client has no session to own it. The
+    // capabilities it relays (declared upstream at initialize) are part of the key.
+    std::string key = ctx.principal().subject + '\n' + ctx.scope().server.value_or("") + '\n';
+    for (const char* c : {"sampling", "elicitation", "roots"})
+      if (ctx.envelope()->has_capability(c)) key += std::string(c) + ' ';
+    co_return federation.client_pool().get(key)->get(federation.http(), binding.endpoint,
+                                                     [&ctx] { return identity_of(ctx); });
+  }
   if (!ctx.session())
     co_return std::make_shared<gateway::UpstreamSession>(federation.http(), binding.endpoint,
                                                          identity_of(ctx));
@@ -193,6 +216,18 @@ awaitable<std::shared_ptr<gateway::UpstreamSession>> session_for(
                    level, session->endpoint().name, why->text());
   }
   co_return session;
+}
+
+// A legacy upstream is not told the modern envelope (its revision is not the client's): the
+// envelope's keys leave _meta, and _meta goes when nothing else is in it.
+void strip_envelope(json::object& params) {
+  auto* meta = params.if_contains("_meta");
+  if (!meta || !meta->is_object()) return;
+  auto& m = meta->get_object();
+  for (auto key : {protocol::meta::kProtocolVersion, protocol::meta::kClientCapabilities,
+                   protocol::meta::kClientInfo, protocol::meta::kLogLevel})
+    m.erase(key);
+  if (m.empty()) params.erase("_meta");
 }
 
 // The client cancelled: the upstream hears it under the id it got the request with.
@@ -219,7 +254,8 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
                                      (last.empty() ? std::string() : " (" + last + ")"));
   }
   if (key_field) params[key_field] = binding.original;
-  const bool own_session = ctx.session() == nullptr;
+  if (ctx.modern()) strip_envelope(params);
+  const bool own_session = ctx.session() == nullptr && !ctx.modern();
   std::shared_ptr<gateway::UpstreamSession> session =
       co_await session_for(ctx, federation, binding);
   auto ex = co_await asio::this_coro::executor;
@@ -233,7 +269,8 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   gateway::UpstreamSession::OnMessage on_message = [&](gateway::UpstreamMessage& m) {
     using Kind = jsonrpc::Message::Kind;
     if (m.message.kind == Kind::notification) {
-      if (auto text = for_client(ctx.session(), endpoint.slug, m)) ctx.forward(std::move(*text));
+      if (auto text = for_client(ctx.session(), endpoint.slug, m, &ctx))
+        ctx.forward(std::move(*text));
       return;
     }
     if (m.message.kind != Kind::request) return;

@@ -10,4 +10,12 @@ inline constexpr int kSessionNotFound = -32001;
 // resources/read and subscribe of a URI no visible resource or template has.
 inline constexpr int kResourceNotFound = -32002;
 
+// Modern era (2026-07-28), each answered with HTTP 400:
+// the HTTP headers disagree with the body, or a required one is missing or malformed;
+inline constexpr int kHeaderMismatch = -32020;
+// the request needs a client capability its envelope did not declare (data.requiredCapabilities);
+inline constexpr int kMissingRequiredClientCapability = -32021;
+// the request's revision is not served (data.supported, data.requested).
+inline constexpr int kUnsupportedProtocolVersion = -32022;
+
 }  // namespace mcpgw::protocol::error

@@ -13,7 +13,23 @@ inline constexpr std::string_view kLastEventId = "Last-Event-ID";
 inline constexpr std::string_view kOrigin = "Origin";
 // Proxies buffer SSE without it.
 inline constexpr std::string_view kAccelBuffering = "X-Accel-Buffering";
+// Modern era: the body's method, and the name or URI a request is about, mirrored for
+// intermediaries; tool parameters marked x-mcp-header travel as Mcp-Param-<name>.
+inline constexpr std::string_view kMethod = "Mcp-Method";
+inline constexpr std::string_view kName = "Mcp-Name";
+inline constexpr std::string_view kParamPrefix = "Mcp-Param-";
 }  // namespace header
+
+// _meta keys of the modern era (2026-07-28).
+namespace meta {
+inline constexpr std::string_view kProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+inline constexpr std::string_view kClientInfo = "io.modelcontextprotocol/clientInfo";
+inline constexpr std::string_view kClientCapabilities =
+    "io.modelcontextprotocol/clientCapabilities";
+inline constexpr std::string_view kLogLevel = "io.modelcontextprotocol/logLevel";
+inline constexpr std::string_view kServerInfo = "io.modelcontextprotocol/serverInfo";
+inline constexpr std::string_view kSubscriptionId = "io.modelcontextprotocol/subscriptionId";
+}  // namespace meta
 
 // Requests.
 namespace method {
@@ -30,6 +46,9 @@ inline constexpr std::string_view kPromptsList = "prompts/list";
 inline constexpr std::string_view kPromptsGet = "prompts/get";
 inline constexpr std::string_view kCompletionComplete = "completion/complete";
 inline constexpr std::string_view kLoggingSetLevel = "logging/setLevel";
+// Modern era only.
+inline constexpr std::string_view kServerDiscover = "server/discover";
+inline constexpr std::string_view kSubscriptionsListen = "subscriptions/listen";
 // Server to client.
 inline constexpr std::string_view kSamplingCreateMessage = "sampling/createMessage";
 inline constexpr std::string_view kElicitationCreate = "elicitation/create";
@@ -46,8 +65,18 @@ inline constexpr std::string_view kResourceUpdated = "notifications/resources/up
 inline constexpr std::string_view kToolsListChanged = "notifications/tools/list_changed";
 inline constexpr std::string_view kResourcesListChanged = "notifications/resources/list_changed";
 inline constexpr std::string_view kPromptsListChanged = "notifications/prompts/list_changed";
+inline constexpr std::string_view kSubscriptionsAcknowledged =
+    "notifications/subscriptions/acknowledged";
 // Every */list_changed ends so.
 inline constexpr std::string_view kListChangedSuffix = "/list_changed";
 }  // namespace notification
+
+// The params member a modern request's Mcp-Name header mirrors: "name" for tools/call and
+// prompts/get, "uri" for resources/read; empty for every other method (no Mcp-Name).
+inline std::string_view mirrored_name_field(std::string_view m) {
+  if (m == method::kToolsCall || m == method::kPromptsGet) return "name";
+  if (m == method::kResourcesRead) return "uri";
+  return {};
+}
 
 }  // namespace mcpgw::protocol

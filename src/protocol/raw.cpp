@@ -82,4 +82,28 @@ std::optional<std::string_view> raw_member(std::string_view s, std::string_view 
   }
 }
 
+std::optional<std::string> insert_members(std::string_view s, std::string_view members,
+                                          std::string_view within) {
+  std::size_t at = 0;  // where the object opens
+  if (!within.empty()) {
+    auto inner = raw_member(s, within);
+    if (!inner) return std::nullopt;
+    at = static_cast<std::size_t>(inner->data() - s.data());
+  } else {
+    skip_space(s, at);
+  }
+  if (at >= s.size() || s[at] != '{') return std::nullopt;
+  std::size_t next = at + 1;
+  skip_space(s, next);
+  if (next >= s.size()) return std::nullopt;
+  const bool empty = s[next] == '}';
+  std::string out;
+  out.reserve(s.size() + members.size() + 1);
+  out.append(s.substr(0, at + 1));
+  out.append(members);
+  if (!empty) out.push_back(',');
+  out.append(s.substr(at + 1));
+  return out;
+}
+
 }  // namespace mcpgw::jsonrpc

@@ -12,4 +12,10 @@ namespace mcpgw::jsonrpc {
 // compared after decoding the common escapes only if it has none (MCP member names never do).
 std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key);
 
+// object_text with `members` (serialized members, "\"a\":1,\"b\":2") put first in the object, or
+// first in the object-valued top-level member `within` when that is given: the rest stays byte
+// for byte. nullopt when the text (or that member) is not an object.
+std::optional<std::string> insert_members(std::string_view object_text, std::string_view members,
+                                          std::string_view within = {});
+
 }  // namespace mcpgw::jsonrpc

@@ -17,7 +17,9 @@
 #include "protocol/names.h"
 #include "protocol/versions.h"
 #include "transport/memory_event_store.h"
+#include "transport/modern_endpoint.h"
 #include "transport/session_manager.h"
+#include "transport/stream_pump.h"
 #include "transport/wire.h"
 
 namespace mcpgw::transport {
@@ -29,10 +31,6 @@ using http::Response;
 using http::Status;
 
 namespace {
-
-constexpr std::size_t kReadBatch = 64;
-// The retry hint of priming events: how soon a client whose stream closed polls back.
-constexpr int kRetryMs = 1000;
 
 // GET and DELETE in stateless mode: there are no sessions and no standalone stream.
 Response stateless_refusal(std::string_view what) {
@@ -61,19 +59,6 @@ bool plausible_session_id(std::string_view id) {
   return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// Puts messages related to one request on that request's stream.
-class StreamOutbound final : public mcp::Outbound {
- public:
-  explicit StreamOutbound(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
-  bool send(json::object message) override {
-    return stream_->append(json::serialize(message)) != 0;
-  }
-  bool send_text(std::string message) override { return stream_->append(std::move(message)) != 0; }
-
- private:
-  std::shared_ptr<Stream> stream_;
-};
-
 // Everything the processing of one POST needs after the HTTP exchange has moved on: it runs to
 // completion even if the client goes away, so that its events can be resumed.
 struct PostJob {
@@ -92,7 +77,11 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
  public:
   Endpoint(EndpointOptions options, SessionManager& sessions, const mcp::Server& server,
            asio::thread_pool& blocking)
-      : o_(std::move(options)), sessions_(sessions), server_(server), blocking_(blocking) {}
+      : o_(std::move(options)),
+        sessions_(sessions),
+        server_(server),
+        blocking_(blocking),
+        modern_(std::make_shared<ModernEndpoint>(o_.transport, server)) {}
 
   awaitable<Response> post(http::Exchange& hc);
   awaitable<Response> get(http::Exchange& hc);
@@ -108,6 +97,10 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   // Origin/Host, the virtual server, the protocol version header and the session, in that
   // order; an unknown session is 404 before any check of the body.
   awaitable<Checked> check(http::Exchange& hc);
+  // The first two, which both eras make.
+  Checked check_access(http::Exchange& hc) const;
+  // The other two, legacy only: c (what check_access found) completed.
+  awaitable<Checked> check_legacy(http::Exchange& hc, Checked& c);
   awaitable<std::shared_ptr<Session>> lookup(const std::string& id);
   awaitable<Response> initialize(http::Exchange& hc, const Checked& c, Accepts accepts,
                                  const jsonrpc::Message& m);
@@ -121,6 +114,8 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   awaitable<void> pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
                        const std::shared_ptr<Session>& session, std::uint64_t after,
                        const std::optional<std::string>& priming_id);
+  // GET and DELETE naming a modern revision: 405, as 2026-07-28 has neither.
+  static std::optional<Response> modern_refusal(const http::Exchange& hc);
   mcp::RequestContext context(const PostJob& job, const jsonrpc::Message& m, mcp::Outbound* out,
                               std::shared_ptr<std::atomic<bool>> cancelled) const;
 
@@ -128,6 +123,7 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   SessionManager& sessions_;
   const mcp::Server& server_;
   asio::thread_pool& blocking_;
+  const std::shared_ptr<ModernEndpoint> modern_;
 };
 
 awaitable<std::shared_ptr<Session>> Endpoint::lookup(const std::string& id) {
@@ -137,6 +133,12 @@ awaitable<std::shared_ptr<Session>> Endpoint::lookup(const std::string& id) {
 }
 
 awaitable<Endpoint::Checked> Endpoint::check(http::Exchange& hc) {
+  Checked c = check_access(hc);
+  if (c.error) co_return c;
+  co_return co_await check_legacy(hc, c);
+}
+
+Endpoint::Checked Endpoint::check_access(http::Exchange& hc) const {
   Checked c;
   const auto& req = hc.request;
   if (auto origin = header(req, protocol::header::kOrigin)) {
@@ -147,13 +149,13 @@ awaitable<Endpoint::Checked> Endpoint::check(http::Exchange& hc) {
     if (!ok) {
       c.error = rpc_error(Status::forbidden, protocol::error::kServerError,
                           "Forbidden: Origin not allowed");
-      co_return c;
+      return c;
     }
   }
   if (o_.loopback_bind && !is_local_host(req[bhttp::field::host])) {
     c.error = rpc_error(Status::forbidden, protocol::error::kServerError,
                         "Forbidden: Host not allowed for a loopback server");
-    co_return c;
+    return c;
   }
   const auth::Principal& p = auth::principal_of(hc);
   mcp::ScopeCheck scope = server_.check_scope(p, hc.params.get("id"));
@@ -161,18 +163,24 @@ awaitable<Endpoint::Checked> Endpoint::check(http::Exchange& hc) {
     const bool unknown = scope.refusal == mcp::ScopeCheck::Refusal::unknown_server;
     c.error = rpc_error(unknown ? Status::not_found : Status::forbidden,
                         protocol::error::kServerError, scope.message);
-    co_return c;
+    return c;
   }
   c.scope = std::move(scope.scope);
+  return c;
+}
+
+awaitable<Endpoint::Checked> Endpoint::check_legacy(http::Exchange& hc, Checked& c) {
+  const auto& req = hc.request;
+  const auth::Principal& p = auth::principal_of(hc);
   if (auto v = header(req, protocol::header::kProtocolVersion);
       v && !protocol::is_supported_version(*v)) {
     c.error =
         rpc_error(Status::bad_request, protocol::error::kServerError,
                   "Bad Request: unsupported " + std::string(protocol::header::kProtocolVersion) +
                       " '" + std::string(*v) + "'");
-    co_return c;
+    co_return std::move(c);
   }
-  if (!o_.transport.stateful) co_return c;
+  if (!o_.transport.stateful) co_return std::move(c);
   if (auto sid = header(req, protocol::header::kSessionId)) {
     c.named_session = true;
     const std::string id(*sid);
@@ -183,12 +191,12 @@ awaitable<Endpoint::Checked> Endpoint::check(http::Exchange& hc) {
     if (!s || s->closed() || s->subject() != p.subject || s->scope().server != c.scope.server) {
       c.error =
           rpc_error(Status::not_found, protocol::error::kSessionNotFound, "Session not found");
-      co_return c;
+      co_return std::move(c);
     }
     c.session = std::move(s);
     sessions_.touch(*c.session);
   }
-  co_return c;
+  co_return std::move(c);
 }
 
 mcp::RequestContext Endpoint::context(const PostJob& job, const jsonrpc::Message& m,
@@ -227,58 +235,21 @@ awaitable<void> Endpoint::run(std::shared_ptr<PostJob> job) {
   job->stream->finish();
 }
 
-// Writes the stream's events after `after` to the client, then waits for more, until the stream
-// is finished and drained, the session ends, another reader takes over, the server shuts down, or
-// the client is gone. Events stay in the store either way, for Last-Event-ID.
 awaitable<void> Endpoint::pump(http::ResponseStream& rs, const std::shared_ptr<Stream>& stream,
                                const std::shared_ptr<Session>& session, std::uint64_t after,
                                const std::optional<std::string>& priming_id) {
-  const auto token = stream->attach(rs.waker());
-  const bool with_ids = session != nullptr;
-  if (priming_id) {
-    const std::string priming = sse_priming(*priming_id, kRetryMs);
-    if (!co_await rs.write(priming)) {
-      stream->detach(token);
-      co_return;
-    }
-  }
-  for (;;) {
-    // On shutdown the standalone stream ends at once (the client resumes elsewhere); a POST
-    // stream is an in-flight request and is let finish (the drain's grace bounds it).
-    if (!stream->is_reader(token) || (rs.closing() && stream->number() == 0)) break;
-    auto events = stream->store().read_after(stream->key(), after, kReadBatch);
-    if (!events.empty()) {
-      // The store dropped events this reader never sent: it fell too far behind. Close; the
-      // client resumes from what it has.
-      if (events.front().seq != after + 1) {
-        spdlog::warn("stream {}: reader fell behind the event store; closing it", stream->key());
-        break;
-      }
-      bool ok = true;
-      for (auto& e : events) {
-        const std::string id =
-            with_ids ? event_id(stream->session_id(), stream->number(), e.seq) : std::string();
-        const std::string text = sse_event(id, e.data);
-        if (!(ok = co_await rs.write(text))) break;
-        after = e.seq;
-      }
-      if (!ok) break;
-      if (session) sessions_.touch(*session);
-      continue;
-    }
-    if (stream->finished() && after >= stream->last_seq()) break;
-    if (co_await rs.wait(o_.transport.keepalive) == http::ResponseStream::Wake::timeout) {
-      static constexpr std::string_view kKeepalive = ": keepalive\n\n";
-      if (!co_await rs.write(kKeepalive)) break;
-      if (session) sessions_.touch(*session);
-    }
-  }
-  stream->detach(token);
+  PumpOptions options{o_.transport.keepalive, session != nullptr, nullptr};
+  if (session) options.on_write = [this, &session] { sessions_.touch(*session); };
+  co_await transport::pump(rs, *stream, after, priming_id, options);
 }
 
 awaitable<Response> Endpoint::post(http::Exchange& hc) {
   const auto& req = hc.request;
-  auto c = co_await check(hc);
+  Checked access = check_access(hc);
+  if (access.error) co_return std::move(*access.error);
+  // Chosen per request by its shape; a modern request ignores Mcp-Session-Id.
+  if (is_modern_post(req)) co_return co_await modern_->post(hc, access.scope);
+  auto c = co_await check_legacy(hc, access);
   if (c.error) co_return std::move(*c.error);
   if (!media_is(req[bhttp::field::content_type], "application/json"))
     co_return rpc_error(Status::unsupported_media_type, protocol::error::kServerError,
@@ -418,7 +389,18 @@ awaitable<Response> Endpoint::answer_sse(http::Exchange& hc, std::shared_ptr<Pos
   co_return sse_response(nullptr);
 }
 
+std::optional<Response> Endpoint::modern_refusal(const http::Exchange& hc) {
+  if (!names_modern_revision(hc.request)) return std::nullopt;
+  auto res = rpc_error(Status::method_not_allowed, jsonrpc::kInvalidRequest,
+                       "Method Not Allowed: protocol version " +
+                           std::string(protocol::kModernVersions[0]) +
+                           " has no GET stream and no sessions; POST subscriptions/listen");
+  res.set(bhttp::field::allow, "POST");
+  return res;
+}
+
 awaitable<Response> Endpoint::get(http::Exchange& hc) {
+  if (auto refused = modern_refusal(hc)) co_return std::move(*refused);
   if (!o_.transport.stateful) co_return stateless_refusal("is no GET stream");
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);
@@ -465,6 +447,7 @@ awaitable<Response> Endpoint::get(http::Exchange& hc) {
 }
 
 awaitable<Response> Endpoint::del(http::Exchange& hc) {
+  if (auto refused = modern_refusal(hc)) co_return std::move(*refused);
   if (!o_.transport.stateful) co_return stateless_refusal("are no sessions");
   auto c = co_await check(hc);
   if (c.error) co_return std::move(*c.error);

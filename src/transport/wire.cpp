@@ -17,6 +17,10 @@ Response rpc_error(Status status, int code, std::string_view message, const json
   return http::json_response(status, jsonrpc::error_response(id, {code, std::string(message), {}}));
 }
 
+Response rpc_error(Status status, const jsonrpc::Error& error, const json::value& id) {
+  return http::json_response(status, jsonrpc::error_response(id, error));
+}
+
 std::string sse_event(std::string_view id, std::string_view data) {
   std::string out;
   out.reserve(data.size() + id.size() + 32);

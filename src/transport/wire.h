@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "protocol/message.h"
 
 namespace mcpgw::transport {
 
@@ -14,6 +15,9 @@ namespace mcpgw::transport {
 // expect.
 http::Response rpc_error(http::Status status, int code, std::string_view message,
                          const boost::json::value& id = nullptr);
+// The same with a whole JSON-RPC error (its data too).
+http::Response rpc_error(http::Status status, const jsonrpc::Error& error,
+                         const boost::json::value& id);
 
 // One SSE event carrying one JSON-RPC message; id may be empty (a stream without ids).
 std::string sse_event(std::string_view id, std::string_view data);

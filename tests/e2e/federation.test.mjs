@@ -233,6 +233,35 @@ describe('federated upstream MCP server', () => {
     }
   });
 
+  // Issue 11, a defect found by a new user: original names meant original tool names only, so
+  // reading an upstream's documented URI through such a server gave "Resource not found".
+  test('original names mean original resource and template URIs too', async () => {
+    const resources = (await api('GET', `/v1/resources?gateway=${gw.id}&limit=500`)).body.items;
+    assert.ok(resources.length >= 2, JSON.stringify(resources));
+    const r = await api('POST', '/v1/servers', { name: 'plain-uris', expose_original_names: true,
+      resource_ids: resources.map((x) => x.id) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const { client, transport } = await connect(`/servers/${r.body.id}/mcp`);
+    try {
+      const listed = (await client.listResources()).resources;
+      assert.ok(listed.length >= 1);
+      for (const x of listed) assert.doesNotMatch(x.uri, /^everything\+/, x.uri);
+      const read = await client.readResource({ uri: listed[0].uri });
+      assert.equal(read.contents[0].uri, listed[0].uri);
+      const templates = (await client.listResourceTemplates()).resourceTemplates;
+      assert.ok(templates.length >= 1, 'server-everything has resource templates');
+      const t = templates[0];
+      assert.doesNotMatch(t.uriTemplate, /^everything\+/);
+      const uri = t.uriTemplate.replace(/\{[^}]+\}/g, '1');
+      const made = await client.readResource({ uri });
+      assert.ok(made.contents.length >= 1, JSON.stringify(made));
+      assert.doesNotMatch(made.contents[0].uri, /^everything\+/);
+    } finally {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+    }
+  });
+
   test("a client's cancel reaches the upstream", async () => {
     const { client, transport } = await connect('/mcp');
     try {

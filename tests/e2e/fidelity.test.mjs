@@ -226,7 +226,7 @@ describe('faithful relay', () => {
     assert.equal(g.status, 201, JSON.stringify(g.body));
     assert.equal(g.body.discovery.ok, true, JSON.stringify(g.body.discovery));
     assert.deepEqual(g.body.discovery.skipped, ['tool level: the name is already taken']);
-    assert.equal(g.body.tool_count, 8);
+    assert.equal(g.body.tool_count, 11);
     assert.equal(g.body.timeout_ms, 20000);  // federation.request_timeout, as no timeout_ms was given
     const tools = (await (await connect()).listTools()).tools;
     assert.ok(tools.some((t) => t.name === 'fc__sample'));
@@ -325,6 +325,16 @@ describe('faithful relay', () => {
     assert.equal(r.isError, undefined, JSON.stringify(r));
     assert.equal(r.content[0].text, 'resumed fine');
     assert.deepEqual(logs, ['before the break', 'after the break']);
+  });
+
+  // Issue 11, a defect found by a new user: an upstream that closes the call's stream right after
+  // its priming event (server-driven polling, SEP-1699) and answers 100 ms later. The answer must
+  // reach the client on its open stream.
+  test('an upstream that closes the stream after priming and answers later (SEP-1699)', async () => {
+    const c = await connect();
+    const r = await c.callTool({ name: 'fa__poll_later', arguments: {} }, undefined, { timeout: 8000 });
+    assert.equal(r.isError, undefined, JSON.stringify(r));
+    assert.equal(r.content[0].text, 'polled fine');
   });
 
   test('prompts with arguments and with an embedded resource', async () => {

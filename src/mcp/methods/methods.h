@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mcp/dispatcher.h"
+#include "mcp/identity.h"
 #include "mcp/invokers.h"
 #include "mcp/methods/params.h"
 
@@ -15,10 +16,7 @@ class Federation;
 
 namespace mcpgw::mcp {
 
-struct ServerIdentity {
-  std::string name = "mcpgw";
-  std::string version;
-};
+class ListenHub;  // mcp/listen.h
 
 // What the handlers use. federation may be null (no upstream MCP servers: unit tests), and so may
 // any invoker (tools of that source cannot be called).
@@ -27,6 +25,7 @@ struct Services {
   ServerIdentity identity;
   gateway::Federation* federation = nullptr;
   ToolInvokers invokers{};
+  ListenHub* listeners = nullptr;  // null: no subscriptions/listen (unit tests)
 };
 
 inline constexpr std::size_t kPageSize = 100;
@@ -43,6 +42,7 @@ using boost::asio::awaitable;
 namespace lifecycle {  // lifecycle.cpp
 awaitable<Outcome> initialize(const Services& s, RequestContext& ctx, const InitializeParams& p);
 awaitable<Outcome> ping(RequestContext& ctx, const NoParams& p);
+awaitable<Outcome> discover(const Services& s, RequestContext& ctx, const NoParams& p);
 void initialized(RequestContext& ctx, const json::object& params);
 void cancelled(RequestContext& ctx, const json::object& params);
 }  // namespace lifecycle
@@ -68,6 +68,10 @@ awaitable<Outcome> get(const Services& s, RequestContext& ctx, const GetPromptPa
 namespace completion {  // completion.cpp
 awaitable<Outcome> complete(const Services& s, RequestContext& ctx, const CompleteParams& p);
 }  // namespace completion
+
+namespace subscriptions {  // subscriptions.cpp
+awaitable<Outcome> listen(const Services& s, RequestContext& ctx, const ListenParams& p);
+}  // namespace subscriptions
 
 namespace logging {  // logging.cpp
 awaitable<Outcome> set_level(RequestContext& ctx, const SetLevelParams& p);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
+#include "protocol/log_levels.h"
 
 namespace mcpgw::mcp {
 namespace {
@@ -16,9 +17,7 @@ std::string must_be_string(std::string_view key) {
 }
 
 bool is_log_level(std::string_view l) {
-  for (auto v : {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"})
-    if (l == v) return true;
-  return false;
+  return protocol::log_level_rank(l) >= 0;
 }
 
 }  // namespace
@@ -118,6 +117,28 @@ std::optional<std::string> SetLevelParams::parse(const json::object& raw, SetLev
   if (!level || !is_log_level(*level))
     return "level must be one of debug, info, notice, warning, error, critical, alert, emergency";
   p.level = std::string(*level);
+  return std::nullopt;
+}
+
+std::optional<std::string> ListenParams::parse(const json::object& raw, ListenParams& p) {
+  const auto* filter = raw.if_contains("notifications");
+  if (!filter || !filter->is_object()) return "notifications must be an object";
+  const auto& f = filter->get_object();
+  for (auto [key, flag] :
+       {std::pair{"toolsListChanged", &p.tools}, std::pair{"promptsListChanged", &p.prompts},
+        std::pair{"resourcesListChanged", &p.resources}}) {
+    const auto* v = f.if_contains(key);
+    if (!v) continue;
+    if (!v->is_bool()) return std::string("notifications.") + key + " must be a boolean";
+    *flag = v->get_bool();
+  }
+  if (const auto* uris = f.if_contains("resourceSubscriptions")) {
+    if (!uris->is_array()) return "notifications.resourceSubscriptions must be an array of URIs";
+    for (const auto& u : uris->get_array()) {
+      if (!u.is_string()) return "notifications.resourceSubscriptions must be an array of URIs";
+      p.resource_uris.emplace_back(u.get_string());
+    }
+  }
   return std::nullopt;
 }
 

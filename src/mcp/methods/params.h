@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mcpgw::mcp {
 
@@ -56,6 +57,13 @@ struct CompleteParams {
   // The member of ref that holds key.
   const char* key_field() const { return prompt ? "name" : "uri"; }
   static std::optional<std::string> parse(const json::object& raw, CompleteParams& p);
+};
+
+// subscriptions/listen: the notifications filter (each member optional).
+struct ListenParams {
+  bool tools = false, prompts = false, resources = false;
+  std::vector<std::string> resource_uris;  // resourceSubscriptions
+  static std::optional<std::string> parse(const json::object& raw, ListenParams& p);
 };
 
 struct SetLevelParams {

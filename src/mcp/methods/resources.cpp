@@ -1,5 +1,6 @@
 // resources/list, resources/templates/list, resources/read, resources/subscribe and unsubscribe.
-// Resources are those of upstream MCP servers, offered under "<slug>+<uri>": a read or
+// Resources are those of upstream MCP servers, offered under "<slug>+<uri>" (or, on a virtual
+// server with original names, under their own URI where it is unique there): a read or
 // subscription goes to the owning upstream under its own URI (mcp/relay.h).
 #include <boost/json.hpp>
 
@@ -28,7 +29,10 @@ std::shared_ptr<const gateway::UpstreamBinding> binding_of(const gateway::Catalo
     const std::string_view tmpl = t->key;
     const auto prefix = tmpl.substr(0, tmpl.find('{'));
     if (!t->upstream || prefix.size() <= best || u.compare(0, prefix.size(), prefix) != 0) continue;
-    const auto original = gateway::upstream_uri(t->upstream->endpoint->slug, u);
+    // A template shown under its upstream URI (a server with original names) makes upstream URIs.
+    const auto original = t->key == t->upstream->original
+                              ? std::optional<std::string_view>(u)
+                              : gateway::upstream_uri(t->upstream->endpoint->slug, u);
     if (!original) continue;
     best = prefix.size();
     binding = std::make_shared<const gateway::UpstreamBinding>(
@@ -99,7 +103,9 @@ awaitable<Outcome> read(const Services& s, RequestContext& ctx, const UriParams&
   if (!binding) co_return not_found(p.uri);
   Outcome out = co_await relay(ctx, upstreams(s), *binding, protocol::method::kResourcesRead,
                                *p.raw, "uri", false);
-  federate_contents(out, binding->endpoint->slug);
+  // Asked for under its upstream URI on a server with original names: the contents keep theirs.
+  if (!(p.uri == binding->original && gateway::shows_original_names(*snapshot, ctx.scope())))
+    federate_contents(out, binding->endpoint->slug);
   co_return out;
 }
 

@@ -11,7 +11,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { InMemoryEventStore } from '@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js';
 import {
   CallToolRequestSchema, CompleteRequestSchema, CreateMessageResultSchema, ElicitResultSchema,
-  GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema,
+  GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema, ListRootsResultSchema,
   ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema,
   SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -53,6 +53,9 @@ const TOOLS = [
   { name: 'interrupted', description: 'its stream is closed half-way; the rest comes on resumption', inputSchema: { type: 'object' } },
   { name: 'level', description: 'the logging level this session was given', inputSchema: { type: 'object' } },
   { name: 'ask_roots', description: 'asks the client for its roots, outside the call (GET stream)', inputSchema: { type: 'object' } },
+  { name: 'roots_in_call', description: 'asks the client for its roots on the call\'s own stream', inputSchema: { type: 'object' } },
+  { name: 'ask_twice', description: 'asks the user, then the model, one after the other', inputSchema: { type: 'object' } },
+  { name: 'poll_later', description: 'closes its stream right after the priming event and answers 100 ms later (SEP-1699)', inputSchema: { type: 'object' } },
 ];
 
 // resumable: false leaves out the event store (no event ids: a broken stream cannot be resumed).
@@ -151,6 +154,24 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
           // Not related to this call: the SDK sends it on the session's GET stream.
           const r = await state.sessions.get(sessionId).server.listRoots();
           return { content: [{ type: 'text', text: JSON.stringify(r.roots) }] };
+        }
+        case 'roots_in_call': {
+          const r = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
+          return { content: [{ type: 'text', text: JSON.stringify(r.roots) }] };
+        }
+        case 'ask_twice': {
+          const e = await extra.sendRequest({ method: 'elicitation/create',
+            params: { mode: 'form', message: 'Your name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } } },
+          ElicitResultSchema, { timeout: 60000 });
+          const m = await extra.sendRequest({ method: 'sampling/createMessage',
+            params: { messages: [{ role: 'user', content: { type: 'text', text: `greet ${e.content?.name}` } }], maxTokens: 20 } },
+          CreateMessageResultSchema, { timeout: 60000 });
+          return { content: [{ type: 'text', text: `${e.content?.name}: ${m.content.text}` }] };
+        }
+        case 'poll_later': {
+          extra.closeSSEStream?.();
+          await sleep(100);
+          return { content: [{ type: 'text', text: 'polled fine' }] };
         }
         case 'level': {
           const mine = state.levels.filter((l) => l.session === sessionId).map((l) => l.level);

@@ -39,3 +39,15 @@ TEST_CASE("base64 of the RFC 4648 vectors", "[crypto]") {
   CHECK(base64("fo") == "Zm8=");
   CHECK(base64("foobar") == "Zm9vYmFy");
 }
+
+TEST_CASE("unbase64 reverses base64 and refuses what is not base64", "[crypto]") {
+  for (const char* v : {"", "f", "fo", "foo", "foob", "fooba", "foobar"})
+    CHECK(unbase64(base64(v)) == v);
+  const std::string binary("\0\xff\x10 ", 4);
+  CHECK(unbase64(base64(binary)) == binary);
+  CHECK_FALSE(unbase64("Zg="));     // not a multiple of 4
+  CHECK_FALSE(unbase64("Z!=="));    // not the alphabet
+  CHECK_FALSE(unbase64("Zm 9v"));   // whitespace
+  CHECK_FALSE(unbase64("Z=g="));    // padding inside
+  CHECK_FALSE(unbase64("Zg===="));  // too much padding
+}

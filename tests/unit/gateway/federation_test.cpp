@@ -51,9 +51,10 @@ TEST_CASE("a server with original names shows them where they are unique in it",
   Catalog c;
   c.tools = {upstream_item("a__echo", "echo", a), upstream_item("b__echo", "echo", b),
              upstream_item("a__sum", "sum", a)};
-  c.servers["plain"] = {"plain", "plain", {"a__echo-id", "a__sum-id"}, true, {}, {}};
-  c.servers["clash"] = {"clash", "clash", {"a__echo-id", "b__echo-id", "a__sum-id"}, true, {}, {}};
-  c.servers["prefixed"] = {"prefixed", "prefixed", {"a__echo-id"}, false, {}, {}};
+  c.servers["plain"] = {"plain", "plain", {"a__echo-id", "a__sum-id"}, true, {}, {}, {}, {}};
+  c.servers["clash"] = {"clash", "clash", {"a__echo-id", "b__echo-id", "a__sum-id"}, true, {}, {},
+                        {},      {}};
+  c.servers["prefixed"] = {"prefixed", "prefixed", {"a__echo-id"}, false, {}, {}, {}, {}};
   normalize(c);
   auto names = [&](const char* server) {
     std::vector<std::string> out;

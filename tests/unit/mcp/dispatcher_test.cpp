@@ -124,7 +124,7 @@ TEST_CASE("list methods page by an opaque cursor in name order, within the calle
   gateway::Catalog c;
   for (int i = mcp::kPageSize + 5; i > 0; --i)
     c.tools.push_back(tool("t" + std::to_string(1000 + i)));
-  c.servers["s1"] = {"s1", "one", {"t1001-id", "t1002-id"}, false, {}, {}};
+  c.servers["s1"] = {"s1", "one", {"t1001-id", "t1002-id"}, false, {}, {}, {}, {}};
   gateway::normalize(c);
   h.catalog.publish(std::move(c));
   auto first = h.call(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})").at("result").as_object();

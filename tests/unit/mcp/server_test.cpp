@@ -65,8 +65,8 @@ TEST_CASE("initialize gives the session state to commit, at the negotiated versi
 
 TEST_CASE("the scope of an endpoint: /mcp, a virtual server, an unknown one, another's", "[mcp]") {
   gateway::Catalog snapshot;
-  snapshot.servers["s1"] = {"s1", "one", {}, false, {}, {}};
-  snapshot.servers["s2"] = {"s2", "two", {}, false, {}, {}};
+  snapshot.servers["s1"] = {"s1", "one", {}, false, {}, {}, {}, {}};
+  snapshot.servers["s2"] = {"s2", "two", {}, false, {}, {}, {}, {}};
   gateway::CatalogService c;
   c.publish(snapshot);
   auth::Principal anyone{"a", {"mcp"}, {}, "jwt"};
@@ -123,4 +123,65 @@ TEST_CASE("typed params: each method's params parse, or give the reason", "[mcp]
   mcp::SetLevelParams level;
   CHECK(mcp::SetLevelParams::parse(obj(R"({"level":"loud"})"), level));
   CHECK_FALSE(mcp::SetLevelParams::parse(obj(R"({"level":"notice"})"), level));
+}
+
+namespace {
+std::string modern_request(std::string_view method, std::string_view extra_params = "") {
+  return std::string(R"({"jsonrpc":"2.0","id":"m1","method":")") + std::string(method) +
+         R"(","params":{)" + std::string(extra_params) +
+         R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+         R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
+}
+}  // namespace
+
+TEST_CASE("modern requests: the era's methods only; removed and unknown ones 404", "[mcp]") {
+  Fixture f;
+  for (std::string_view removed : {"initialize", "ping", "logging/setLevel", "resources/subscribe",
+                                   "resources/unsubscribe", "no/such"}) {
+    auto parsed = jsonrpc::parse(modern_request(removed));
+    auto r = f.server.admit(parsed.messages[0], "2026-07-28");
+    REQUIRE(std::holds_alternative<mcp::Refusal>(r));
+    CHECK(std::get<mcp::Refusal>(r).http_status == 404);
+    CHECK(std::get<mcp::Refusal>(r).error.code == jsonrpc::kMethodNotFound);
+  }
+  // The envelope is read before the method is looked up.
+  auto parsed = jsonrpc::parse(modern_request("no/such"));
+  auto r = f.server.admit(parsed.messages[0], std::nullopt);
+  CHECK(std::get<mcp::Refusal>(r).http_status == 400);
+  // server/discover is modern only.
+  CHECK(f.dispatcher.find("server/discover", mcp::kModern));
+  CHECK_FALSE(f.dispatcher.find("server/discover", mcp::kLegacy));
+  CHECK(f.dispatcher.find("tools/list", mcp::kModern));
+  CHECK(f.dispatcher.find("ping", mcp::kLegacy));
+}
+
+TEST_CASE("server/discover: every revision, the capabilities, serverInfo, cache hints", "[mcp]") {
+  Fixture f;
+  auto parsed = jsonrpc::parse(modern_request("server/discover"));
+  const auto& m = parsed.messages[0];
+  auto admitted = f.server.admit(m, "2026-07-28");
+  REQUIRE(std::holds_alternative<mcp::Server::Admitted>(admitted));
+  auto& ok = std::get<mcp::Server::Admitted>(admitted);
+  mcp::RequestContext ctx({nullptr,
+                           &f.principal,
+                           {},
+                           "2026-07-28",
+                           m.id,
+                           "t",
+                           nullptr,
+                           nullptr,
+                           &ok.envelope,
+                           std::make_shared<mcp::Cancellation>()});
+  auto fut = asio::co_spawn(f.ioc, f.server.modern(ctx, m), asio::use_future);
+  f.ioc.run();
+  const auto answer = json::parse(fut.get().text);
+  CHECK(answer.at("id") == "m1");
+  const auto& r = answer.at("result");
+  CHECK(r.at("supportedVersions") ==
+        json::parse(R"(["2026-07-28","2025-11-25","2025-06-18","2025-03-26"])"));
+  CHECK(r.at("capabilities").as_object().contains("tools"));
+  CHECK(r.at("resultType") == "complete");
+  CHECK(r.at("cacheScope") == "private");
+  CHECK(r.at("ttlMs") == 0);
+  CHECK(r.at("_meta").at("io.modelcontextprotocol/serverInfo").at("name") == "mcpgw");
 }

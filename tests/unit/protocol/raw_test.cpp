@@ -25,3 +25,16 @@ TEST_CASE("raw_member refuses what is not an object", "[jsonrpc]") {
   CHECK(!raw_member(R"({"a":"unterminated)", "a"));
   CHECK(!raw_member("", "a"));
 }
+
+TEST_CASE("insert_members puts members first and keeps the rest byte for byte", "[jsonrpc]") {
+  using mcpgw::jsonrpc::insert_members;
+  const char* r = R"({ "content":[{"n":0.5}], "_meta":{"k":1.0e2} })";
+  CHECK(insert_members(r, R"("a":1)") == R"({"a":1, "content":[{"n":0.5}], "_meta":{"k":1.0e2} })");
+  CHECK(insert_members(r, R"("s":"x")", "_meta") ==
+        R"({ "content":[{"n":0.5}], "_meta":{"s":"x","k":1.0e2} })");
+  CHECK(insert_members(" {} ", R"("a":1)") == R"( {"a":1} )");
+  CHECK(insert_members(R"({"_meta":{ }})", R"("a":1)", "_meta") == R"({"_meta":{"a":1 }})");
+  CHECK_FALSE(insert_members("[1]", R"("a":1)"));
+  CHECK_FALSE(insert_members(R"({"_meta":3})", R"("a":1)", "_meta"));
+  CHECK_FALSE(insert_members(R"({"x":1})", R"("a":1)", "_meta"));
+}

@@ -1,9 +1,9 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
-#include "transport/wire.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
+#include "transport/wire.h"
 
 using namespace mcpgw;
 using namespace mcpgw::transport;
@@ -129,8 +129,8 @@ TEST_CASE("catalog changes notify exactly the sessions whose view changed", "[se
   gateway::CatalogService catalog;
   gateway::Catalog c0;
   c0.tools = {tool("a"), tool("b")};
-  c0.servers["s1"] = {"s1", "one", {"a-id"}, false, {}, {}};
-  c0.servers["s2"] = {"s2", "two", {"b-id"}, false, {}, {}};
+  c0.servers["s1"] = {"s1", "one", {"a-id"}, false, {}, {}, {}, {}};
+  c0.servers["s2"] = {"s2", "two", {"b-id"}, false, {}, {}, {}, {}};
   catalog.publish(c0);
   SessionManager m(cfg_with(10, std::chrono::minutes(5)), store, nullptr);
   mcp::on_list_changes(catalog, [&m](mcp::ListChanges& changes) { m.deliver(changes); });
