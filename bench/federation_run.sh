@@ -59,12 +59,7 @@ for check in "$up_url none $direct_sid $direct_body" "http://127.0.0.1:$gw_port/
     | grep -q 'Echo: hello' || { echo "tools/call echo failed at $url" >&2; exit 1; }
 done
 
-run_wrk() {  # NAME URL [env...]
-  local name=$1 url=$2
-  shift 2
-  env "$@" ACCEPT="$accept" wrk -t1 -c"$conns" -d"${secs}s" --latency -s bench/mcp_post.lua "$url" \
-    >"$out/$name.$round.txt"
-}
+run_wrk() { mcp_wrk "$@" ACCEPT="$accept"; }  # NAME URL [VAR=VALUE...]
 for round in $(seq "$rounds"); do
   run_wrk fast_direct "$fast_url" TOKEN=none BODY="$direct_body" SESSION=
   run_wrk fast_via_mcpgw "http://127.0.0.1:$gw_port/mcp" TOKEN="$user" BODY="$gw_fast_body" SESSION="$gw_sid"

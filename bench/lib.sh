@@ -51,6 +51,13 @@ YAML
   pids+=($gw_pid)
   gw_port=$(port_from "$out/$name.log")
 }
+# One wrk run of bench/mcp_post.lua against URL for round $round, into $out/NAME.$round.txt; the
+# rest are the script's variables (TOKEN=, BODY=, SESSION=, ACCEPT=, MODERN=, ...).
+mcp_wrk() {  # NAME URL [VAR=VALUE...]
+  local name=$1 url=$2
+  shift 2
+  env "$@" wrk -t1 -c"$conns" -d"${secs}s" --latency -s bench/mcp_post.lua "$url" >"$out/$name.$round.txt"
+}
 # Latencies in microseconds, whatever unit wrk printed.
 to_us() { awk '{v=$1; if (v ~ /ms$/) {sub(/ms$/,"",v); v*=1000} else if (v ~ /us$/) {sub(/us$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000000}; printf "%.0f\n", v}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

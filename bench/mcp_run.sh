@@ -61,11 +61,7 @@ session=$(curl -si -H "Authorization: Bearer $suser" -H 'Content-Type: applicati
 [[ -n "$session" ]] || { echo "no session id" >&2; exit 1; }
 ping_body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
 
-run_wrk() {  # NAME URL [env...]
-  local name=$1 url=$2
-  shift 2
-  env "$@" wrk -t1 -c"$conns" -d"${secs}s" --latency -s bench/mcp_post.lua "$url" >"$out/$name.$round.txt"
-}
+run_wrk() { mcp_wrk "$@"; }  # NAME URL [VAR=VALUE...]
 for round in $(seq "$rounds"); do
   run_wrk ceiling "http://127.0.0.1:$ceiling_port/" TOKEN=x BODY="$list_body" SESSION=
   run_wrk tools_list "http://127.0.0.1:$stateless_port/mcp" TOKEN="$user" BODY="$list_body" SESSION=

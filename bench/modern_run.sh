@@ -41,12 +41,7 @@ check "$fast_url" "$direct_body"
 check "$gw_url" "$legacy_body" -H "Mcp-Session-Id: $sid" -H 'MCP-Protocol-Version: 2025-11-25'
 check "$gw_url" "$modern_body" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: fast__echo'
 
-run_wrk() {  # NAME URL [env...]
-  local name=$1 url=$2
-  shift 2
-  env "$@" ACCEPT="$accept" wrk -t1 -c"$conns" -d"${secs}s" --latency -s bench/mcp_post.lua "$url" \
-    >"$out/$name.$round.txt"
-}
+run_wrk() { mcp_wrk "$@" ACCEPT="$accept"; }  # NAME URL [VAR=VALUE...]
 for round in $(seq "$rounds"); do
   run_wrk direct "$fast_url" TOKEN=none BODY="$direct_body" SESSION=
   run_wrk legacy_session "$gw_url" TOKEN="$user" BODY="$legacy_body" SESSION="$sid"

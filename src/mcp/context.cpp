@@ -36,6 +36,11 @@ bool RequestContext::on_cancel(std::function<void()> hook) {
          i_.session->on_cancel(i_.request_id, std::move(hook));
 }
 
+bool RequestContext::client_declared(std::string_view capability) const {
+  if (i_.envelope) return i_.envelope->has_capability(capability);
+  return i_.session && i_.session->client_has_capability(capability);
+}
+
 bool RequestContext::wants_log(std::string_view level) const {
   if (!i_.envelope) return true;
   if (!i_.envelope->log_level) return false;
@@ -44,11 +49,12 @@ bool RequestContext::wants_log(std::string_view level) const {
 
 asio::awaitable<Outcome> RequestContext::request(std::string_view method, json::value params,
                                                  std::chrono::milliseconds timeout) {
+  // A request the client declared no capability for is not sent: it could never be answered.
+  if (auto needed = needed_capability(method);
+      !needed.empty() && (i_.envelope || i_.session) && !client_declared(needed))
+    co_return Outcome::fail(jsonrpc::Error{
+        jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}});
   if (i_.envelope) {
-    if (auto needed = needed_capability(method);
-        !needed.empty() && !i_.envelope->has_capability(needed))
-      co_return Outcome::fail(jsonrpc::Error{
-          jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}});
     if (!i_.input)
       co_return Outcome::fail(
           jsonrpc::Error{jsonrpc::kInternalError,
@@ -60,11 +66,6 @@ asio::awaitable<Outcome> RequestContext::request(std::string_view method, json::
   if (!i_.session)
     co_return Outcome::fail(jsonrpc::Error{
         jsonrpc::kInternalError, "server-to-client requests need a session (stateless mode)", {}});
-  // A request the client declared no capability for is not sent: it could never be answered.
-  if (auto needed = needed_capability(method);
-      !needed.empty() && !i_.session->client_has_capability(needed))
-    co_return Outcome::fail(jsonrpc::Error{
-        jsonrpc::kMethodNotFound, "the client does not support " + std::string(needed), {}});
   auto ex = co_await asio::this_coro::executor;
   Wakeup answered(ex);
   // Written by whichever thread delivers the reply, before it wakes this coroutine.

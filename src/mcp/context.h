@@ -76,6 +76,8 @@ class RequestContext {
   // session's level was given upstream); modern, only at or above the level the request's
   // envelope asks for, and never when it asks for none.
   bool wants_log(std::string_view level) const;
+  // Whether the client declared this capability: in the modern envelope, or at initialize.
+  bool client_declared(std::string_view capability) const;
 
   // A notification related to this request (progress, logging), on its stream.
   bool notify(std::string_view method, json::value params);

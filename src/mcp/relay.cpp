@@ -47,7 +47,7 @@ gateway::UpstreamSession::ClientIdentity identity_of(const RequestContext& ctx) 
     id.client_info = ctx.session() ? ctx.session()->client_info() : ctx.envelope()->client_info;
     const json::object caps =
         ctx.session() ? ctx.session()->client_capabilities() : ctx.envelope()->client_capabilities;
-    for (const char* c : {"sampling", "elicitation", "roots"})
+    for (std::string_view c : protocol::kClientRequestCapabilities)
       if (auto it = caps.find(c); it != caps.end()) id.capabilities[c] = it->value();
   }
   if (!id.client_info.contains("name")) id.client_info = {{"name", "mcpgw"}, {"version", "1"}};
@@ -192,8 +192,8 @@ awaitable<std::shared_ptr<gateway::UpstreamSession>> session_for(
     // Kept for the principal on this endpoint: a modern client has no session to own it. The
     // capabilities it relays (declared upstream at initialize) are part of the key.
     std::string key = ctx.principal().subject + '\n' + ctx.scope().server.value_or("") + '\n';
-    for (const char* c : {"sampling", "elicitation", "roots"})
-      if (ctx.envelope()->has_capability(c)) key += std::string(c) + ' ';
+    for (std::string_view c : protocol::kClientRequestCapabilities)
+      if (ctx.client_declared(c)) key += std::string(c) + ' ';
     co_return federation.client_pool().get(key)->get(federation.http(), binding.endpoint,
                                                      [&ctx] { return identity_of(ctx); });
   }

@@ -60,8 +60,9 @@ bool may_ask(std::string_view m) {
 
 // A client that declared none of these can never be asked for input: its calls run inline.
 bool can_answer(const Envelope& e) {
-  return e.has_capability("elicitation") || e.has_capability("sampling") ||
-         e.has_capability("roots");
+  for (std::string_view c : protocol::kClientRequestCapabilities)
+    if (e.has_capability(c)) return true;
+  return false;
 }
 
 // What a pending call needs of its first request, kept for as long as it runs.

@@ -29,10 +29,14 @@ std::string encode_header_value(std::string_view value) {
   return std::string(kPrefix) + crypto::base64(value) + std::string(kSuffix);
 }
 
+std::string_view trim_ows(std::string_view v) {
+  const auto first = v.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return v.substr(first, v.find_last_not_of(" \t") - first + 1);
+}
+
 std::optional<std::string> decode_header_value(std::string_view header) {
-  const auto first = header.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return std::string();
-  header = header.substr(first, header.find_last_not_of(" \t") - first + 1);
+  header = trim_ows(header);
   for (char c : header)
     if (!visible(c) && c != ' ' && c != '\t') return std::nullopt;
   if (!is_sentinel(header)) return std::string(header);

@@ -8,6 +8,9 @@
 
 namespace mcpgw::protocol {
 
+// value without the spaces and tabs around it (HTTP's optional whitespace).
+std::string_view trim_ows(std::string_view value);
+
 // The header value that carries `value`: itself when every byte is visible ASCII or an inner
 // space and it does not look like the sentinel, else the sentinel form.
 std::string encode_header_value(std::string_view value);

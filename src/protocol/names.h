@@ -71,6 +71,11 @@ inline constexpr std::string_view kSubscriptionsAcknowledged =
 inline constexpr std::string_view kListChangedSuffix = "/list_changed";
 }  // namespace notification
 
+// The client capabilities behind server-to-client requests (sampling/createMessage,
+// elicitation/create, roots/list): what mcpgw declares upstream on a client's behalf.
+inline constexpr std::string_view kClientRequestCapabilities[] = {"sampling", "elicitation",
+                                                                  "roots"};
+
 // The params member a modern request's Mcp-Name header mirrors: "name" for tools/call and
 // prompts/get, "uri" for resources/read; empty for every other method (no Mcp-Name).
 inline std::string_view mirrored_name_field(std::string_view m) {

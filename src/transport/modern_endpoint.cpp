@@ -33,12 +33,6 @@ Response mismatch(const std::string& message, const json::value& id) {
                    "Header mismatch: " + message, id);
 }
 
-std::string_view trimmed(std::string_view v) {
-  const auto first = v.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return v.substr(first, v.find_last_not_of(" \t") - first + 1);
-}
-
 // Mcp-Method on every request, Mcp-Name on those about one item: present, and equal to what the
 // body says (Mcp-Name decoded first). When the body names no item either, the method's own
 // params check answers.
@@ -46,8 +40,8 @@ std::optional<Response> check_mirrors(const http::Request& req, const jsonrpc::M
   const std::string method_header(protocol::header::kMethod);
   auto method = header(req, protocol::header::kMethod);
   if (!method) return mismatch("the " + method_header + " header is required", m.id);
-  if (trimmed(*method) != m.method)
-    return mismatch(method_header + " header value '" + std::string(trimmed(*method)) +
+  if (protocol::trim_ows(*method) != m.method)
+    return mismatch(method_header + " header value '" + std::string(protocol::trim_ows(*method)) +
                         "' does not match body value '" + m.method + "'",
                     m.id);
   const std::string_view field = protocol::mirrored_name_field(m.method);
@@ -73,7 +67,7 @@ std::optional<Response> check_mirrors(const http::Request& req, const jsonrpc::M
 
 bool names_modern_revision(const http::Request& req) {
   auto v = header(req, protocol::header::kProtocolVersion);
-  return v && protocol::is_modern_era(trimmed(*v));
+  return v && protocol::is_modern_era(protocol::trim_ows(*v));
 }
 
 bool is_modern_post(const http::Request& req) {
