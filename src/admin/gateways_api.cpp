@@ -24,6 +24,12 @@ using http::Response;
 
 namespace {
 
+// The era its last discovery found it speaking: "modern", "legacy", or null before any.
+json::value era_of(const std::optional<std::string>& version) {
+  if (!version || version->empty()) return nullptr;
+  return gateway::era_name(*version);
+}
+
 json::object gateway_json(const store::GatewayRecord& g) {
   return json::object{{"id", g.id},
                       {"name", g.name},
@@ -40,6 +46,7 @@ json::object gateway_json(const store::GatewayRecord& g) {
                       {"last_seen_at", time_or_null(g.last_seen_at)},
                       {"last_error", text_or_null(g.last_error)},
                       {"protocol_version", text_or_null(g.protocol_version)},
+                      {"era", era_of(g.protocol_version)},
                       {"server_info", json_text(g.server_info)},
                       {"capabilities", json_text(g.capabilities)},
                       {"created_at", iso8601_utc(g.created_at)},

@@ -226,16 +226,20 @@ void add_gateways(Catalog& c, const std::vector<store::GatewayRow>& rows, const 
       e->headers.push_back(std::move(h));
     e->timeout = std::chrono::milliseconds(g.timeout_ms);
     e->fingerprint = std::to_string(g.updated_at) + "/" + e->url;
+    e->protocol_version = g.protocol_version;
     c.gateways[e->gateway_id] = std::move(e);
   }
 }
 
 // The binding of an upstream item; null when its gateway is disabled or unusable.
 std::shared_ptr<const UpstreamBinding> upstream_binding(
-    const Catalog& c, const std::optional<std::string>& gateway_id, std::string original) {
+    const Catalog& c, const std::optional<std::string>& gateway_id, std::string original,
+    const json::value* input_schema = nullptr) {
   auto it = c.gateways.find(gateway_id.value_or(""));
   if (it == c.gateways.end()) return nullptr;
-  return std::make_shared<const UpstreamBinding>(UpstreamBinding{it->second, std::move(original)});
+  UpstreamBinding b{it->second, std::move(original)};
+  if (input_schema) b.header_params = protocol::header_params(*input_schema);
+  return std::make_shared<const UpstreamBinding>(std::move(b));
 }
 
 // A REST tool's definition and binding; a null binding when its credentials do not open.
@@ -271,11 +275,11 @@ void add_tools(Catalog& c, const std::vector<store::ToolRow>& rows, const std::s
     std::shared_ptr<const UpstreamBinding> upstream;
     json::object def;
     if (t.integration_type == "MCP") {
-      upstream = upstream_binding(c, t.gateway_id, t.original_name);
-      if (!upstream) continue;
       // The upstream's definition as it gave it (schemas, annotations, _meta), renamed.
       def = upstream_definition(t.definition, json::object{});
       def["name"] = t.name;
+      upstream = upstream_binding(c, t.gateway_id, t.original_name, def.if_contains("inputSchema"));
+      if (!upstream) continue;
     } else {
       rest = rest_tool(t, key, def);
       if (!rest) continue;

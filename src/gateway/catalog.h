@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/header_params.h"
+
 namespace mcpgw::store {
 class CatalogReader;
 }
@@ -28,6 +30,9 @@ struct UpstreamEndpoint;
 struct UpstreamBinding {
   std::shared_ptr<const UpstreamEndpoint> endpoint;
   std::string original;  // tools and prompts: the upstream's name; resources: its URI
+  // Tools: the parameters its inputSchema mirrors in Mcp-Param-* headers (a modern upstream
+  // gets them on every call).
+  std::vector<protocol::HeaderParam> header_params{};
 };
 
 // Where an item comes from, and so what serves it: mcpgw itself, a REST endpoint (tools), or an

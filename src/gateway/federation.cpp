@@ -13,6 +13,7 @@
 #include "common/wakeup.h"
 #include "gateway/discovery.h"
 #include "protocol/names.h"
+#include "protocol/versions.h"
 #include "store/catalog_store.h"
 
 namespace mcpgw::gateway {
@@ -47,6 +48,10 @@ std::optional<std::string_view> upstream_uri(std::string_view slug, std::string_
       uri[slug.size()] != '+')
     return std::nullopt;
   return uri.substr(slug.size() + 1);
+}
+
+const char* era_name(std::string_view protocol_version) {
+  return protocol::era_of(protocol_version) == protocol::Era::modern ? "modern" : "legacy";
 }
 
 std::string slugify(std::string_view name) {
@@ -162,6 +167,7 @@ void Federation::on_catalog_change(const Catalog& after) {
       // The control session waits at most discovery_timeout for each message.
       auto control_endpoint = std::make_shared<UpstreamEndpoint>(*endpoint);
       control_endpoint->timeout = std::min(endpoint->timeout, cfg_.discovery_timeout);
+      control_endpoint->protocol_version.clear();  // the control session always probes
       auto control = std::make_shared<UpstreamSession>(
           http_, control_endpoint,
           UpstreamSession::ClientIdentity{json::object{{"name", "mcpgw"}, {"version", "1"}},
@@ -351,7 +357,7 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
       else
         spdlog::warn("upstream {}: discovery failed: {}", m->endpoint->name, failure);
     } else {
-      UpstreamResult r = co_await m->control->request(protocol::method::kPing, "", nullptr);
+      UpstreamResult r = co_await m->control->ping();
       if (m->stopped) break;
       if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure->text();
     }
@@ -421,9 +427,11 @@ awaitable<void> Federation::listen(std::shared_ptr<Monitor> m) {
     const std::optional<UpstreamError> why =
         co_await m->control->listen(on_message, abort, kListenIdle);
     if (m->stopped) break;
-    if (why && why->kind == UpstreamError::Kind::http_status && why->http_status == 405) {
-      spdlog::debug("upstream {} offers no GET stream; list changes are seen on refresh only",
-                    m->endpoint->name);
+    if (why && ((why->kind == UpstreamError::Kind::http_status && why->http_status == 405) ||
+                why->kind == UpstreamError::Kind::rejected)) {
+      spdlog::debug("upstream {} offers no {}; list changes are seen on refresh only",
+                    m->endpoint->name,
+                    m->control->modern() ? "subscriptions/listen stream" : "GET stream");
       break;
     }
     if (heard) backoff = std::chrono::milliseconds(1000);

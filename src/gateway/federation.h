@@ -48,6 +48,8 @@ std::string federated_name(std::string_view slug, std::string_view separator,
 std::string federated_uri(std::string_view slug, std::string_view uri);
 // The upstream's URI inside a federated URI of that slug; nullopt when it is not one.
 std::optional<std::string_view> upstream_uri(std::string_view slug, std::string_view uri);
+// The era of an upstream's protocol revision: "modern" (2026-07-28 on) or "legacy".
+const char* era_name(std::string_view protocol_version);
 // A gateway's slug from its name: lower-case letters, digits and '-', at most 48 characters.
 std::string slugify(std::string_view name);
 

@@ -133,6 +133,8 @@ OutboundRequest UpstreamSession::outbound(Exchange& x) const {
     if (x.with_session && !protocol_version_.empty())
       r.headers.emplace_back(protocol::header::kProtocolVersion, protocol_version_);
   }
+  for (auto& h : x.headers)
+    r.headers.push_back(std::move(h));
   r.body = std::move(x.body);
   r.abort = x.abort;
   if (x.timeout) r.timeout = *x.timeout;
@@ -158,6 +160,15 @@ std::optional<UpstreamError> UpstreamSession::failure_of(Exchange& x, const Outb
   // session with 400. Either way the request is retried once, in a new session.
   if ((res.status == 404 || res.status == 400) && !x.sent_session.empty()) {
     x.session_lost = true;
+  }
+  // Outside a session a 4xx may carry the JSON-RPC error that answers the request (a modern
+  // upstream answers unknown methods, header and version mismatches so): that is its answer.
+  if (res.status / 100 == 4 && x.sent_session.empty() && !x.id.is_null() && !res.body.empty() &&
+      res.content_type.starts_with("application/json")) {
+    reader.deliver(res.body);
+    if (reader.answered && reader.result.error) return std::nullopt;
+    reader.answered = false;
+    reader.result = UpstreamResult{};
   }
   if (res.status / 100 != 2) {
     UpstreamError e{.kind = x.session_lost ? Kind::session_lost : Kind::http_status,

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "gateway/upstream_session.h"
 #include "protocol/names.h"
@@ -37,6 +39,7 @@ struct UpstreamSession::Exchange {
   std::function<std::chrono::milliseconds()> stream_wait;
   std::optional<std::chrono::milliseconds> timeout;  // instead of the endpoint's
   bool retry_safe = false;                           // repeating it upstream is harmless
+  std::vector<std::pair<std::string, std::string>> headers;  // sent besides the usual ones
   // Out:
   std::string session_id;    // the Mcp-Session-Id the upstream answered with
   std::string sent_session;  // the one this exchange carried

@@ -15,6 +15,7 @@
 
 #include "common/wakeup.h"
 #include "gateway/upstream_exchange.h"
+#include "protocol/header_value.h"
 #include "protocol/names.h"
 #include "protocol/versions.h"
 
@@ -122,7 +123,7 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::ensure_initialized() {
     std::lock_guard lock(mutex_);
     if (state_ == State::fresh && last_failure_) co_return last_failure_;
   }
-  UpstreamResult r = co_await initialize();
+  UpstreamResult r = co_await connect();
   std::vector<std::function<void()>> waiters;
   {
     std::lock_guard lock(mutex_);
@@ -146,7 +147,7 @@ void UpstreamSession::forget_session(const std::string& id) {
 
 bool UpstreamSession::needs_log_level(const std::string& level) const {
   std::lock_guard lock(mutex_);
-  return !level.empty() && level != log_level_;
+  return !modern_ && !level.empty() && level != log_level_;
 }
 
 awaitable<std::optional<UpstreamError>> UpstreamSession::apply_log_level(std::string level) {
@@ -155,7 +156,8 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::apply_log_level(std::st
   {
     std::lock_guard lock(mutex_);
     if (level.empty() || level == log_level_) co_return std::nullopt;
-    if (!server_capabilities_.contains("logging")) {
+    // Modern: no logging/setLevel; each request's envelope names its level.
+    if (modern_ || !server_capabilities_.contains("logging")) {
       log_level_ = level;  // nothing to tell an upstream that does not log
       co_return std::nullopt;
     }
@@ -172,7 +174,8 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::apply_log_level(std::st
 
 awaitable<UpstreamResult> UpstreamSession::request(
     std::string_view method, std::string params, OnMessage on_message, std::shared_ptr<Abort> abort,
-    json::value* upstream_id, std::function<std::chrono::milliseconds()> stream_wait) {
+    json::value* upstream_id, std::function<std::chrono::milliseconds()> stream_wait,
+    const RequestOptions* options) {
   for (int attempt = 0;; ++attempt) {
     std::optional<UpstreamError> why = co_await ensure_initialized();
     if (why) {
@@ -186,7 +189,18 @@ awaitable<UpstreamResult> UpstreamSession::request(
       x.id = next_id_++;
     }
     if (upstream_id) *upstream_id = x.id;
-    x.body = message_text(x.id, method, params);
+    if (modern()) {
+      std::string name;
+      x.body = message_text(x.id, method, with_envelope(method, params, options, name));
+      x.headers.emplace_back(protocol::header::kMethod, method);
+      if (!name.empty())
+        x.headers.emplace_back(protocol::header::kName, protocol::encode_header_value(name));
+    } else {
+      x.body = message_text(x.id, method, params);
+    }
+    if (options && modern())
+      for (const auto& h : options->headers)
+        x.headers.push_back(h);
     x.retry_safe = retry_safe(method);
     x.on_message = on_message;
     x.abort = abort;
@@ -201,8 +215,9 @@ awaitable<UpstreamResult> UpstreamSession::request(
     // The response's stream ended or broke before the response, and the upstream numbered its
     // events: resume it (GET with Last-Event-ID) after the pause its retry field asks for.
     auto ex = co_await asio::this_coro::executor;
-    for (int resumed = 0; resumed < kMaxResumes && x.broke_off && !x.last_event_id.empty() &&
-                          !(abort && abort->fired());
+    const bool resumable = !modern();  // modern streams are not resumable
+    for (int resumed = 0; resumable && resumed < kMaxResumes && x.broke_off &&
+                          !x.last_event_id.empty() && !(abort && abort->fired());
          ++resumed) {
       const long pause = std::clamp<long>(x.retry_ms.value_or(kDefaultRetryMs), 0, kMaxRetryMs);
       spdlog::debug("upstream {}: {} broke off ({}); resuming after event {} in {} ms",
@@ -229,6 +244,9 @@ awaitable<UpstreamResult> UpstreamSession::request(
 
 awaitable<std::optional<UpstreamError>> UpstreamSession::notify(std::string_view method,
                                                                 std::string params) {
+  // Modern: no notifications from client to server over HTTP (a request is cancelled by closing
+  // its stream, and there is no initialized).
+  if (modern()) co_return std::nullopt;
   Exchange x;
   x.body = message_text(nullptr, method, params);
   UpstreamResult r = co_await exchange(x);
@@ -247,6 +265,22 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::listen(OnMessage on_mes
                                                                 std::chrono::milliseconds idle) {
   std::optional<UpstreamError> why = co_await ensure_initialized();
   if (why) co_return why;
+  if (modern()) {
+    // A subscriptions/listen stream for list changes; its response comes only when it ends.
+    const std::string filter = json::serialize(
+        json::object{{"notifications", json::object{{"toolsListChanged", true},
+                                                    {"promptsListChanged", true},
+                                                    {"resourcesListChanged", true}}}});
+    UpstreamResult r =
+        co_await request(protocol::method::kSubscriptionsListen, filter, std::move(on_message),
+                         std::move(abort), nullptr, [idle] { return idle; });
+    if (r.error)
+      co_return UpstreamError{.kind = Kind::rejected,
+                              .detail = r.error->message,
+                              .context = std::string(protocol::method::kSubscriptionsListen)};
+    if (r.failure && r.failure->kind == Kind::cancelled) co_return std::nullopt;
+    co_return r.failure;
+  }
   Exchange x;
   x.http_method = "GET";
   x.on_message = std::move(on_message);
@@ -287,6 +321,7 @@ awaitable<void> UpstreamSession::close() {
     id.swap(session_id_);
     state_ = State::fresh;
     log_level_.clear();
+    modern_ = false;
   }
   if (id.empty()) co_return;
   OutboundRequest r = base_request("DELETE");
@@ -315,6 +350,10 @@ bool UpstreamSession::initialized() const {
   std::lock_guard lock(mutex_);
   return state_ == State::ready;
 }
+bool UpstreamSession::modern() const {
+  std::lock_guard lock(mutex_);
+  return state_ == State::ready && modern_;
+}
 
 void close_in_background(HttpClient& http, std::shared_ptr<UpstreamSession> session) {
   if (!session) return;  // close() also stops whoever follows its GET stream
@@ -339,7 +378,9 @@ std::shared_ptr<UpstreamSession> UpstreamSessions::get(
     std::lock_guard lock(mutex_);
     http_ = &http;
     auto& slot = by_gateway_[endpoint->gateway_id];
-    if (slot && slot->endpoint().fingerprint != endpoint->fingerprint) stale = std::move(slot);
+    if (slot && (slot->endpoint().fingerprint != endpoint->fingerprint ||
+                 slot->endpoint().protocol_version != endpoint->protocol_version))
+      stale = std::move(slot);
     if (!slot) slot = std::make_shared<UpstreamSession>(http, endpoint, who());
     out = slot;
   }

@@ -4,6 +4,14 @@
 // whose other messages (progress, logging, server-to-client requests) are handed over in order,
 // notifications, answers to the upstream's requests, a GET stream, and DELETE on close. A session
 // the upstream forgot (404) is initialized again, once, before the request is retried.
+//
+// An upstream of the modern era (2026-07-28) has no sessions: the "session" is then only the
+// era it was found to speak. Which era is settled once, as versioning.mdx says: a server/discover
+// probe, and initialize when the answer is not a modern one (an endpoint whose last discovery
+// settled the era skips the probe). Modern requests carry the _meta envelope (the client's
+// capabilities and info as given at construction) and the Mcp-Method / Mcp-Name headers; the GET
+// stream becomes a subscriptions/listen stream, ping becomes server/discover, and there is
+// nothing to DELETE.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -32,6 +40,18 @@ struct UpstreamEndpoint {
   std::vector<std::pair<std::string, std::string>> headers;  // static headers and credentials
   std::chrono::milliseconds timeout{30'000};                 // longest wait for the next message
   std::string fingerprint;  // differs when any of the above differs
+  // The revision its last discovery settled on ("" not yet): sessions of a known era skip the
+  // probe. Not part of the fingerprint (a discovery that changes it restarts nothing).
+  std::string protocol_version;
+};
+
+// What one request needs beyond its method and params.
+struct RequestOptions {
+  // Sent as they are (a modern upstream: the Mcp-Param-* headers of a tool's x-mcp-header
+  // parameters, and those the client sent that mcpgw does not know).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // A modern upstream: the envelope's io.modelcontextprotocol/logLevel ("" none: no logs).
+  std::string log_level;
 };
 
 // A message the upstream sent, parsed, with its exact text.
@@ -73,7 +93,10 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::asio::awaitable<UpstreamResult> request(
       std::string_view method, std::string params, OnMessage on_message,
       std::shared_ptr<Abort> abort = nullptr, boost::json::value* upstream_id = nullptr,
-      std::function<std::chrono::milliseconds()> stream_wait = nullptr);
+      std::function<std::chrono::milliseconds()> stream_wait = nullptr,
+      const RequestOptions* options = nullptr);
+  // The health check: ping (legacy), server/discover (modern).
+  boost::asio::awaitable<UpstreamResult> ping();
   // A notification; nullopt when the upstream accepted it.
   boost::asio::awaitable<std::optional<UpstreamError>> notify(std::string_view method,
                                                               std::string params);
@@ -81,7 +104,8 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   // upstream accepted it.
   boost::asio::awaitable<std::optional<UpstreamError>> send_message(std::string text);
   // The GET stream of server-initiated messages, until it ends, fails, stays silent for
-  // `idle` (a timeout), or abort fires. nullopt when it ended normally or by abort.
+  // `idle` (a timeout), or abort fires. nullopt when it ended normally or by abort. A modern
+  // upstream: a subscriptions/listen stream for its list changes instead.
   boost::asio::awaitable<std::optional<UpstreamError>> listen(OnMessage on_message,
                                                               std::shared_ptr<Abort> abort,
                                                               std::chrono::milliseconds idle);
@@ -105,11 +129,21 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::json::object server_info() const;
   std::string protocol_version() const;
   bool initialized() const;
+  // Ready, and of the modern era (stateless requests with the envelope).
+  bool modern() const;
 
  private:
   struct Exchange;     // upstream_exchange.h
   struct ReplyReader;  // upstream_exchange.cpp
+  boost::asio::awaitable<UpstreamResult> connect();
   boost::asio::awaitable<UpstreamResult> initialize();
+  // The era probe: server/discover. Sets modern_ (and what it returned) when the answer is
+  // modern; fallback says to try initialize instead.
+  boost::asio::awaitable<UpstreamResult> probe(bool& fallback);
+  // Params (JSON text) with the modern envelope in their _meta; name receives the member
+  // Mcp-Name mirrors.
+  std::string with_envelope(std::string_view method, std::string_view params,
+                            const RequestOptions* options, std::string& name) const;
   boost::asio::awaitable<UpstreamResult> exchange(Exchange& x);
   OutboundRequest outbound(Exchange& x) const;
   static std::optional<UpstreamError> failure_of(Exchange& x, const OutboundResponse& res,
@@ -127,6 +161,7 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::optional<UpstreamError> last_failure_;   // of the last initialize attempt
   std::string session_id_;
   std::string protocol_version_;
+  bool modern_ = false;
   boost::json::object server_capabilities_, server_info_;
   std::int64_t next_id_ = 1;
   std::string log_level_;  // the level this upstream session was given

@@ -12,6 +12,7 @@
 #include "gateway/federation.h"
 #include "gateway/upstream_session.h"
 #include "protocol/errors.h"
+#include "protocol/header_params.h"
 #include "protocol/names.h"
 #include "protocol/raw.h"
 
@@ -152,6 +153,13 @@ awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
         asio::detached);
   };
   using Kind = gateway::UpstreamError::Kind;
+  // A modern upstream has no stream of its own for a client: its list changes reach mcpgw's
+  // monitor, and it sends no requests outside a call.
+  const std::optional<gateway::UpstreamError> unready = co_await session->ensure_initialized();
+  if (!unready && session->modern()) {
+    session->release_listener(abort);
+    co_return;
+  }
   int failures = 0;
   while (!abort->fired() && !client.expired()) {
     const std::optional<gateway::UpstreamError> why =
@@ -242,6 +250,128 @@ awaitable<void> relay_cancel(RequestContext& ctx, gateway::UpstreamSession& sess
                why ? " (failed: " + why->text() + ")" : "");
 }
 
+// A modern upstream's rounds of input: each at most this many (a server that keeps asking
+// is not going to finish).
+constexpr int kMaxInputRounds = 16;
+
+// What the request needs besides method and params: the client's log level and, for a tool
+// call, the Mcp-Param-* headers of the tool's x-mcp-header parameters (a modern upstream only
+// gets them).
+gateway::RequestOptions options_for(const RequestContext& ctx,
+                                    const gateway::UpstreamBinding& binding,
+                                    const json::object& params) {
+  gateway::RequestOptions o;
+  if (ctx.session())
+    o.log_level = ctx.session()->log_level();
+  else if (ctx.envelope() && ctx.envelope()->log_level)
+    o.log_level = *ctx.envelope()->log_level;
+  if (!binding.header_params.empty())
+    if (const auto* args = params.if_contains("arguments"))
+      for (const auto& hp : binding.header_params)
+        if (auto v = protocol::header_param_value(*args, hp.path))
+          o.headers.emplace_back(hp.header, std::move(*v));
+  return o;
+}
+
+// An upstream result of resultType input_required: its inputRequests asked of the client, all
+// at once (a legacy client on its stream, a modern one in an input_required of mcpgw's own), and
+// the answers put into params for the retry (inputResponses, and the upstream's requestState as
+// it gave it). nullopt when params are ready; else the failure to answer with.
+awaitable<std::optional<std::string>> gather_input(RequestContext& ctx,
+                                                   const gateway::UpstreamEndpoint& endpoint,
+                                                   const std::string& result,
+                                                   json::object& params) {
+  boost::system::error_code ec;
+  json::value v = json::parse(result, ec);
+  const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+  const json::value* inputs = o ? o->if_contains("inputRequests") : nullptr;
+  if (!inputs || !inputs->is_object() || inputs->get_object().empty())
+    co_return "its input_required result has no inputRequests";
+  struct Ask {
+    std::string key, method;
+    json::value params;
+    Outcome reply;
+  };
+  std::vector<Ask> asks;
+  for (const auto& [key, req] : inputs->get_object()) {
+    const auto* r = req.is_object() ? &req.get_object() : nullptr;
+    const auto* m = r ? r->if_contains("method") : nullptr;
+    if (!m || !m->is_string()) co_return "input request '" + std::string(key) + "' names no method";
+    const auto* p = r->if_contains("params");
+    asks.push_back({std::string(key), std::string(m->get_string()),
+                    p ? *p : json::value(json::object{}), Outcome{}});
+  }
+  auto ex = co_await asio::this_coro::executor;
+  std::size_t open = asks.size();
+  Wakeup all_in(ex);
+  auto done = all_in.waker();
+  for (auto& a : asks)
+    asio::co_spawn(
+        ex,
+        [&ctx, &a, &open, done, &endpoint]() -> awaitable<void> {
+          const auto timeout = answer_timeout(a.method, endpoint.timeout);
+          a.reply = co_await ctx.request(a.method, a.params, timeout);
+          if (--open == 0) done();
+        },
+        asio::detached);
+  while (open) {
+    const bool woken = co_await all_in.wait(std::chrono::seconds(1));
+    (void)woken;
+  }
+  json::object responses;
+  for (auto& a : asks) {
+    if (a.reply.error)
+      co_return "it needs " + a.method +
+          " from the client, which failed: " + a.reply.error->message;
+    responses[a.key] = std::move(a.reply.result);
+  }
+  params["inputResponses"] = std::move(responses);
+  if (const auto* state = o->if_contains("requestState"))
+    params["requestState"] = *state;
+  else
+    params.erase("requestState");
+  co_return std::nullopt;
+}
+
+bool is_input_required(const std::string& result) {
+  const auto type = jsonrpc::raw_member(result, "resultType");
+  return type && *type == R"("input_required")";
+}
+
+// A modern upstream that needs input from the client: asks it, retries with the answers (a new
+// request each time), until the result is complete or something fails.
+awaitable<gateway::UpstreamResult> input_rounds(
+    RequestContext& ctx, gateway::UpstreamSession& session, std::string_view method,
+    json::object& params, gateway::UpstreamResult r,
+    const gateway::UpstreamSession::OnMessage& on_message,
+    const std::shared_ptr<gateway::Abort>& abort, json::value& upstream_id,
+    const std::function<std::chrono::milliseconds()>& stream_wait,
+    const gateway::RequestOptions& options) {
+  using Kind = gateway::UpstreamError::Kind;
+  for (int round = 0; r.ok() && is_input_required(r.result); ++round) {
+    if (round == kMaxInputRounds) {
+      r.failure = gateway::UpstreamError::of(
+          Kind::protocol,
+          "it asked for input " + std::to_string(kMaxInputRounds) + " times without finishing");
+      break;
+    }
+    std::optional<std::string> why =
+        co_await gather_input(ctx, session.endpoint(), r.result, params);
+    if (why) {
+      r.failure = gateway::UpstreamError::of(Kind::protocol, *why);
+      break;
+    }
+    if (ctx.cancelled()) {
+      r.failure = gateway::UpstreamError{.kind = Kind::cancelled};
+      break;
+    }
+    std::string body = json::serialize(params);
+    r = co_await session.request(method, std::move(body), on_message, abort, &upstream_id,
+                                 stream_wait, &options);
+  }
+  co_return r;
+}
+
 }  // namespace
 
 awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
@@ -288,9 +418,10 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     return pending ? endpoint.timeout + kClientAnswerTimeout : endpoint.timeout;
   };
   json::value upstream_id;
+  const gateway::RequestOptions options = options_for(ctx, binding, params);
   std::string body = json::serialize(params);
   gateway::UpstreamResult r = co_await session->request(method, std::move(body), on_message, abort,
-                                                        &upstream_id, stream_wait);
+                                                        &upstream_id, stream_wait, &options);
   // The tasks use this frame: wait for every one (each is bounded by its own timeouts).
   while (pending) {
     Wakeup done(ex);
@@ -298,8 +429,13 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
     co_await done.wait(std::chrono::seconds(1));
     all_answered = nullptr;
   }
+  if (r.ok() && is_input_required(r.result))
+    r = co_await input_rounds(ctx, *session, method, params, std::move(r), on_message, abort,
+                              upstream_id, stream_wait, options);
   const bool cancelled = r.failure && r.failure->kind == gateway::UpstreamError::Kind::cancelled;
-  if (cancelled && !upstream_id.is_null()) co_await relay_cancel(ctx, *session, upstream_id);
+  // A modern upstream heard it already: closing the request's stream is its cancellation.
+  if (cancelled && !upstream_id.is_null() && !session->modern())
+    co_await relay_cancel(ctx, *session, upstream_id);
   if (own_session) co_await session->close();
   if (cancelled) co_return Outcome::fail(jsonrpc::kInternalError, "cancelled");
   if (r.error) co_return Outcome::fail(std::move(*r.error));

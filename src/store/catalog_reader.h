@@ -16,6 +16,7 @@ struct GatewayRow {
   std::optional<std::string> sealed_credentials;  // nullopt: none
   std::int64_t timeout_ms = 0;
   std::int64_t updated_at = 0;  // epoch ms
+  std::string protocol_version;  // the revision its last discovery settled on; "" none yet
 };
 
 struct ToolRow {

@@ -8,7 +8,8 @@ namespace {
 
 std::vector<GatewayRow> read_gateways(ConnectionPool::Lease& db) {
   auto& q = db.prepare(
-      "SELECT id, name, url, headers, auth_secret, timeout_ms, updated_at, slug FROM gateways "
+      "SELECT id, name, url, headers, auth_secret, timeout_ms, updated_at, slug, protocol_version "
+      "FROM gateways "
       "WHERE enabled = 1");
   return all_rows(q, [](const SQLite::Statement& r) {
     GatewayRow g;
@@ -20,6 +21,7 @@ std::vector<GatewayRow> read_gateways(ConnectionPool::Lease& db) {
     g.sealed_credentials = optional_text(r.getColumn("auth_secret"));
     g.timeout_ms = r.getColumn("timeout_ms").getInt64();
     g.updated_at = r.getColumn("updated_at").getInt64();
+    g.protocol_version = optional_text(r.getColumn("protocol_version")).value_or("");
     return g;
   });
 }

@@ -89,6 +89,7 @@ std::optional<UpstreamError> initialize(asio::io_context& ioc, const std::string
   endpoint->name = "test";
   endpoint->url = url;
   endpoint->timeout = std::chrono::milliseconds(2000);
+  endpoint->protocol_version = "2025-11-25";  // a legacy upstream: initialize, no probe first
   auto session =
       std::make_shared<UpstreamSession>(http, endpoint, UpstreamSession::ClientIdentity{});
   std::optional<UpstreamError> out;

@@ -1,0 +1,155 @@
+// UpstreamSession, the modern era (2026-07-28): settling the era (the server/discover probe,
+// versioning.mdx's fallback to initialize), the envelope each request carries, the health check.
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "gateway/upstream_exchange.h"
+#include "gateway/upstream_session.h"
+#include "protocol/errors.h"
+#include "protocol/names.h"
+#include "protocol/versions.h"
+
+namespace mcpgw::gateway {
+namespace json = boost::json;
+using boost::asio::awaitable;
+using Kind = UpstreamError::Kind;
+
+// The era is settled by the endpoint's last discovery when there was one, else by the probe.
+awaitable<UpstreamResult> UpstreamSession::connect() {
+  const std::string& known = endpoint_->protocol_version;
+  if (protocol::is_modern_version(known)) {
+    std::lock_guard lock(mutex_);
+    modern_ = true;
+    protocol_version_ = known;
+    co_return UpstreamResult{};
+  }
+  if (known.empty()) {
+    bool fallback = false;
+    UpstreamResult r = co_await probe(fallback);
+    if (!fallback) co_return r;
+  }
+  UpstreamResult r = co_await initialize();
+  co_return r;
+}
+
+namespace {
+
+// The modern revision mcpgw and the upstream share, from the versions the upstream named; ""
+// when none.
+std::string shared_modern_version(const json::value* versions) {
+  if (!versions || !versions->is_array()) return {};
+  for (std::string_view mine : protocol::kModernVersions)
+    for (const auto& v : versions->get_array())
+      if (v.is_string() && v.get_string() == mine) return std::string(mine);
+  return {};
+}
+
+bool names_legacy_version(const json::value* versions) {
+  if (!versions || !versions->is_array()) return false;
+  for (const auto& v : versions->get_array())
+    if (v.is_string() && protocol::is_supported_version(v.get_string())) return true;
+  return false;
+}
+
+}  // namespace
+
+awaitable<UpstreamResult> UpstreamSession::probe(bool& fallback) {
+  const std::string version(protocol::kModernVersions[0]);
+  json::object meta{{protocol::meta::kProtocolVersion, version},
+                    {protocol::meta::kClientCapabilities, identity_.capabilities},
+                    {protocol::meta::kClientInfo, identity_.client_info}};
+  Exchange x;
+  x.id = 0;
+  x.body = message_text(x.id, protocol::method::kServerDiscover,
+                        json::serialize(json::object{{"_meta", std::move(meta)}}));
+  x.with_session = false;
+  x.retry_safe = true;
+  x.headers = {
+      {std::string(protocol::header::kProtocolVersion), version},
+      {std::string(protocol::header::kMethod), std::string(protocol::method::kServerDiscover)}};
+  UpstreamResult r = co_await exchange(x);
+  using Code = int;
+  if (r.error) {
+    const Code code = r.error->code;
+    const json::object* data =
+        r.error->data && r.error->data->is_object() ? &r.error->data->get_object() : nullptr;
+    const json::value* supported = data ? data->if_contains("supported") : nullptr;
+    // A modern server that serves none of mcpgw's modern revisions: initialize, when it named a
+    // legacy one mcpgw speaks.
+    if (code == protocol::error::kUnsupportedProtocolVersion && !names_legacy_version(supported)) {
+      r.failure = UpstreamError::of(
+          Kind::protocol, "the upstream speaks only protocol versions " +
+                              (supported ? json::serialize(*supported) : std::string("(none)")) +
+                              ", none of which mcpgw speaks");
+      co_return r;
+    }
+    if (code == protocol::error::kHeaderMismatch ||
+        code == protocol::error::kMissingRequiredClientCapability) {
+      r.failure = UpstreamError{
+          .kind = Kind::rejected, .detail = r.error->message, .context = "server/discover failed"};
+      co_return r;
+    }
+    fallback = true;  // any other error: a legacy server (-32601 among them)
+    co_return r;
+  }
+  if (r.failure) {
+    // An answer that is not a modern one (a status without a modern error body): legacy. No
+    // answer at all (unreachable, timed out): that is the outcome.
+    fallback = r.failure->kind == Kind::http_status || r.failure->kind == Kind::protocol;
+    co_return r;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(r.result, ec);
+  const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+  const std::string shared =
+      shared_modern_version(o ? o->if_contains("supportedVersions") : nullptr);
+  if (shared.empty()) {
+    fallback = true;  // no modern revision in common (or no DiscoverResult): initialize
+    co_return r;
+  }
+  std::lock_guard lock(mutex_);
+  modern_ = true;
+  protocol_version_ = shared;
+  if (auto c = o->if_contains("capabilities"); c && c->is_object())
+    server_capabilities_ = c->get_object();
+  if (auto i = o->if_contains("serverInfo"); i && i->is_object()) server_info_ = i->get_object();
+  co_return r;
+}
+
+std::string UpstreamSession::with_envelope(std::string_view method, std::string_view params,
+                                           const RequestOptions* options, std::string& name) const {
+  json::object p;
+  if (!params.empty()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(params, ec);
+    if (!ec && v.is_object()) p = std::move(v.get_object());
+  }
+  json::value& meta_value = p["_meta"];
+  if (!meta_value.is_object()) meta_value = json::object{};
+  json::object& meta = meta_value.get_object();
+  {
+    std::lock_guard lock(mutex_);
+    meta[protocol::meta::kProtocolVersion] = protocol_version_;
+  }
+  meta[protocol::meta::kClientCapabilities] = identity_.capabilities;
+  meta[protocol::meta::kClientInfo] = identity_.client_info;
+  if (options && !options->log_level.empty()) meta[protocol::meta::kLogLevel] = options->log_level;
+  if (const std::string_view field = protocol::mirrored_name_field(method); !field.empty())
+    if (const auto* n = p.if_contains(field); n && n->is_string()) name = n->get_string();
+  return json::serialize(p);
+}
+
+awaitable<UpstreamResult> UpstreamSession::ping() {
+  std::optional<UpstreamError> why = co_await ensure_initialized();
+  if (why) {
+    UpstreamResult r;
+    r.failure = std::move(why);
+    co_return r;
+  }
+  const std::string_view method =
+      modern() ? protocol::method::kServerDiscover : protocol::method::kPing;
+  UpstreamResult r = co_await request(method, "", nullptr);
+  co_return r;
+}
+
+}  // namespace mcpgw::gateway
