@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "protocol/message.h"
 
@@ -22,6 +24,9 @@ struct Envelope {
   json::object client_info;  // empty when the request carried none
   // The least severe log level the client wants on this request's stream; none: no log messages.
   std::optional<std::string> log_level;
+  // The request's Mcp-Param-* headers as sent (set by the transport): checked against the tool
+  // called, and forwarded to a modern upstream.
+  std::vector<std::pair<std::string, std::string>> param_headers{};
 
   bool has_capability(std::string_view name) const { return client_capabilities.contains(name); }
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <strings.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -270,6 +271,16 @@ gateway::RequestOptions options_for(const RequestContext& ctx,
       for (const auto& hp : binding.header_params)
         if (auto v = protocol::header_param_value(*args, hp.path))
           o.headers.emplace_back(hp.header, std::move(*v));
+  // A modern client's Mcp-Param-* headers that no parameter of the tool names go on untouched
+  // (intermediaries forward what they do not know).
+  if (ctx.envelope())
+    for (const auto& [name, value] : ctx.envelope()->param_headers) {
+      bool known = false;
+      for (const auto& hp : binding.header_params)
+        known = known || (hp.header.size() == name.size() &&
+                          strncasecmp(hp.header.data(), name.data(), name.size()) == 0);
+      if (!known) o.headers.emplace_back(name, value);
+    }
   return o;
 }
 

@@ -50,6 +50,14 @@ std::variant<Server::Admitted, Refusal> Server::admit(
   return Admitted{std::move(std::get<Envelope>(read)), entry};
 }
 
+std::optional<Refusal> Server::check_param_headers(const Scope& scope,
+                                                   const jsonrpc::Message& request,
+                                                   const ParamHeaders& received) const {
+  if (request.method != protocol::method::kToolsCall) return std::nullopt;
+  const auto catalog = catalog_.current();
+  return mcp::check_param_headers(*catalog, scope, request, received);
+}
+
 namespace {
 
 // The methods that may answer input_required (2026-07-28 basic/patterns/mrtr).

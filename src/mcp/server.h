@@ -13,6 +13,7 @@
 #include "mcp/envelope.h"
 #include "mcp/identity.h"
 #include "mcp/input_required.h"
+#include "mcp/param_headers.h"
 #include "mcp/scope.h"
 
 namespace mcpgw::mcp {
@@ -53,6 +54,10 @@ class Server {
   // knows is refused with HTTP 404 and -32601.
   std::variant<Admitted, Refusal> admit(const jsonrpc::Message& request,
                                         std::optional<std::string_view> header_version) const;
+  // The Mcp-Param-* headers of an admitted request, against the tool it calls in scope
+  // (mcp/param_headers.h): nullopt when they agree.
+  std::optional<Refusal> check_param_headers(const Scope& scope, const jsonrpc::Message& request,
+                                             const ParamHeaders& received) const;
   // Answers an admitted request; ctx carries its envelope. The result gets what the modern era
   // adds (mcp/modern_result.h). tools/call, prompts/get and resources/read of a client that
   // declared elicitation, sampling or roots run as a PendingCall (mcp/input_required.h): a

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <strings.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -61,6 +62,18 @@ std::optional<Response> check_mirrors(const http::Request& req, const jsonrpc::M
                         (body ? json::serialize(*body) : "(none)"),
                     m.id);
   return std::nullopt;
+}
+
+// The request's Mcp-Param-* headers, as sent.
+mcp::ParamHeaders param_headers(const http::Request& req) {
+  mcp::ParamHeaders out;
+  const std::string_view prefix = protocol::header::kParamPrefix;
+  for (const auto& f : req) {
+    const std::string_view name = f.name_string();
+    if (name.size() > prefix.size() && strncasecmp(name.data(), prefix.data(), prefix.size()) == 0)
+      out.emplace_back(std::string(name), std::string(f.value()));
+  }
+  return out;
 }
 
 }  // namespace
@@ -131,6 +144,9 @@ awaitable<Response> ModernEndpoint::post(http::Exchange& hc, const mcp::Scope& s
   if (const auto* refusal = std::get_if<mcp::Refusal>(&admitted))
     co_return rpc_error(static_cast<Status>(refusal->http_status), refusal->error, m.id);
   auto& ok = std::get<mcp::Server::Admitted>(admitted);
+  ok.envelope.param_headers = param_headers(req);
+  if (auto refused = server_.check_param_headers(scope, m, ok.envelope.param_headers))
+    co_return rpc_error(static_cast<Status>(refused->http_status), refused->error, m.id);
 
   auto job = std::make_shared<Job>();
   job->server = &server_;
