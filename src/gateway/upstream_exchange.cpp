@@ -164,7 +164,7 @@ std::optional<UpstreamError> UpstreamSession::failure_of(Exchange& x, const Outb
   // Outside a session a 4xx may carry the JSON-RPC error that answers the request (a modern
   // upstream answers unknown methods, header and version mismatches so): that is its answer.
   if (res.status / 100 == 4 && x.sent_session.empty() && !x.id.is_null() && !res.body.empty() &&
-      res.content_type.starts_with("application/json")) {
+      res.content_type.starts_with("application/json") && !jsonrpc::parse(res.body).failure) {
     reader.deliver(res.body);
     if (reader.answered && reader.result.error) return std::nullopt;
     reader.answered = false;

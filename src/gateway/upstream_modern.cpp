@@ -1,8 +1,10 @@
 // UpstreamSession, the modern era (2026-07-28): settling the era (the server/discover probe,
 // versioning.mdx's fallback to initialize), the envelope each request carries, the health check.
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "common/wakeup.h"
 #include "gateway/upstream_exchange.h"
 #include "gateway/upstream_session.h"
 #include "protocol/errors.h"
@@ -112,7 +114,11 @@ awaitable<UpstreamResult> UpstreamSession::probe(bool& fallback) {
   protocol_version_ = shared;
   if (auto c = o->if_contains("capabilities"); c && c->is_object())
     server_capabilities_ = c->get_object();
-  if (auto i = o->if_contains("serverInfo"); i && i->is_object()) server_info_ = i->get_object();
+  // serverInfo: in the result, or (as every modern result carries it) in its _meta.
+  const json::value* info = o->if_contains("serverInfo");
+  if (const auto* meta = o->if_contains("_meta"); !info && meta && meta->is_object())
+    info = meta->get_object().if_contains(protocol::meta::kServerInfo);
+  if (info && info->is_object()) server_info_ = info->get_object();
   co_return r;
 }
 
@@ -150,6 +156,78 @@ awaitable<UpstreamResult> UpstreamSession::ping() {
       modern() ? protocol::method::kServerDiscover : protocol::method::kPing;
   UpstreamResult r = co_await request(method, "", nullptr);
   co_return r;
+}
+
+UpstreamResult UpstreamSession::change_subscription(std::string_view method,
+                                                    std::string_view params) {
+  UpstreamResult r;
+  boost::system::error_code ec;
+  json::value v = json::parse(params, ec);
+  const json::value* uri = !ec && v.is_object() ? v.get_object().if_contains("uri") : nullptr;
+  if (!uri || !uri->is_string()) {
+    r.error = jsonrpc::Error{jsonrpc::kInvalidParams, "Invalid params: uri must be a string",
+                             std::nullopt};
+    return r;
+  }
+  std::shared_ptr<Abort> stream;
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string u(uri->get_string());
+    const bool changed = method == protocol::method::kResourcesSubscribe
+                             ? resource_subscriptions_.insert(u).second
+                             : resource_subscriptions_.erase(u) > 0;
+    if (changed) {
+      stream = resources_stream_;
+      wake = resources_wake_;
+    }
+  }
+  if (stream) stream->fire();  // reopened with the new set
+  if (wake) wake();
+  r.result = "{}";
+  return r;
+}
+
+awaitable<std::optional<UpstreamError>> UpstreamSession::listen_resources(
+    OnMessage on_message, std::shared_ptr<Abort> abort, std::chrono::milliseconds idle) {
+  auto ex = co_await boost::asio::this_coro::executor;
+  while (!abort->fired()) {
+    auto stream = std::make_shared<Abort>();
+    Wakeup changed(ex);
+    json::array uris;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& u : resource_subscriptions_)
+        uris.emplace_back(u);
+      resources_stream_ = stream;
+      resources_wake_ = changed.waker();
+    }
+    if (abort->fired()) break;
+    if (uris.empty()) {
+      const bool woken = co_await changed.wait(idle);
+      (void)woken;
+      continue;
+    }
+    const std::string filter = json::serialize(
+        json::object{{"notifications", json::object{{"resourceSubscriptions", std::move(uris)}}}});
+    UpstreamResult r = co_await request(protocol::method::kSubscriptionsListen, filter, on_message,
+                                        stream, nullptr, [idle] { return idle; });
+    if (abort->fired()) break;
+    if (stream->fired()) continue;  // the set changed
+    if (r.error)
+      co_return UpstreamError{.kind = Kind::rejected,
+                              .detail = r.error->message,
+                              .context = std::string(protocol::method::kSubscriptionsListen)};
+    if (r.failure) co_return r.failure;
+    // It ended (the upstream closed it): opened again by the caller.
+    break;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    resources_stream_.reset();
+    resources_wake_ = nullptr;
+  }
+  co_return std::nullopt;
 }
 
 }  // namespace mcpgw::gateway

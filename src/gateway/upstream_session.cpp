@@ -183,6 +183,9 @@ awaitable<UpstreamResult> UpstreamSession::request(
       r.failure = std::move(why);
       co_return r;
     }
+    if (modern() && (method == protocol::method::kResourcesSubscribe ||
+                     method == protocol::method::kResourcesUnsubscribe))
+      co_return change_subscription(method, params);
     Exchange x;
     {
       std::lock_guard lock(mutex_);
@@ -300,12 +303,17 @@ std::shared_ptr<Abort> UpstreamSession::claim_listener() {
 }
 
 void UpstreamSession::stop_listener() {
-  std::shared_ptr<Abort> listener;
+  std::shared_ptr<Abort> listener, resources;
+  std::function<void()> wake;
   {
     std::lock_guard lock(mutex_);
     listener.swap(listener_);
+    resources = resources_stream_;
+    wake = resources_wake_;
   }
   if (listener) listener->fire();
+  if (resources) resources->fire();
+  if (wake) wake();
 }
 
 void UpstreamSession::release_listener(const std::shared_ptr<Abort>& mine) {

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -109,6 +110,12 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   boost::asio::awaitable<std::optional<UpstreamError>> listen(OnMessage on_message,
                                                               std::shared_ptr<Abort> abort,
                                                               std::chrono::milliseconds idle);
+  // A modern upstream's resource updates for the resources this session subscribed to
+  // (resources/subscribe and unsubscribe of a modern upstream only change that set): a
+  // subscriptions/listen stream naming them, reopened whenever the set changes, idle while it is
+  // empty, until abort fires (nullopt) or the stream fails.
+  boost::asio::awaitable<std::optional<UpstreamError>> listen_resources(
+      OnMessage on_message, std::shared_ptr<Abort> abort, std::chrono::milliseconds idle);
   // The client's logging level, given to the upstream (logging/setLevel) when it offers logging
   // and has not been given that level in this session yet. nullopt once done or not needed, else
   // why it failed (rejected: the upstream's JSON-RPC error).
@@ -166,6 +173,13 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::int64_t next_id_ = 1;
   std::string log_level_;  // the level this upstream session was given
   std::shared_ptr<Abort> listener_;
+  // Modern: the upstream URIs subscribed to, and who follows them (its stream's abort, and what
+  // wakes it while the set is empty), told when the set changes.
+  std::set<std::string> resource_subscriptions_;
+  std::shared_ptr<Abort> resources_stream_;
+  std::function<void()> resources_wake_;
+  // Modern resources/subscribe or unsubscribe: the set changes, the follower hears of it.
+  UpstreamResult change_subscription(std::string_view method, std::string_view params);
 };
 
 // The upstream sessions of one client session: at most one per upstream server, made on first

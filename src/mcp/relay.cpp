@@ -88,9 +88,17 @@ std::optional<std::string> for_client(const SessionState* client, std::string_vi
       *uri = mine;
     else if (!client->subscribed(std::string(uri->get_string())))
       return std::nullopt;
+    // A modern upstream tags it with its listen stream, which is mcpgw's, not the client's.
+    auto& params = m.message.params.get_object();
+    if (auto* meta = params.if_contains("_meta"); meta && meta->is_object()) {
+      meta->get_object().erase(protocol::meta::kSubscriptionId);
+      if (meta->get_object().empty()) params.erase("_meta");
+    }
     return json::serialize(jsonrpc::notification(method, std::move(m.message.params)));
   }
-  if (method.ends_with(protocol::notification::kListChangedSuffix)) return std::nullopt;
+  if (method.ends_with(protocol::notification::kListChangedSuffix) ||
+      method == protocol::notification::kSubscriptionsAcknowledged)
+    return std::nullopt;
   return std::move(m.text);
 }
 
@@ -157,14 +165,17 @@ awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
   // A modern upstream has no stream of its own for a client: its list changes reach mcpgw's
   // monitor, and it sends no requests outside a call.
   const std::optional<gateway::UpstreamError> unready = co_await session->ensure_initialized();
-  if (!unready && session->modern()) {
-    session->release_listener(abort);
-    co_return;
-  }
+  const bool modern = !unready && session->modern();
   int failures = 0;
   while (!abort->fired() && !client.expired()) {
-    const std::optional<gateway::UpstreamError> why =
-        co_await session->listen(on_message, abort, kIdle);
+    // A modern upstream: a subscriptions/listen stream for the resources subscribed in this
+    // session (its list changes reach mcpgw's monitor, and it sends no requests outside a call).
+    // Not a co_await inside ?: (a GCC 12 trap, common/offload.h).
+    std::optional<gateway::UpstreamError> why;
+    if (modern)
+      why = co_await session->listen_resources(on_message, abort, kIdle);
+    else
+      why = co_await session->listen(on_message, abort, kIdle);
     if (abort->fired()) break;
     if (why && why->kind == Kind::http_status && why->http_status == 405)
       break;  // the upstream offers no GET stream
