@@ -9,6 +9,8 @@
 // bind the lambda to a named variable first. tests/unit/common/offload_test.cpp keeps this honest.
 // Seen too (a crash destroying the awaitable): `if (co_await a() == x) co_return y;` in a coroutine
 // returning a value. Take such results into named locals first.
+// Seen too (free(): invalid pointer, release build): `x = c ? co_await a() : co_await b();`. Both
+// arms are awaited in an if/else instead (mcp/relay.cpp, follow_upstream).
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>

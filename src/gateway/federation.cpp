@@ -290,6 +290,9 @@ void Federation::set_status(Monitor& m, bool reachable, const std::string& error
 awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   DiscoveryReport report;
   UpstreamSession& s = *m.control;
+  // A modern upstream has no session to keep: each discovery settles its era anew (an upstream
+  // that went back to legacy is found out here).
+  if (s.modern()) co_await s.close();
   const std::optional<UpstreamError> why = co_await s.ensure_initialized();
   if (why) {
     report.failure = why->text();

@@ -112,6 +112,18 @@ describe('modern upstreams and the bridge between the eras', () => {
     assert.deepEqual(seen.filter((r) => r.status >= 400 && r.status !== 499).map((r) => [r.rpcMethod, r.status]), []);
   });
 
+  test('each discovery of a modern upstream settles its era anew (a probe, never initialize)', async () => {
+    const id = (await api('GET', '/v1/gateways')).body.items.find((g) => g.name === 'Modern').id;
+    const probes = () => modern.state.requests.filter((r) => r.rpcMethod === 'server/discover' && r.id === 0).length;
+    const before = probes();
+    const r = await api('POST', `/v1/gateways/${id}/refresh`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(probes(), before + 1);
+    assert.ok(!modern.state.requests.some((x) => x.rpcMethod === 'initialize'));
+    // Health checks are server/discover too (ping is gone in the modern era).
+    assert.ok(!modern.state.requests.some((x) => x.rpcMethod === 'ping'));
+  });
+
   test('legacy client → modern upstream: calls carry the envelope, Mcp-Name (the upstream\'s own name) and Mcp-Param-*', async () => {
     const c = await legacyClient();
     const echo = await c.callTool({ name: 'modern__echo', arguments: { text: 'hi' } });
