@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/sse_parser.h"
+#include "protocol/errors.h"
 #include "protocol/raw.h"
 
 namespace mcpgw::gateway {
@@ -32,6 +33,29 @@ std::string to_text(const jsonrpc::Message& m) {
                                    : jsonrpc::response(m.id, m.result));
   return message_text(m.kind == K::request ? m.id : json::value(nullptr), m.method,
                       m.params.is_null() ? std::string() : json::serialize(m.params));
+}
+
+// A modern era error (-32020, -32021, -32022) answered with id null (a server that could not
+// read the id); nullopt for anything else.
+std::optional<jsonrpc::Error> modern_refusal(std::string_view body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+  const json::value* id = o ? o->if_contains("id") : nullptr;
+  const json::value* err = o ? o->if_contains("error") : nullptr;
+  if (!id || !id->is_null() || !err || !err->is_object()) return std::nullopt;
+  const auto& e = err->get_object();
+  const auto* code = e.if_contains("code");
+  if (!code || !code->is_int64()) return std::nullopt;
+  const auto c = code->get_int64();
+  if (c != protocol::error::kHeaderMismatch &&
+      c != protocol::error::kMissingRequiredClientCapability &&
+      c != protocol::error::kUnsupportedProtocolVersion)
+    return std::nullopt;
+  jsonrpc::Error out{static_cast<int>(c), "", std::nullopt};
+  if (const auto* m = e.if_contains("message"); m && m->is_string()) out.message = m->get_string();
+  if (const auto* d = e.if_contains("data")) out.data = *d;
+  return out;
 }
 
 }  // namespace
@@ -163,12 +187,16 @@ std::optional<UpstreamError> UpstreamSession::failure_of(Exchange& x, const Outb
   }
   // Outside a session a 4xx may carry the JSON-RPC error that answers the request (a modern
   // upstream answers unknown methods, header and version mismatches so): that is its answer.
-  if (res.status / 100 == 4 && x.sent_session.empty() && !x.id.is_null() && !res.body.empty() &&
-      res.content_type.starts_with("application/json") && !jsonrpc::parse(res.body).failure) {
-    reader.deliver(res.body);
-    if (reader.answered && reader.result.error) return std::nullopt;
-    reader.answered = false;
-    reader.result = UpstreamResult{};
+  if (res.status / 100 == 4 && x.sent_session.empty() && !x.id.is_null() && !res.body.empty()) {
+    if (!jsonrpc::parse(res.body).failure) {
+      reader.deliver(res.body);
+      if (reader.answered && reader.result.error) return std::nullopt;
+      reader.answered = false;
+      reader.result = UpstreamResult{};
+    } else if (auto e = modern_refusal(res.body)) {
+      reader.result.error = std::move(e);  // a modern error that could not name the id
+      return std::nullopt;
+    }
   }
   if (res.status / 100 != 2) {
     UpstreamError e{.kind = x.session_lost ? Kind::session_lost : Kind::http_status,

@@ -188,11 +188,22 @@ UpstreamResult UpstreamSession::change_subscription(std::string_view method,
   return r;
 }
 
+// Forgets the follower of the resource subscriptions when it is still `stream`'s (a newer one
+// may have taken its place).
+void UpstreamSession::forget_follower(const std::shared_ptr<Abort>& stream) {
+  std::lock_guard lock(mutex_);
+  if (resources_stream_ != stream) return;
+  resources_stream_.reset();
+  resources_wake_ = nullptr;
+}
+
 awaitable<std::optional<UpstreamError>> UpstreamSession::listen_resources(
     OnMessage on_message, std::shared_ptr<Abort> abort, std::chrono::milliseconds idle) {
   auto ex = co_await boost::asio::this_coro::executor;
+  std::shared_ptr<Abort> last;  // this follower's latest stream
   while (!abort->fired()) {
     auto stream = std::make_shared<Abort>();
+    last = stream;
     Wakeup changed(ex);
     json::array uris;
     {
@@ -210,23 +221,22 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::listen_resources(
     }
     const std::string filter = json::serialize(
         json::object{{"notifications", json::object{{"resourceSubscriptions", std::move(uris)}}}});
+    std::function<std::chrono::milliseconds()> wait = [idle] { return idle; };  // named: offload.h
     UpstreamResult r = co_await request(protocol::method::kSubscriptionsListen, filter, on_message,
-                                        stream, nullptr, [idle] { return idle; });
+                                        stream, nullptr, wait);
     if (abort->fired()) break;
     if (stream->fired()) continue;  // the set changed
+    std::optional<UpstreamError> why;
     if (r.error)
-      co_return UpstreamError{.kind = Kind::rejected,
-                              .detail = r.error->message,
-                              .context = std::string(protocol::method::kSubscriptionsListen)};
-    if (r.failure) co_return r.failure;
-    // It ended (the upstream closed it): opened again by the caller.
-    break;
+      why = UpstreamError{.kind = Kind::rejected,
+                          .detail = r.error->message,
+                          .context = std::string(protocol::method::kSubscriptionsListen)};
+    else if (r.failure)
+      why = r.failure;
+    forget_follower(stream);
+    co_return why;  // failed, or ended (the upstream closed it): opened again by the caller
   }
-  {
-    std::lock_guard lock(mutex_);
-    resources_stream_.reset();
-    resources_wake_ = nullptr;
-  }
+  forget_follower(last);
   co_return std::nullopt;
 }
 

@@ -183,8 +183,9 @@ awaitable<UpstreamResult> UpstreamSession::request(
       r.failure = std::move(why);
       co_return r;
     }
-    if (modern() && (method == protocol::method::kResourcesSubscribe ||
-                     method == protocol::method::kResourcesUnsubscribe))
+    const bool modern_era = modern();  // once per attempt: close() may reset it meanwhile
+    if (modern_era && (method == protocol::method::kResourcesSubscribe ||
+                       method == protocol::method::kResourcesUnsubscribe))
       co_return change_subscription(method, params);
     Exchange x;
     {
@@ -192,7 +193,7 @@ awaitable<UpstreamResult> UpstreamSession::request(
       x.id = next_id_++;
     }
     if (upstream_id) *upstream_id = x.id;
-    if (modern()) {
+    if (modern_era) {
       std::string name;
       x.body = message_text(x.id, method, with_envelope(method, params, options, name));
       x.headers.emplace_back(protocol::header::kMethod, method);
@@ -201,7 +202,7 @@ awaitable<UpstreamResult> UpstreamSession::request(
     } else {
       x.body = message_text(x.id, method, params);
     }
-    if (options && modern())
+    if (options && modern_era)
       for (const auto& h : options->headers)
         x.headers.push_back(h);
     x.retry_safe = retry_safe(method);
@@ -218,7 +219,7 @@ awaitable<UpstreamResult> UpstreamSession::request(
     // The response's stream ended or broke before the response, and the upstream numbered its
     // events: resume it (GET with Last-Event-ID) after the pause its retry field asks for.
     auto ex = co_await asio::this_coro::executor;
-    const bool resumable = !modern();  // modern streams are not resumable
+    const bool resumable = !modern_era;  // modern streams are not resumable
     for (int resumed = 0; resumable && resumed < kMaxResumes && x.broke_off &&
                           !x.last_event_id.empty() && !(abort && abort->fired());
          ++resumed) {
@@ -274,9 +275,10 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::listen(OnMessage on_mes
         json::object{{"notifications", json::object{{"toolsListChanged", true},
                                                     {"promptsListChanged", true},
                                                     {"resourcesListChanged", true}}}});
-    UpstreamResult r =
-        co_await request(protocol::method::kSubscriptionsListen, filter, std::move(on_message),
-                         std::move(abort), nullptr, [idle] { return idle; });
+    // Named, not a temporary inside the co_await (common/offload.h).
+    std::function<std::chrono::milliseconds()> wait = [idle] { return idle; };
+    UpstreamResult r = co_await request(protocol::method::kSubscriptionsListen, filter,
+                                        std::move(on_message), std::move(abort), nullptr, wait);
     if (r.error)
       co_return UpstreamError{.kind = Kind::rejected,
                               .detail = r.error->message,

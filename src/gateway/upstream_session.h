@@ -180,6 +180,7 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::function<void()> resources_wake_;
   // Modern resources/subscribe or unsubscribe: the set changes, the follower hears of it.
   UpstreamResult change_subscription(std::string_view method, std::string_view params);
+  void forget_follower(const std::shared_ptr<Abort>& stream);
 };
 
 // The upstream sessions of one client session: at most one per upstream server, made on first

@@ -3,6 +3,7 @@
 #include <strings.h>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstdint>
 
 #include "protocol/errors.h"
 #include "protocol/header_params.h"
@@ -23,14 +24,43 @@ const std::string* find_header(const ParamHeaders& received, const std::string& 
   return nullptr;
 }
 
-// Integers compare as numbers ("42.0" and 42 are equal), everything else as text.
-bool same(const std::string& header, const std::string& body) {
-  if (header == body) return true;
-  double a = 0, b = 0;
-  const auto pa = std::from_chars(header.data(), header.data() + header.size(), a);
-  const auto pb = std::from_chars(body.data(), body.data() + body.size(), b);
-  return pa.ec == std::errc() && pa.ptr == header.data() + header.size() && pb.ec == std::errc() &&
-         pb.ptr == body.data() + body.size() && a == b;
+const boost::json::value* at_path(const boost::json::value& args,
+                                  const std::vector<std::string>& path) {
+  const boost::json::value* v = &args;
+  for (const auto& key : path) {
+    if (!v->is_object()) return nullptr;
+    v = v->get_object().if_contains(key);
+    if (!v) return nullptr;
+  }
+  return v;
+}
+
+// A header against the body's value: numbers compare as numbers ("42.0" and 42 are equal;
+// integers exactly), everything else as text.
+bool same(const std::string& header, const std::string& text, const boost::json::value& body) {
+  if (header == text) return true;
+  if (body.is_int64() || body.is_uint64()) {
+    std::string_view h = header;
+    if (auto dot = h.find('.'); dot != std::string_view::npos) {
+      if (h.find_first_not_of('0', dot + 1) != std::string_view::npos || dot + 1 == h.size())
+        return false;  // a fraction that is not .0
+      h = h.substr(0, dot);
+    }
+    if (body.is_int64()) {
+      std::int64_t n = 0;
+      const auto p = std::from_chars(h.data(), h.data() + h.size(), n);
+      return p.ec == std::errc() && p.ptr == h.data() + h.size() && n == body.get_int64();
+    }
+    std::uint64_t n = 0;
+    const auto p = std::from_chars(h.data(), h.data() + h.size(), n);
+    return p.ec == std::errc() && p.ptr == h.data() + h.size() && n == body.get_uint64();
+  }
+  if (body.is_double()) {
+    double d = 0;
+    const auto p = std::from_chars(header.data(), header.data() + header.size(), d);
+    return p.ec == std::errc() && p.ptr == header.data() + header.size() && d == body.get_double();
+  }
+  return false;
 }
 
 }  // namespace
@@ -63,7 +93,7 @@ std::optional<Refusal> check_param_headers(const gateway::Catalog& catalog,
     if (!body)
       return mismatch(hp.header + " header value '" + *decoded +
                       "' has no value in the body to match");
-    if (!same(*decoded, *body))
+    if (!same(*decoded, *body, *at_path(args ? *args : kNoArguments, hp.path)))
       return mismatch(hp.header + " header value '" + *decoded + "' does not match body value '" +
                       *body + "'");
   }

@@ -164,10 +164,11 @@ awaitable<void> follow_upstream(std::weak_ptr<SessionState> client,
   using Kind = gateway::UpstreamError::Kind;
   // A modern upstream has no stream of its own for a client: its list changes reach mcpgw's
   // monitor, and it sends no requests outside a call.
-  const std::optional<gateway::UpstreamError> unready = co_await session->ensure_initialized();
-  const bool modern = !unready && session->modern();
   int failures = 0;
   while (!abort->fired() && !client.expired()) {
+    // The era, once the session is ready (it may not be yet when the upstream was down).
+    const std::optional<gateway::UpstreamError> unready = co_await session->ensure_initialized();
+    const bool modern = !unready && session->modern();
     // A modern upstream: a subscriptions/listen stream for the resources subscribed in this
     // session (its list changes reach mcpgw's monitor, and it sends no requests outside a call).
     // Not a co_await inside ?: (a GCC 12 trap, common/offload.h).
@@ -332,7 +333,11 @@ awaitable<std::optional<std::string>> gather_input(RequestContext& ctx,
         ex,
         [&ctx, &a, &open, done, &endpoint]() -> awaitable<void> {
           const auto timeout = answer_timeout(a.method, endpoint.timeout);
-          a.reply = co_await ctx.request(a.method, a.params, timeout);
+          try {
+            a.reply = co_await ctx.request(a.method, a.params, timeout);
+          } catch (const std::exception& e) {
+            a.reply = Outcome::fail(jsonrpc::kInternalError, e.what());
+          }
           if (--open == 0) done();
         },
         asio::detached);
@@ -444,16 +449,18 @@ awaitable<Outcome> relay(RequestContext& ctx, gateway::Federation& federation,
   std::string body = json::serialize(params);
   gateway::UpstreamResult r = co_await session->request(method, std::move(body), on_message, abort,
                                                         &upstream_id, stream_wait, &options);
-  // The tasks use this frame: wait for every one (each is bounded by its own timeouts).
+  // Only the modern era has input_required (a legacy upstream asks on the call's stream).
+  if (r.ok() && session->modern() && is_input_required(r.result))
+    r = co_await input_rounds(ctx, *session, method, params, std::move(r), on_message, abort,
+                              upstream_id, stream_wait, options);
+  // The tasks use this frame: wait for every one (each is bounded by its own timeouts), after
+  // every round's request.
   while (pending) {
     Wakeup done(ex);
     all_answered = done.waker();
     co_await done.wait(std::chrono::seconds(1));
     all_answered = nullptr;
   }
-  if (r.ok() && is_input_required(r.result))
-    r = co_await input_rounds(ctx, *session, method, params, std::move(r), on_message, abort,
-                              upstream_id, stream_wait, options);
   const bool cancelled = r.failure && r.failure->kind == gateway::UpstreamError::Kind::cancelled;
   // A modern upstream heard it already: closing the request's stream is its cancellation.
   if (cancelled && !upstream_id.is_null() && !session->modern())

@@ -258,6 +258,20 @@ TEST_CASE("a probe answered with a modern refusal is a failure, not a fallback",
   CHECK(why->text() ==
         R"(the upstream speaks only protocol versions ["2099-01-01"], none of which mcpgw speaks)");
   CHECK(server.methods() == std::vector<std::string>{"server/discover"});
+
+  // The same refusal from a server that could not name the id (id null) is still modern.
+  asio::io_context ioc2;
+  ScriptedServer anonymous(ioc2, [](const Received& r) {
+    if (r.method() != "server/discover") return legacy(r);
+    return http_reply("400 Bad Request",
+                      R"({"jsonrpc":"2.0","id":null,"error":{"code":-32022,"message":"no",)"
+                      R"("data":{"supported":["2099-01-01"]}}})");
+  });
+  Client c2(ioc2, anonymous.url());
+  run(ioc2, [&]() -> asio::awaitable<void> { why = co_await c2.session->ensure_initialized(); });
+  REQUIRE(why);
+  CHECK(why->kind == Kind::protocol);
+  CHECK(anonymous.methods() == std::vector<std::string>{"server/discover"});
 }
 
 TEST_CASE("an endpoint whose era is known skips the probe", "[upstream_session]") {

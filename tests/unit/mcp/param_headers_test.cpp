@@ -66,4 +66,12 @@ TEST_CASE("Mcp-Param headers that are missing, wrong or malformed are refused", 
   CHECK(refused(call(R"({"shard":7})"), {{"Mcp-Param-Shard", "7"}, {"Mcp-Param-Region", "x"}}) ==
         "Header mismatch: Mcp-Param-Region header value 'x' has no value in the body to match");
   CHECK(refused(call(R"({"shard":7})"), {{"Mcp-Param-Shard", "7.5"}}));
+  // Text compares as text, however number-like; integers exactly, beyond a double's precision.
+  CHECK(refused(call(R"({"region":"007"})"), {{"Mcp-Param-Region", "7"}}));
+  CHECK(refused(call(R"({"region":"1e3"})"), {{"Mcp-Param-Region", "1000"}}));
+  CHECK(refused(call(R"({"shard":9007199254740993})"), {{"Mcp-Param-Shard", "9007199254740992"}}));
+  CHECK_FALSE(
+      refused(call(R"({"shard":9007199254740993})"), {{"Mcp-Param-Shard", "9007199254740993"}}));
+  CHECK_FALSE(refused(call(R"({"shard":7})"), {{"Mcp-Param-Shard", "7.00"}}));
+  CHECK(refused(call(R"({"shard":7})"), {{"Mcp-Param-Shard", "7."}}));
 }
