@@ -51,11 +51,11 @@ describe('modern upstreams and the bridge between the eras', () => {
     clients.push(client);
     return client;
   };
-  const modernClient = async (capabilities) => {
+  const modernClient = async (capabilities, mode = { pin: MODERN }) => {
     const transport = new v2.StreamableHTTPClientTransport(new URL(`${d.base}/mcp`),
       { requestInit: { headers: { authorization: `Bearer ${user}` } } });
     const client = new v2.Client({ name: 'v2-e2e', version: '2' },
-      { versionNegotiation: { mode: { pin: MODERN } }, ...(capabilities ? { capabilities } : {}) });
+      { versionNegotiation: { mode }, ...(capabilities ? { capabilities } : {}) });
     await client.connect(transport);
     clients.push(client);
     return client;
@@ -239,8 +239,9 @@ describe('modern upstreams and the bridge between the eras', () => {
     assert.ok(!modern.state.requests.some((r) => r.rpcMethod === 'resources/subscribe'), 'the removed method never went upstream');
   });
 
-  test('modern client → modern upstream: calls, Mcp-Param-* checked by mcpgw and sent on, input rounds', async () => {
-    const c = await modernClient({ elicitation: {}, sampling: {}, roots: {} });
+  for (const mode of [{ pin: MODERN }, 'auto']) test(`modern client (${JSON.stringify(mode)}) → modern upstreams: calls, Mcp-Param-* checked by mcpgw and sent on, input rounds`, async () => {
+    const c = await modernClient({ elicitation: {}, sampling: {}, roots: {} }, mode);
+    assert.equal(c.getNegotiatedProtocolVersion(), MODERN);
     c.setRequestHandler('elicitation/create', answers.elicit);
     c.setRequestHandler('sampling/createMessage', answers.sampling);
     c.setRequestHandler('roots/list', answers.roots);
@@ -250,6 +251,13 @@ describe('modern upstreams and the bridge between the eras', () => {
     const twice = await c.callTool({ name: 'modern__ask_twice', arguments: {} });
     assert.equal(twice.content[0].text, 'user said: forty-two; model said: re: the user said forty-two');
     assert.equal((await c.callTool({ name: 'modern__ask_roots', arguments: {} })).content[0].text, 'roots: file:///a,file:///b');
+    // The dual-era upstream, and a legacy one beside them, through the same client.
+    assert.equal((await c.callTool({ name: 'dual__ask_user', arguments: {} })).content[0].text, 'user said: forty-two');
+    const p = await c.getPrompt({ name: 'dual__greet', arguments: { who: 'Lin' } });
+    assert.equal(p.messages[0].content.text, 'Hello, Lin!');
+    const read = await c.readResource({ uri: 'dual+modern://item/3' });
+    assert.equal(read.contents[0].text, 'item 3');
+    assert.equal((await c.callTool({ name: 'fid__bump', arguments: {} })).isError, undefined);
   });
 
   test('modern client: a wrong or missing Mcp-Param header is 400 -32020 at mcpgw, before the upstream', async () => {
