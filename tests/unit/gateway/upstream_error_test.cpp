@@ -14,6 +14,7 @@
 
 #include "gateway/http_client.h"
 #include "gateway/upstream_session.h"
+#include "support/asio_run.h"
 
 using namespace mcpgw::gateway;
 namespace asio = boost::asio;
@@ -21,6 +22,9 @@ using tcp = asio::ip::tcp;
 using Kind = UpstreamError::Kind;
 
 namespace {
+
+using mcpgw::test::http_reply;
+using mcpgw::test::run;
 
 UpstreamError error(Kind kind, std::string detail, unsigned status = 0) {
   return UpstreamError{.kind = kind, .http_status = status, .detail = std::move(detail)};
@@ -53,27 +57,6 @@ struct CannedServer {
   std::string reply;
   std::vector<std::shared_ptr<tcp::socket>> held;
 };
-
-std::string http_reply(std::string status_line, std::string body,
-                       std::string type = "application/json") {
-  return "HTTP/1.1 " + status_line + "\r\nContent-Type: " + type +
-         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
-
-// Runs one coroutine to its end on ioc; what it stored is then read by the test.
-template <typename Fn>
-void run(asio::io_context& ioc, Fn fn) {
-  bool done = false;
-  asio::co_spawn(
-      ioc,
-      [&]() -> asio::awaitable<void> {
-        co_await fn();
-        done = true;
-      },
-      asio::detached);
-  while (!done && ioc.run_one()) {
-  }
-}
 
 OutboundResponse send(asio::io_context& ioc, OutboundRequest request,
                       HttpClient::Options options = {}) {

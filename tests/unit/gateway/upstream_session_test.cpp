@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gateway/http_client.h"
+#include "support/asio_run.h"
 
 using namespace mcpgw::gateway;
 namespace asio = boost::asio;
@@ -30,6 +31,9 @@ using Kind = UpstreamError::Kind;
 
 namespace {
 
+using mcpgw::test::http_reply;
+using mcpgw::test::run;
+
 struct Received {
   std::string head, body;
   std::string method() const {  // the JSON-RPC method
@@ -38,12 +42,6 @@ struct Received {
   }
   bool has_header(std::string_view line) const { return head.find(line) != std::string::npos; }
 };
-
-std::string http_reply(std::string status_line, std::string body = "",
-                       std::string type = "application/json") {
-  return "HTTP/1.1 " + status_line + "\r\nContent-Type: " + type +
-         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
 
 // Answers every request on every connection on 127.0.0.1 with what `answer` makes of it, and
 // keeps what it received.
@@ -101,20 +99,6 @@ struct ScriptedServer {
     return out;
   }
 };
-
-template <typename Fn>
-void run(asio::io_context& ioc, Fn fn) {
-  bool done = false;
-  asio::co_spawn(
-      ioc,
-      [&]() -> asio::awaitable<void> {
-        co_await fn();
-        done = true;
-      },
-      asio::detached);
-  while (!done && ioc.run_one()) {
-  }
-}
 
 std::string id_of(const Received& r) {
   return json::serialize(json::parse(r.body).at("id"));
