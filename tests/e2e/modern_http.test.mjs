@@ -248,7 +248,8 @@ describe('the modern era by raw HTTP', () => {
     assert.equal(listen.headers.get('mcp-session-id'), null);
     const ack = JSON.parse((await listen.next()).data);
     assert.equal(ack.method, 'notifications/subscriptions/acknowledged');
-    assert.deepEqual(ack.params.notifications, { toolsListChanged: true });  // resource subscriptions: not honoured yet
+    // The resource is subscribed upstream (mcp/resource_watch.h): granted.
+    assert.deepEqual(ack.params.notifications, { toolsListChanged: true, resourceSubscriptions: ['fid+fid://counter'] });
     assert.equal(ack.params._meta['io.modelcontextprotocol/subscriptionId'], 'listen:0');
     // A prompt change is not asked for; a tool change is.
     const prompts = await api('GET', '/v1/prompts?limit=500');

@@ -29,7 +29,8 @@ async function until(cond, what, ms = 5000) {
 }
 
 describe('modern upstreams and the bridge between the eras', () => {
-  const d = new Daemon({ federation: { discovery_timeout: '5s', health_interval: '1s' } });
+  // keepalive 1s: a stream the client closed is noticed at the next keepalive (the listen test).
+  const d = new Daemon({ federation: { discovery_timeout: '5s', health_interval: '1s' }, transport: { keepalive: '1s' } });
   let modern, dual, fidelity, admin, user;
   const clients = [];
 
@@ -258,6 +259,33 @@ describe('modern upstreams and the bridge between the eras', () => {
     const read = await c.readResource({ uri: 'dual+modern://item/3' });
     assert.equal(read.contents[0].text, 'item 3');
     assert.equal((await c.callTool({ name: 'fid__bump', arguments: {} })).isError, undefined);
+  });
+
+  test('modern client: resourceSubscriptions on subscriptions/listen, in front of legacy and modern upstreams', async () => {
+    const m = await modernClient();
+    const updates = [];
+    m.setNotificationHandler('notifications/resources/updated', (n) => updates.push(n.params));
+    const listens = () => modern.state.requests.filter((r) => r.rpcMethod === 'subscriptions/listen' &&
+      r.params?.notifications?.resourceSubscriptions?.includes('modern://static/hello')).length;
+    const before = listens();
+    const sub = await m.listen({ resourceSubscriptions: ['fid+fid://counter', 'modern+modern://static/hello', 'nope+x://y'] });
+    // Granted: what exists in scope and was subscribed upstream; the unknown URI is left out.
+    assert.deepEqual([...sub.honoredFilter.resourceSubscriptions].sort(), ['fid+fid://counter', 'modern+modern://static/hello']);
+    const fidSubs = [...fidelity.state.subscriptions.values()].filter((u) => u.has('fid://counter')).length;
+    assert.ok(fidSubs >= 1, 'the legacy upstream got resources/subscribe');
+    await until(() => listens() === before + 1, 'a listen stream upstream naming the URI');
+    await sleep(100);  // its acknowledgement has been read: the subscription is live upstream
+    modern.handler.notify.resourceUpdated('modern://static/hello');
+    const legacy = await legacyClient();
+    await legacy.callTool({ name: 'fid__bump', arguments: {} });
+    await until(() => updates.length === 2, 'both updates');
+    const uris = updates.map((u) => u.uri).sort();
+    assert.deepEqual(uris, ['fid+fid://counter', 'modern+modern://static/hello']);
+    for (const u of updates) assert.equal(typeof u._meta?.['io.modelcontextprotocol/subscriptionId'], 'string');
+    await sub.close();
+    // Closing the listen stream ends its upstream sessions: the legacy one is deleted upstream.
+    await until(() => [...fidelity.state.subscriptions.values()].filter((u) => u.has('fid://counter')).length === fidSubs - 1,
+      'the subscription session closed upstream');
   });
 
   test('modern client: a wrong or missing Mcp-Param header is 400 -32020 at mcpgw, before the upstream', async () => {

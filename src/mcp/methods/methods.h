@@ -58,6 +58,11 @@ awaitable<Outcome> list_templates(const Services& s, RequestContext& ctx, const 
 awaitable<Outcome> read(const Services& s, RequestContext& ctx, const UriParams& p);
 awaitable<Outcome> subscribe(const Services& s, RequestContext& ctx, const UriParams& p);
 awaitable<Outcome> unsubscribe(const Services& s, RequestContext& ctx, const UriParams& p);
+// The upstream item a resource URI the client names stands for in scope (a resource, or a URI
+// of a template); null when none.
+std::shared_ptr<const gateway::UpstreamBinding> binding_of(const gateway::Catalog& snapshot,
+                                                           const std::string& u,
+                                                           const gateway::Scope& scope);
 }  // namespace resources
 
 namespace prompts {  // prompts.cpp

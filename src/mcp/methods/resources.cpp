@@ -12,7 +12,6 @@
 #include "protocol/names.h"
 
 namespace mcpgw::mcp::resources {
-namespace {
 
 // The upstream binding of a resource URI a client names: a resource by its URI; a URI made from
 // a template (the template with the longest matching fixed prefix); or, for a URI as the
@@ -46,6 +45,8 @@ std::shared_ptr<const gateway::UpstreamBinding> binding_of(const gateway::Catalo
   }
   return binding;
 }
+
+namespace {
 
 Outcome not_found(const std::string& u) {
   return Outcome{nullptr,
