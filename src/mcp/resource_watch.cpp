@@ -106,7 +106,10 @@ awaitable<void> ResourceWatch::follow(Upstream& u, std::string log_id) {
 
 void ResourceWatch::start(const std::string& log_id) {
   for (auto& u : upstreams_) {
-    ++following_;
+    {
+      std::lock_guard lock(mutex_);  // an earlier follower may already be ending
+      ++following_;
+    }
     Upstream* raw = u.get();
     asio::co_spawn(
         asio::make_strand(federation_.http().executor()),
