@@ -268,6 +268,10 @@ describe('the modern era by raw HTTP', () => {
     assert.equal(json.json.error.code, -32600, json.text);
     const bad = await send(body('l3', 'subscriptions/listen', {}), { accept: 'text/event-stream' });
     assert.equal(bad.json.error.code, -32602, bad.text);
+    const many = Array.from({ length: 101 }, (_, i) => `fid+fid://items/${i}`);
+    const tooMany = await send(body('l4', 'subscriptions/listen', { notifications: { resourceSubscriptions: many } }), { accept: 'text/event-stream' });
+    assert.equal(tooMany.json.error.code, -32602, tooMany.text);
+    assert.match(tooMany.json.error.message, /at most 100 URIs/);
   });
 
   const withCaps = (caps) => envelope({ 'io.modelcontextprotocol/clientCapabilities': caps });

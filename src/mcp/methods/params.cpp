@@ -134,6 +134,10 @@ std::optional<std::string> ListenParams::parse(const json::object& raw, ListenPa
   }
   if (const auto* uris = f.if_contains("resourceSubscriptions")) {
     if (!uris->is_array()) return "notifications.resourceSubscriptions must be an array of URIs";
+    // Each is a subscription upstream: a bound on what one stream may cost.
+    if (uris->get_array().size() > ListenParams::kMaxResourceSubscriptions)
+      return "notifications.resourceSubscriptions may name at most " +
+             std::to_string(ListenParams::kMaxResourceSubscriptions) + " URIs";
     for (const auto& u : uris->get_array()) {
       if (!u.is_string()) return "notifications.resourceSubscriptions must be an array of URIs";
       p.resource_uris.emplace_back(u.get_string());

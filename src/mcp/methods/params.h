@@ -63,6 +63,7 @@ struct CompleteParams {
 struct ListenParams {
   bool tools = false, prompts = false, resources = false;
   std::vector<std::string> resource_uris;  // resourceSubscriptions
+  static constexpr std::size_t kMaxResourceSubscriptions = 100;
   static std::optional<std::string> parse(const json::object& raw, ListenParams& p);
 };
 
