@@ -170,8 +170,7 @@ void Federation::on_catalog_change(const Catalog& after) {
       control_endpoint->protocol_version.clear();  // the control session always probes
       auto control = std::make_shared<UpstreamSession>(
           http_, control_endpoint,
-          UpstreamSession::ClientIdentity{json::object{{"name", "mcpgw"}, {"version", "1"}},
-                                          json::object{}});
+          UpstreamSession::ClientIdentity{mcpgw_client_info(), json::object{}});
       auto m = std::make_shared<Monitor>(asio::make_strand(io_), endpoint, std::move(control));
       monitors_[id] = m;
       started.push_back(std::move(m));

@@ -70,6 +70,11 @@ struct UpstreamResult {
   bool ok() const { return !failure && !error; }
 };
 
+// The clientInfo mcpgw gives upstream when it speaks for itself, or for a client that gave none.
+inline boost::json::object mcpgw_client_info() {
+  return {{"name", "mcpgw"}, {"version", "1"}};
+}
+
 class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
  public:
   // What mcpgw tells the upstream about the client it speaks for.

@@ -1,6 +1,6 @@
 #include "mcp/param_headers.h"
 
-#include <strings.h>
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdint>
@@ -20,7 +20,7 @@ Refusal mismatch(std::string message) {
 
 const std::string* find_header(const ParamHeaders& received, const std::string& name) {
   for (const auto& [k, v] : received)
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return &v;
+    if (boost::beast::iequals(k, name)) return &v;
   return nullptr;
 }
 

@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <strings.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 
 #include "common/wakeup.h"
@@ -52,7 +52,7 @@ gateway::UpstreamSession::ClientIdentity identity_of(const RequestContext& ctx) 
     for (std::string_view c : protocol::kClientRequestCapabilities)
       if (auto it = caps.find(c); it != caps.end()) id.capabilities[c] = it->value();
   }
-  if (!id.client_info.contains("name")) id.client_info = {{"name", "mcpgw"}, {"version", "1"}};
+  if (!id.client_info.contains("name")) id.client_info = gateway::mcpgw_client_info();
   return id;
 }
 
@@ -289,8 +289,7 @@ gateway::RequestOptions options_for(const RequestContext& ctx,
     for (const auto& [name, value] : ctx.envelope()->param_headers) {
       bool known = false;
       for (const auto& hp : binding.header_params)
-        known = known || (hp.header.size() == name.size() &&
-                          strncasecmp(hp.header.data(), name.data(), name.size()) == 0);
+        known = known || boost::beast::iequals(hp.header, name);
       if (!known) o.headers.emplace_back(name, value);
     }
   return o;

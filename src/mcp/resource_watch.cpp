@@ -35,7 +35,7 @@ awaitable<std::vector<std::string>> ResourceWatch::subscribe(const RequestContex
   // The session asks the client for nothing: no capabilities declared upstream.
   gateway::UpstreamSession::ClientIdentity who;
   if (ctx.envelope()) who.client_info = ctx.envelope()->client_info;
-  if (!who.client_info.contains("name")) who.client_info = {{"name", "mcpgw"}, {"version", "1"}};
+  if (!who.client_info.contains("name")) who.client_info = gateway::mcpgw_client_info();
   std::vector<std::string> granted;
   for (auto& [gateway_id, ws] : by_gateway) {
     auto u = std::make_unique<Upstream>();

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <strings.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -70,7 +69,7 @@ mcp::ParamHeaders param_headers(const http::Request& req) {
   const std::string_view prefix = protocol::header::kParamPrefix;
   for (const auto& f : req) {
     const std::string_view name = f.name_string();
-    if (name.size() > prefix.size() && strncasecmp(name.data(), prefix.data(), prefix.size()) == 0)
+    if (name.size() > prefix.size() && boost::beast::iequals(name.substr(0, prefix.size()), prefix))
       out.emplace_back(std::string(name), std::string(f.value()));
   }
   return out;
