@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what mcpgw needs to build and run from Debian bookworm's packages.
 #   scripts/setup.sh           build + run dependencies
-#   scripts/setup.sh --tests   also what the tests and benchmarks use (Node.js + npm, curl, wrk)
+#   scripts/setup.sh --tests   also what the tests and benchmarks use (Node.js + npm, curl, wrk,
+#                              the sqlite3 shell)
+#   scripts/setup.sh --fuzz    also clang and its sanitizer/libFuzzer runtimes (the fuzz preset)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -11,11 +13,17 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libssl-dev libjwt-dev catch2 ca-certificates
 )
-if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(curl wrk procps python3)
-  command -v node >/dev/null 2>&1 || packages+=(nodejs)
-  command -v npm >/dev/null 2>&1 || packages+=(npm)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --tests)
+      packages+=(curl wrk procps python3 sqlite3)
+      command -v node >/dev/null 2>&1 || packages+=(nodejs)
+      command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

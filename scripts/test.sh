@@ -6,12 +6,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
 
+# A skipped or not-run test fails the run: a test that did not run proved nothing.
 run_suite() {  # DIR
   local dir=$1
   echo "== unit tests ($dir)"
-  ctest --test-dir "$dir" --output-on-failure -j2
+  ctest --test-dir "$dir" --output-on-failure -j2 | tee "$dir/ctest.out"
+  if grep -q "The following tests did not run" "$dir/ctest.out"; then
+    echo "test: unit tests did not run (see above): a skipped test is a failed test" >&2
+    exit 1
+  fi
   echo "== end-to-end tests ($dir)"
-  MCPGW_BIN="$PWD/$dir/src/mcpgw" node --test tests/e2e/*.test.mjs
+  MCPGW_BIN="$PWD/$dir/src/mcpgw" node --test \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$dir/e2e.tap" tests/e2e/*.test.mjs
+  if ! grep -qx "# skipped 0" "$dir/e2e.tap" || ! grep -qx "# todo 0" "$dir/e2e.tap"; then
+    echo "test: end-to-end tests were skipped: a skipped test is a failed test" >&2
+    grep -E "# (SKIP|TODO)" "$dir/e2e.tap" >&2 || true
+    exit 1
+  fi
 }
 
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

@@ -21,6 +21,8 @@ struct ServerConfig {
   milliseconds idle_timeout{60'000};
   std::size_t max_connections = 10'000;
   milliseconds shutdown_grace{10'000};
+
+  bool operator==(const ServerConfig&) const = default;
 };
 
 struct AuthConfig {
@@ -30,12 +32,16 @@ struct AuthConfig {
   std::string issuer = "mcpgw";
   std::string audience = "mcpgw";
   milliseconds leeway{30'000};
+
+  bool operator==(const AuthConfig&) const = default;
 };
 
 struct DatabaseConfig {
   std::string path = "data/mcpgw.db";
   milliseconds busy_timeout{5'000};
   std::string credentials_key_file;  // empty: <data dir>/credentials.key (generated)
+
+  bool operator==(const DatabaseConfig&) const = default;
 };
 
 enum class EventStoreKind { memory, sqlite };
@@ -55,6 +61,8 @@ struct TransportConfig {
   // requestState expires then, and the call upstream is cancelled).
   milliseconds input_ttl{10 * 60'000};
   std::vector<std::string> allowed_origins;
+
+  bool operator==(const TransportConfig&) const = default;
 };
 
 // Upstream MCP servers (gateways).
@@ -65,6 +73,8 @@ struct FederationConfig {
   unsigned unhealthy_after = 3;            // failed pings before a gateway is unreachable
   milliseconds discovery_timeout{10'000};  // initialize + all list pages, per gateway
   bool verify_tls = true;
+
+  bool operator==(const FederationConfig&) const = default;
 };
 
 enum class LogFormat { text, json };
@@ -73,6 +83,8 @@ struct LoggingConfig {
   std::string level = "info";
   LogFormat format = LogFormat::text;
   bool access_log = true;
+
+  bool operator==(const LoggingConfig&) const = default;
 };
 
 struct Config {

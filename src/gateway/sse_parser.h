@@ -20,6 +20,7 @@ class SseParser {
  public:
   explicit SseParser(std::size_t max_event_bytes = 16 * 1024 * 1024)
       : max_event_bytes_(max_event_bytes) {}
+  std::size_t max_event_bytes() const { return max_event_bytes_; }
 
   // Feeds bytes; calls on_event for each complete event that has data. False when an event grew
   // beyond the bound (the stream should be dropped).

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 
 #include "gateway/sse_parser.h"
@@ -23,6 +24,21 @@ std::string snippet(std::string_view body) {
     if (c == '\r' || c == '\n') c = ' ';
   if (body.size() > kMax) s += "...";
   return s;
+}
+
+// Why a reply that was neither a stream nor an error status did not answer: the wrong media type,
+// a body that is not JSON-RPC, or JSON-RPC without the response to the request.
+UpstreamError unanswered(const OutboundResponse& res) {
+  const std::string_view type = res.content_type;
+  if (!boost::beast::iequals(type.substr(0, type.find(';')), "application/json"))
+    return UpstreamError::of(
+        Kind::protocol, "the upstream answered with Content-Type " +
+                            (type.empty() ? "(none)" : res.content_type) +
+                            ", not application/json or text/event-stream: " + snippet(res.body));
+  if (jsonrpc::parse(res.body).failure)
+    return UpstreamError::of(Kind::protocol,
+                             "the upstream's reply is not JSON-RPC: " + snippet(res.body));
+  return UpstreamError::of(Kind::protocol, "the upstream's reply held no response to the request");
 }
 
 // One element of a batch, as text of its own.
@@ -206,14 +222,16 @@ std::optional<UpstreamError> UpstreamSession::failure_of(Exchange& x, const Outb
     return e;
   }
   if (reader.too_big)
-    return UpstreamError::of(Kind::too_large, "an upstream message exceeded the size limit");
+    return UpstreamError::of(
+        Kind::too_large,
+        "an SSE event larger than " + std::to_string(reader.sse.max_event_bytes()) + " bytes");
   if (!res.streamed && !res.body.empty() && !x.id.is_null()) reader.deliver(res.body);
   if (reader.answered || x.id.is_null()) return std::nullopt;
   x.broke_off = res.streamed;  // a stream that ended or broke before the response
   if (res.streamed && res.failure) return res.failure;  // it broke
   if (res.streamed)
     return UpstreamError::of(Kind::protocol, "the upstream's stream ended without the response");
-  return UpstreamError::of(Kind::protocol, "the upstream's reply held no response to the request");
+  return unanswered(res);
 }
 
 }  // namespace mcpgw::gateway

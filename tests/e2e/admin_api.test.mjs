@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { Daemon } from './lib/daemon.mjs';
 
 // Rows that upstream discovery creates (gateways, their tools, resources, prompts) are written
-// straight into the daemon's database with the sqlite3 shell; the API reads them from there.
-function haveSqlite() {
-  try { execFileSync('sqlite3', ['-version']); return true; } catch { return false; }
-}
+// straight into the daemon's database with the sqlite3 shell (scripts/setup.sh --tests installs it;
+// without it these tests fail, never skip); the API reads them from there.
 
 describe('admin API', () => {
   const d = new Daemon();
@@ -208,7 +206,7 @@ describe('admin API', () => {
     assert.deepEqual(await names('gateway=nope'), []);
   });
 
-  test('tools of upstream MCP servers: only enabled and tags can change', { skip: !haveSqlite() && 'no sqlite3 shell' }, async () => {
+  test('tools of upstream MCP servers: only enabled and tags can change', async () => {
     sql(`INSERT INTO gateways(id, name, slug, url, created_at, updated_at) VALUES('gw1', 'up', 'up', 'http://127.0.0.1:9/mcp', 0, 0);
          INSERT INTO tools(id, name, original_name, description, integration_type, gateway_id, created_at, updated_at)
            VALUES('mt1', 'up__search', 'search', 'finds', 'MCP', 'gw1', 0, 0);`);
@@ -293,7 +291,7 @@ describe('admin API', () => {
     assert.equal((await call('PATCH', `/v1/servers/${s.id}`, { description: 'x' })).status, 404);
   });
 
-  test('resources and prompts: read, filter, page, and enable or disable only', { skip: !haveSqlite() && 'no sqlite3 shell' }, async () => {
+  test('resources and prompts: read, filter, page, and enable or disable only', async () => {
     sql(`INSERT INTO gateways(id, name, slug, url, created_at, updated_at) VALUES('gw2', 'docs', 'docs', 'http://127.0.0.1:9/mcp', 0, 0);
          INSERT INTO resources(id, uri, original_uri, name, description, mime_type, is_template, gateway_id, created_at, updated_at) VALUES
            ('r1', 'docs://readme', 'file:///readme', 'Readme', 'the readme', 'text/plain', 0, 'gw2', 0, 0),

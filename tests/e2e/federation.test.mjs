@@ -39,7 +39,7 @@ describe('federated upstream MCP server', () => {
   };
 
   before(async () => {
-    upstream = await startEverything();
+    upstream = await startEverything({ record: true });
     await d.start();
     admin = d.token('--sub', 'root', '--scope', 'admin');
     user = d.token('--sub', 'alice', '--scope', 'mcp');
@@ -167,11 +167,22 @@ describe('federated upstream MCP server', () => {
     }
   });
 
-  test('refresh on demand', async () => {
+  test('refresh on demand asks the upstream again and keeps every item', async () => {
+    const names = async (kind) => (await api('GET', `/v1/${kind}?gateway=${gw.id}&limit=500`)).body.items
+      .map((x) => x.name ?? x.uri).sort();
+    const before = { tools: await names('tools'), resources: await names('resources'), prompts: await names('prompts') };
+    const asked = (method) => upstream.bodies().filter((m) => m.method === method).length;
+    const listsBefore = ['tools/list', 'resources/list', 'prompts/list'].map(asked);
     const r = await api('POST', `/v1/gateways/${gw.id}/refresh`);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.discovery.ok, true);
     assert.equal(r.body.tool_count, gw.tool_count);
+    // The refresh is a new discovery upstream, not the stored answer...
+    const listsAfter = ['tools/list', 'resources/list', 'prompts/list'].map(asked);
+    listsAfter.forEach((n, i) => assert.ok(n > listsBefore[i], `${['tools', 'resources', 'prompts'][i]}/list asked again`));
+    // ...and it leaves the same items (names and URIs), not only the same count.
+    assert.deepEqual({ tools: await names('tools'), resources: await names('resources'), prompts: await names('prompts') }, before);
+    assert.ok(before.tools.includes('everything__echo'), before.tools.join(','));
   });
 
   test('a restart keeps gateways, their tools and virtual servers', async () => {
@@ -204,7 +215,7 @@ describe('federated upstream MCP server', () => {
       assert.match(res.content[0].text, /unreachable/);
       assert.equal(res.structuredContent, undefined);
       assert.ok(Date.now() - t0 < 1000, 'fails fast');
-      upstream = await startEverything({ port });
+      upstream = await startEverything({ port, record: true });
       await waitFor('status healthy', async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'healthy');
       const ok = await client.callTool({ name: 'everything__echo', arguments: { message: 'back' } });
       assert.equal(ok.content[0].text, 'Echo: back');
@@ -269,7 +280,13 @@ describe('federated upstream MCP server', () => {
       const call = client.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 3, steps: 6 } },
         undefined, { signal: ac.signal, onprogress: () => ac.abort('enough') });
       await assert.rejects(call);
-      await waitFor('cancel relayed', () => /cancelled by the client; cancel relayed to upstream Everything as request \d+(?! \(failed)/.test(d.log));
+      // What reached the upstream: notifications/cancelled naming the id mcpgw gave the call there.
+      const upstreamCall = await waitFor('the call upstream', () => upstream.bodies()
+        .filter((m) => m.method === 'tools/call' && m.params?.name === 'trigger-long-running-operation').at(-1));
+      const cancel = await waitFor('the cancel upstream', () => upstream.bodies()
+        .find((m) => m.method === 'notifications/cancelled' && m.params?.requestId === upstreamCall.id));
+      assert.equal(cancel.id, undefined);
+      await d.waitForLog(new RegExp(`cancel relayed to upstream Everything as request ${upstreamCall.id}(?!\\d)(?! \\(failed)`));
     } finally {
       await transport.terminateSession().catch(() => {});
       await client.close();

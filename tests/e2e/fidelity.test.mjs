@@ -14,6 +14,7 @@ import {
   ResourceUpdatedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Daemon } from './lib/daemon.mjs';
+import { until } from './lib/wait.mjs';
 import { ALL_CONTENT, SCHEMA_RICH_INPUT, startFidelityUpstream } from './lib/fidelity_upstream.mjs';
 import { initialize, openSse, mcpHeaders } from './lib/mcp.mjs';
 
@@ -310,9 +311,10 @@ describe('faithful relay', () => {
     const c = await connect({ capabilities: { roots: { listChanged: true } } });
     c.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
     await c.callTool({ name: 'fa__level', arguments: {} });  // the upstream session now exists
-    // mcpgw follows the upstream session's GET stream once it is in use.
-    const deadline = Date.now() + 5000;
-    while (fa.state.getStreams.length === 0 && Date.now() < deadline) await sleep(50);
+    // mcpgw follows this client's upstream session's GET stream once it is in use (its own
+    // control session has a GET stream of its own, which must not count).
+    const session = fa.state.calls.filter((x) => x.tool === 'level').at(-1).session;
+    await until(() => fa.state.getStreams.includes(session), 'a GET stream of the client\'s upstream session');
     const r = await c.callTool({ name: 'fa__ask_roots', arguments: {} });
     assert.deepEqual(JSON.parse(r.content[0].text), [{ uri: 'file:///work', name: 'work' }]);
   });
@@ -383,20 +385,28 @@ describe('faithful relay: resources', () => {
     const upstreamSession = fa.state.subscribeCalls.at(-1).session;
     assert.deepEqual(fa.state.subscribeCalls.at(-1), { method: 'subscribe', uri: 'fid://counter', session: upstreamSession });
     // The update travels on the upstream session's GET stream, which mcpgw now follows.
-    const deadline = Date.now() + 5000;
-    while (!fa.state.getStreams.includes(upstreamSession) && Date.now() < deadline) await sleep(50);
+    await until(() => fa.state.getStreams.includes(upstreamSession), 'mcpgw to follow the upstream session');
     await other.callTool({ name: 'fa__bump', arguments: {} });  // the other session changes it
     await other.callTool({ name: 'fb__bump', arguments: {} });  // same URI upstream, not subscribed
-    const until = Date.now() + 5000;
-    while (mine.length === 0 && Date.now() < until) await sleep(50);
-    await sleep(200);
+    // Upstream, exactly one update was sent, to the subscribed client's upstream session.
+    assert.deepEqual(fa.state.updatesSent, [{ session: upstreamSession, uri: 'fid://counter' }]);
+    assert.deepEqual(fb.state.updatesSent, []);
+    await until(() => mine.length > 0, 'the update on the subscribed session');
     assert.deepEqual(mine, [{ uri: 'fa+fid://counter' }]);
-    assert.deepEqual(theirs, []);
+    // The other session gets updates only once it subscribes: its first one must be its own.
+    assert.deepEqual(await other.subscribeResource({ uri: 'fb+fid://counter' }), {});
+    const otherUpstream = fb.state.subscribeCalls.at(-1).session;
+    await until(() => fb.state.getStreams.includes(otherUpstream), 'mcpgw to follow the other upstream session');
+    await other.callTool({ name: 'fb__bump', arguments: {} });
+    await until(() => theirs.length > 0, 'the update on the other session');
+    assert.deepEqual(theirs, [{ uri: 'fb+fid://counter' }]);
+    assert.deepEqual(mine, [{ uri: 'fa+fid://counter' }]);
     assert.equal((await client.readResource({ uri: 'fa+fid://counter' })).contents[0].text, '1');
+    // Unsubscribing reaches the upstream (not only mcpgw's own filter): it then sends nothing.
     assert.deepEqual(await client.unsubscribeResource({ uri: 'fa+fid://counter' }), {});
+    assert.deepEqual(fa.state.subscribeCalls.at(-1), { method: 'unsubscribe', uri: 'fid://counter', session: upstreamSession });
     await other.callTool({ name: 'fa__bump', arguments: {} });
-    await sleep(300);
-    assert.equal(mine.length, 1);
+    assert.equal(fa.state.updatesSent.length, 1);
     await other.close();
   });
 

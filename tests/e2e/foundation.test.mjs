@@ -49,6 +49,9 @@ describe('front door', () => {
     assert.equal(res.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
     const q = await fetch(`${d.base}/v1/whoami?access_token=${admin}`);
     assert.equal(q.status, 401);
+    // Both requests' access lines are written (flushed) before the log is searched for the token.
+    await d.waitForLog(`rid=${res.headers.get('x-request-id')}`);
+    await d.waitForLog(`rid=${q.headers.get('x-request-id')}`);
     assert.ok(!d.log.includes(admin), 'a token must never reach the log');
   });
 
@@ -159,10 +162,12 @@ describe('front door', () => {
 
   test('one access-log line per request, no secrets', async () => {
     await fetch(`${d.base}/version?secret=hunter2`, { headers: { 'x-request-id': 'e2e-trace-42' } });
-    await new Promise((r) => setTimeout(r, 1200)); // the log is flushed every second
-    const line = d.log.split('\n').find((l) => l.includes('rid=e2e-trace-42'));
-    assert.ok(line, d.log);
-    assert.match(line, /\[access\] GET \/version 200 \d+ \d+us rid=e2e-trace-42/);
+    await fetch(`${d.base}/health`, { headers: { 'x-request-id': 'e2e-trace-43' } });
+    // The later request's line is there, so the earlier one's (written first) had its chance too.
+    await d.waitForLog('rid=e2e-trace-43');
+    const lines = d.log.split('\n').filter((l) => l.includes('rid=e2e-trace-42'));
+    assert.equal(lines.length, 1, d.log);
+    assert.match(lines[0], /\[access\] GET \/version 200 \d+ \d+us rid=e2e-trace-42/);
     assert.ok(!d.log.includes('hunter2'));
   });
 });
@@ -202,7 +207,7 @@ describe('limits and modes', () => {
     t.after(() => d.cleanup());
     await d.start();
     await fetch(`${d.base}/health?token=hunter2`, { headers: { 'x-request-id': 'json-1' } });
-    await new Promise((r) => setTimeout(r, 1200));
+    await d.waitForLog('"request_id":"json-1"');
     const lines = d.log.trim().split('\n').map((l) => JSON.parse(l));
     assert.ok(lines.every((l) => l.ts && l.level && l.logger));
     const access = lines.find((l) => l.logger === 'access' && l.request_id === 'json-1');
@@ -230,14 +235,14 @@ describe('limits and modes', () => {
     assert.equal(res.status, 200);
   });
 
-  test('bad configuration: exit 1 with one line naming the key', () => {
+  test('bad configuration: exit 1 with one line naming the key', async () => {
     const d = new Daemon({ server: { port: 'eighty' } });
     try {
       const r = spawnSync(binary, ['serve', '-c', d.configPath], { encoding: 'utf8' });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /^mcpgw: .*mcpgw\.yaml:\d+: server\.port: /);
       assert.equal(r.stderr.trim().split('\n').length, 1);
-    } finally { d.cleanup(); }
+    } finally { await d.cleanup(); }
   });
 
   test('port in use: exit 1 with one clear line', async (t) => {
@@ -249,7 +254,7 @@ describe('limits and modes', () => {
       const r = spawnSync(binary, ['serve', '-c', b.configPath], { encoding: 'utf8' });
       assert.equal(r.status, 1);
       assert.match(r.stderr, new RegExp(`mcpgw: cannot listen on 127\\.0\\.0\\.1:${a.port}`));
-    } finally { b.cleanup(); }
+    } finally { await b.cleanup(); }
   });
 
   test('registrations survive a restart', async (t) => {

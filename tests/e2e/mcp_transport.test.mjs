@@ -29,14 +29,19 @@ async function addServer(d, admin, name, toolIds) {
 
 // The official SDK client; `version` other than the latest is asked for by rewriting the
 // initialize request the SDK sends (the SDK always asks for its latest).
+// `getOpen` resolves when the SDK's standalone GET stream got its 200 head from mcpgw.
 async function sdkClient(url, token, { version } = {}) {
+  let opened;
+  const getOpen = new Promise((r) => { opened = r; });
   const fetchFn = async (input, init) => {
     if (version && init?.body && typeof init.body === 'string' && init.body.includes('"initialize"')) {
       const msg = JSON.parse(init.body);
       msg.params.protocolVersion = version;
       init = { ...init, body: JSON.stringify(msg) };
     }
-    return fetch(input, init);
+    const res = await fetch(input, init);
+    if ((init?.method ?? 'GET') === 'GET' && res.status === 200) opened();
+    return res;
   };
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
@@ -44,7 +49,7 @@ async function sdkClient(url, token, { version } = {}) {
   });
   const client = new Client({ name: 'mcpgw-e2e', version: '1.0.0' });
   await client.connect(transport);
-  return { client, transport };
+  return { client, transport, getOpen };
 }
 
 describe('official TypeScript SDK client', () => {
@@ -82,9 +87,9 @@ describe('official TypeScript SDK client', () => {
   }
 
   test('receives tools/list_changed on its GET stream when the catalog changes', async () => {
-    const { client, transport } = await sdkClient(`${d.base}/mcp`, user);
+    const { client, transport, getOpen } = await sdkClient(`${d.base}/mcp`, user);
     const changed = new Promise((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, resolve));
-    await new Promise((r) => setTimeout(r, 300)); // the SDK opens its GET stream after initialized
+    await getOpen; // the SDK opens its GET stream after initialized
     const t = await addTool(d, admin, 'late_arrival');
     const n = await Promise.race([changed, new Promise((_, rej) => setTimeout(() => rej(new Error('no list_changed')), 5000))]);
     assert.equal(n.method, 'notifications/tools/list_changed');

@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createHash, createDecipheriv } from 'node:crypto';
 import { join } from 'node:path';
 import { Daemon } from './lib/daemon.mjs';
 import { startRestServer } from './lib/rest_server.mjs';
@@ -103,6 +104,22 @@ describe('REST tools', () => {
     const db = readFileSync(join(d.dir, 'data/mcpgw.db')).toString('latin1') +
       readFileSync(join(d.dir, 'data/mcpgw.db-wal')).toString('latin1');
     for (const secret of ['XYZZY', 'PLUGH', 'FROB']) assert.equal(db.includes(secret), false, `${secret} in the database`);
+    // What is stored is AES-256-GCM under the key derived from data/credentials.key ("v1" | nonce |
+    // ciphertext | tag): it opens with that key to exactly the credentials given, and not without.
+    const key = createHash('sha256').update(readFileSync(join(d.dir, 'data/credentials.key'), 'utf8').trimEnd()).digest();
+    const stored = Object.fromEntries(execFileSync('sqlite3', [join(d.dir, 'data/mcpgw.db'),
+      "SELECT name || ' ' || hex(auth_secret) FROM tools WHERE name LIKE 'as_%'"], { encoding: 'utf8' })
+      .trim().split('\n').map((l) => l.split(' ')).map(([n, h]) => [n, Buffer.from(h, 'hex')]));
+    const open = (blob, k = key) => {
+      assert.equal(blob.subarray(0, 2).toString(), 'v1');
+      const decipher = createDecipheriv('aes-256-gcm', k, blob.subarray(2, 14));
+      decipher.setAuthTag(blob.subarray(blob.length - 16));
+      return JSON.parse(Buffer.concat([decipher.update(blob.subarray(14, blob.length - 16)), decipher.final()]).toString());
+    };
+    assert.deepEqual(open(stored.as_bearer), { type: 'bearer', token: 'tok-XYZZY-1' });
+    assert.deepEqual(open(stored.as_basic), { type: 'basic', username: 'ann', password: 'pw-PLUGH-2' });
+    assert.deepEqual(open(stored.as_header), { type: 'headers', headers: { 'X-Key': 'key-FROB-3' } });
+    assert.throws(() => open(stored.as_bearer, Buffer.alloc(32)), /unable to authenticate/);
     const bad = await fetch(`${d.base}/v1/tools`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'half', integration_type: 'REST', url: `${base}/whoami`, auth_type: 'basic', credentials: { username: 'x' } }) });
     assert.equal(bad.status, 422);

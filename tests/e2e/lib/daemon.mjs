@@ -29,10 +29,19 @@ function toYaml(cfg) {
   return out;
 }
 
+// What a run of the daemon must end with unless the test said otherwise: the status the README
+// documents for a drain that completed (0), not a signal, within `stopTimeoutMs` of SIGTERM.
+const cleanExit = { code: 0, signal: null };
+
 export class Daemon {
-  constructor(overrides = {}, { dir } = {}) {
+  // `bin` replaces the daemon binary (the harness's own tests use a fake one); `stopTimeoutMs` is
+  // how long a SIGTERM may take before the daemon counts as hung and gets SIGKILL.
+  constructor(overrides = {}, { dir, bin = binary, stopTimeoutMs = 15000 } = {}) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), 'mcpgw-e2e-'));
     this.ownsDir = !dir;
+    this.bin = bin;
+    this.stopTimeoutMs = stopTimeoutMs;
+    this.runs = []; // one {result, expect, hung} per start(), checked by cleanup()
     const cfg = {
       server: { host: '127.0.0.1', port: 0, workers: 2, ...(overrides.server ?? {}) },
       database: { path: join(this.dir, 'data/mcpgw.db'), ...(overrides.database ?? {}) },
@@ -42,21 +51,28 @@ export class Daemon {
     this.configPath = join(this.dir, 'mcpgw.yaml');
     writeFileSync(this.configPath, toYaml(cfg));
     this.log = '';
+    this.earlierLogs = '';
     this.proc = null;
     this.exit = null;
   }
 
   // Resolves once the daemon logged its listening address.
   async start({ env = {}, timeoutMs = 15000 } = {}) {
+    this.earlierLogs += this.log; // a restart keeps the earlier runs' output for cleanup()
     this.log = '';
-    this.proc = spawn(binary, ['serve', '-c', this.configPath], {
+    this.proc = spawn(this.bin, ['serve', '-c', this.configPath], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    live.add(this.proc.pid);
-    this.exit = new Promise((res) => this.proc.on('exit', (code, signal) => {
-      live.delete(this.proc.pid);
-      res({ code, signal });
+    const proc = this.proc;
+    const run = { pid: proc.pid, result: null, expect: cleanExit, hung: false };
+    this.runs.push(run);
+    live.add(proc.pid);
+    // 'close', not 'exit': stderr is read to its end first, so a report printed at exit is seen.
+    this.exit = new Promise((res) => proc.on('close', (code, signal) => {
+      live.delete(proc.pid);
+      run.result = { code, signal };
+      res(run.result);
     }));
     this.proc.stderr.setEncoding('utf8');
     await new Promise((res, rej) => {
@@ -76,27 +92,61 @@ export class Daemon {
     return this;
   }
 
+  // Resolves with the match once `pattern` (a RegExp or a string) shows up in this run's log; the
+  // daemon's logger flushes at least once a second, so a line may arrive up to a second late.
+  async waitForLog(pattern, { timeoutMs = 5000 } = {}) {
+    const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = re.exec(this.log);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`no ${re} in the daemon's log within ${timeoutMs} ms:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   token(...args) {
-    return execFileSync(binary, ['token', 'create', ...args, '-c', this.configPath], { encoding: 'utf8' }).trim();
+    return execFileSync(this.bin, ['token', 'create', ...args, '-c', this.configPath], { encoding: 'utf8' }).trim();
   }
 
-  async stop(signal = 'SIGTERM') {
-    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill(signal);
-    const result = this.proc ? await this.exit : null;
+  // Sends `signal` and waits for the exit; SIGKILL after stopTimeoutMs (the run then counts as
+  // hung, which cleanup() reports). A run stopped with SIGKILL is expected to end by it; `expect`
+  // names any other status the test wants (cleanup() checks it).
+  async stop(signal = 'SIGTERM', { expect } = {}) {
+    if (!this.proc) return null;
+    const run = this.runs.at(-1);
+    if (expect) run.expect = expect;
+    else if (signal === 'SIGKILL') run.expect = { code: null, signal: 'SIGKILL' };
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill(signal);
+      const hang = setTimeout(() => {
+        run.hung = true;
+        try { this.proc.kill('SIGKILL'); } catch { /* gone meanwhile */ }
+      }, this.stopTimeoutMs);
+      await this.exit;
+      clearTimeout(hang);
+    }
     this.port = undefined;
-    return result;
+    return this.exit;
   }
 
-  // Stops the daemon gracefully (so sanitizers get to report at exit) and fails the test if it
-  // did not exit cleanly or any sanitizer spoke. SIGKILL only if it hangs.
+  // Stops the daemon gracefully (so sanitizers get to report at exit) and fails the test if any
+  // run of it did not end as expected (by default: status 0 within stopTimeoutMs of SIGTERM, so a
+  // crash, a hang, or a non-zero status after draining all fail) or any sanitizer spoke.
   async cleanup() {
     try {
-      if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
-        const hang = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
-        await this.stop('SIGTERM');
-        clearTimeout(hang);
+      await this.stop('SIGTERM');
+      for (const run of this.runs) {
+        if (run.hung) {
+          throw new Error(`daemon pid ${run.pid} did not exit within ${this.stopTimeoutMs} ms of SIGTERM:\n${this.log}`);
+        }
+        const want = run.expect;
+        if (run.result.code !== want.code || run.result.signal !== want.signal) {
+          throw new Error(`daemon pid ${run.pid} ended with ${JSON.stringify(run.result)}, ` +
+            `expected ${JSON.stringify(want)}:\n${this.log}`);
+        }
       }
-      assertNoSanitizerReport(this.log);
+      assertNoSanitizerReport(this.earlierLogs + this.log);
     } finally {
       if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
     }

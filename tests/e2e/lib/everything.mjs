@@ -13,8 +13,12 @@ const entry = join(dirname(require.resolve('@modelcontextprotocol/server-everyth
 const live = new Set();
 process.on('exit', () => { for (const p of live) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } } });
 
-export async function startEverything({ port = 0 } = {}) {
-  const proc = spawn(process.execPath, ['--require', join(here, 'loopback_listen.cjs'), entry, 'streamableHttp'], {
+// record: print every request body the upstream receives (lib/record_bodies.cjs); `bodies()` then
+// gives the JSON-RPC messages received so far, in order.
+export async function startEverything({ port = 0, record = false } = {}) {
+  const preload = ['--require', join(here, 'loopback_listen.cjs')];
+  if (record) preload.push('--require', join(here, 'record_bodies.cjs'));
+  const proc = spawn(process.execPath, [...preload, entry, 'streamableHttp'], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -37,6 +41,10 @@ export async function startEverything({ port = 0 } = {}) {
     url: `http://127.0.0.1:${bound}/mcp`,
     pid: proc.pid,
     output: () => out,
+    bodies: () => [...out.matchAll(/^MCPGW_TEST_BODY \S+ \S+ (.*)$/gm)].flatMap((m) => {
+      const text = JSON.parse(m[1]);
+      try { return [].concat(JSON.parse(text)); } catch { return []; }
+    }),
     async stop() {
       if (!live.has(proc.pid)) return;
       proc.kill('SIGKILL');

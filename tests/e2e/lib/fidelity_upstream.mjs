@@ -68,6 +68,8 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
     sessions: new Map(),  // session id -> { server, transport }
     elicitResults: [],
     getStreams: [],       // session ids that opened a GET stream
+    calls: [],            // every tools/call received: { tool, session }
+    updatesSent: [],      // every notifications/resources/updated sent: { session, uri }
   };
 
   const makeServer = () => {
@@ -90,6 +92,7 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
       return {};
     });
     server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+      state.calls.push({ tool: req.params.name, session: sessionId });
       const args = req.params.arguments ?? {};
       const progressToken = req.params._meta?.progressToken;
       switch (req.params.name) {
@@ -138,6 +141,7 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
           state.counter += 1;
           for (const [sid, uris] of state.subscriptions) {
             if (!uris.has('fid://counter')) continue;
+            state.updatesSent.push({ session: sid, uri: 'fid://counter' });
             await state.sessions.get(sid)?.server.sendResourceUpdated({ uri: 'fid://counter' });
           }
           return { content: [{ type: 'text', text: `counter ${state.counter}` }] };

@@ -200,6 +200,20 @@ TEST_CASE("an upstream session says what kind of failure stopped initialize", "[
   CHECK(why->kind == Kind::protocol);
   CHECK(why->text() == "the upstream's reply held no response to the request");
 
+  // A 200 that is not JSON-RPC, and one that is not JSON at all: each says what came instead.
+  CannedServer other(ioc, http_reply("200 OK", R"({"hello":"world"})"));
+  why = initialize(ioc, other.url());
+  REQUIRE(why);
+  CHECK(why->kind == Kind::protocol);
+  CHECK(why->text() == R"(the upstream's reply is not JSON-RPC: {"hello":"world"})");
+  CannedServer html(ioc, http_reply("200 OK", "<html>hi</html>", "text/html; charset=utf-8"));
+  why = initialize(ioc, html.url());
+  REQUIRE(why);
+  CHECK(why->kind == Kind::protocol);
+  CHECK(why->text() ==
+        "the upstream answered with Content-Type text/html; charset=utf-8, not application/json "
+        "or text/event-stream: <html>hi</html>");
+
   CannedServer hidden(ioc, http_reply("500 Internal Server Error", "line one\nline two"));
   why = initialize(ioc, hidden.url());
   REQUIRE(why);

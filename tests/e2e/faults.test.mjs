@@ -1,0 +1,163 @@
+// Issue 12: upstreams that misbehave (lib/faulty_upstream.mjs). For each way an upstream can fail,
+// the client gets a clear isError result within the configured time (federation.request_timeout
+// 1 s here), nothing hangs, mcpgw logs the cause at error level at most once, and the next call
+// works. The client is the official SDK client over mcpgw's /mcp.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Daemon } from './lib/daemon.mjs';
+import { startFaultyUpstream } from './lib/faulty_upstream.mjs';
+import { until } from './lib/wait.mjs';
+
+const TIMEOUT_MS = 1000;
+
+describe('upstreams that misbehave', () => {
+  const d = new Daemon({ federation: { request_timeout: `${TIMEOUT_MS}ms`, discovery_timeout: '5s', health_interval: '500ms', unhealthy_after: 2 } });
+  let up, admin, user, client, gw;
+  const api = async (method, path, body) => {
+    const res = await fetch(`${d.base}${path}`, {
+      method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  const errorLines = () => d.log.split('\n').filter((l) => / error \[/.test(l));
+
+  before(async () => {
+    up = await startFaultyUpstream();
+    await d.start();
+    admin = d.token('--sub', 'root', '--scope', 'admin');
+    user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const r = await api('POST', '/v1/gateways', { name: 'Faulty', url: up.url });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    gw = r.body;
+    assert.equal(gw.discovery.ok, true, JSON.stringify(gw.discovery));
+    client = new Client({ name: 'faults-e2e', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } }));
+  });
+  after(async () => {
+    await client?.close().catch(() => {});
+    await up?.stop();
+    await d.cleanup();
+  });
+
+  // Calls `tool` through mcpgw; returns the result and how long it took. The SDK's own timeout is
+  // far above mcpgw's, so a hang shows as a failure here, not as the SDK giving up first.
+  const call = async (tool) => {
+    const t0 = Date.now();
+    const result = await client.callTool({ name: `faulty__${tool}`, arguments: {} }, undefined, { timeout: 20000 });
+    return { result, ms: Date.now() - t0 };
+  };
+
+  // The fault: an isError result whose text matches `words`, within `withinMs`; at most one error
+  // line for it in the log; then a plain call works.
+  const failsCleanly = async (tool, words, withinMs = TIMEOUT_MS + 1500) => {
+    const errorsBefore = errorLines().length;
+    const { result, ms } = await call(tool);
+    assert.equal(result.isError, true, JSON.stringify(result));
+    assert.match(result.content[0].text, words);
+    assert.ok(ms < withinMs, `${tool}: answered after ${ms} ms`);
+    const ok = await call('ok');
+    assert.equal(ok.result.isError, undefined, JSON.stringify(ok.result));
+    assert.equal(ok.result.content[0].text, 'ok');
+    // Error lines are flushed at once (logging.cpp: flush_on warn), so they are all here now.
+    const errors = errorLines().slice(errorsBefore);
+    assert.ok(errors.length <= 1, `${tool}: ${errors.length} error lines:\n${errors.join('\n')}`);
+    return result.content[0].text;
+  };
+
+  test('a plain call works', async () => {
+    assert.equal((await call('ok')).result.content[0].text, 'ok');
+  });
+
+  test('an answer later than request_timeout: isError after about the timeout', async () => {
+    await failsCleanly('late', /Faulty.*no response within 1000 ms/);
+  });
+
+  test('no answer at all: isError after about the timeout, the connection is let go', async () => {
+    await failsCleanly('never', /Faulty.*no response within 1000 ms/);
+  });
+
+  test('a JSON body cut short: isError', async () => {
+    await failsCleanly('truncated', /Faulty.*request to http:\/\/127\.0\.0\.1:\d+ failed: partial message/);
+  });
+
+  test('a TCP reset in the middle of an SSE event: isError', async () => {
+    await failsCleanly('reset', /stream from http:\/\/127\.0\.0\.1:\d+ broke: Connection reset by peer/);
+  });
+
+  test('an SSE event over the size limit: isError naming the limit', async () => {
+    await failsCleanly('oversized_sse', /an SSE event larger than 16777216 bytes/, 10000);
+  });
+
+  test('a JSON body over the size limit: isError naming the limit', async () => {
+    await failsCleanly('oversized_json', /larger than 16777216 bytes/, 10000);
+  });
+
+  test('a 200 with the wrong Content-Type: isError naming it', async () => {
+    await failsCleanly('wrong_type', /answered with Content-Type text\/html, not application\/json or text\/event-stream: <html>/);
+  });
+
+  test('a 200 that is not JSON-RPC: isError', async () => {
+    await failsCleanly('not_jsonrpc', /reply is not JSON-RPC: \{"hello":"world"\}/);
+  });
+
+  test('HTTP 500: isError with the status and the body', async () => {
+    const t = await failsCleanly('status_500', /500/);
+    assert.match(t, /upstream exploded/);
+  });
+
+  test('a response for an id never sent, then the end: isError', async () => {
+    await failsCleanly('unknown_id', /the upstream's stream ended without the response/);
+  });
+
+  test('garbage SSE frames before the answer: the answer still arrives', async () => {
+    const { result } = await call('garbage_sse');
+    assert.equal(result.isError, undefined, JSON.stringify(result));
+    assert.equal(result.content[0].text, 'after the garbage');
+  });
+
+  test('the response twice: the first counts, the second is dropped', async () => {
+    const { result } = await call('dup_ids');
+    assert.equal(result.content[0].text, 'first');
+    assert.equal((await call('ok')).result.content[0].text, 'ok');
+  });
+
+  test('an upstream that forgets the session: a new one is initialized and the call goes through', async () => {
+    const initializes = up.state.initializes;
+    const { result } = await call('forget_session');
+    assert.equal(result.isError, undefined, JSON.stringify(result));
+    assert.equal(result.content[0].text, 'after a new session');
+    assert.equal(up.state.initializes, initializes + 1);
+    const [first, second] = up.state.calls.filter((c) => c.name === 'forget_session').slice(-2);
+    assert.notEqual(first.session, second.session);
+  });
+
+  test('flapping: down during a call, calls fail fast while down, up again: calls work', async () => {
+    const port = up.port;
+    const pending = call('never');
+    await until(() => up.state.calls.at(-1)?.name === 'never', 'the call to reach the upstream');
+    await up.stop();
+    const { result } = await pending;
+    assert.equal(result.isError, true);
+    for (let i = 0; i < 3; i++) {
+      const down = await call('ok');
+      assert.equal(down.result.isError, true, JSON.stringify(down.result));
+      assert.ok(down.ms < TIMEOUT_MS + 1500, `a call while down took ${down.ms} ms`);
+    }
+    await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'unreachable', 'status unreachable');
+    const state = up.state;
+    up = await startFaultyUpstream({ port });
+    up.state.calls = state.calls;
+    await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'healthy', 'status healthy', { timeoutMs: 10000 });
+    const back = await call('ok');
+    assert.equal(back.result.isError, undefined, JSON.stringify(back.result));
+    assert.equal(back.result.content[0].text, 'ok');
+  });
+
+  test('after all of it: no connection to the upstream leaks and the daemon still serves', async () => {
+    assert.equal((await fetch(`${d.base}/health`)).status, 200);
+    assert.equal((await call('ok')).result.content[0].text, 'ok');
+  });
+});

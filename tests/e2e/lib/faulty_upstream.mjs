@@ -1,0 +1,151 @@
+// A streamable-HTTP MCP upstream of the project's own that misbehaves on request: each tool is one
+// way an upstream can fail (answer late or never, break off mid-body, send garbage or oversized
+// SSE frames, the wrong Content-Type, a 200 that is not JSON-RPC, duplicated or unknown response
+// ids, forget its session). Written on node:http directly, no SDK, so every byte is the test's.
+// Listens on 127.0.0.1 only; stop() ends every connection it holds.
+import http from 'node:http';
+
+const PROTOCOL = '2025-06-18';
+const text = (t) => ({ content: [{ type: 'text', text: t }] });
+const rpc = (id, result) => JSON.stringify({ jsonrpc: '2.0', id, result });
+const sse = (data, id) => `${id ? `id: ${id}\n` : ''}data: ${data}\n\n`;
+
+export const FAULTS = {
+  ok: 'answers at once',
+  late: 'answers after 3 s',
+  never: 'never answers, holds the connection',
+  truncated: 'JSON with a Content-Length it does not send, then closes',
+  reset: 'SSE head and half an event, then a TCP reset',
+  garbage_sse: 'SSE frames that are not JSON-RPC, then the answer',
+  oversized_sse: 'one SSE event of 17 MiB',
+  oversized_json: 'a JSON body of 17 MiB',
+  wrong_type: '200 with Content-Type text/html',
+  not_jsonrpc: '200 JSON that is not JSON-RPC',
+  status_500: 'HTTP 500 with a text body',
+  dup_ids: 'SSE with the response twice, different each time',
+  unknown_id: 'SSE with a response for an id never sent, then ends',
+  forget_session: 'forgets the session and answers 404 (every other call)',
+};
+const TOOLS = Object.entries(FAULTS).map(([name, description]) => ({
+  name, description, inputSchema: { type: 'object' },
+}));
+
+export async function startFaultyUpstream({ port = 0 } = {}) {
+  const state = { sessions: new Set(), initializes: 0, calls: [], forgetCalls: 0 };
+  const sockets = new Set();
+  const timers = new Set();
+  const later = (ms, fn) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
+
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET') { res.writeHead(405, { allow: 'POST, DELETE' }).end(); return; }
+    if (req.method === 'DELETE') { state.sessions.delete(req.headers['mcp-session-id']); res.writeHead(204).end(); return; }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      let msg;
+      try { msg = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}');
+        return;
+      }
+      if (msg.id === undefined) { res.writeHead(202).end(); return; }
+      if (msg.method === 'initialize') {
+        const sid = `faulty-${++state.initializes}`;
+        state.sessions.add(sid);
+        res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sid });
+        res.end(rpc(msg.id, { protocolVersion: PROTOCOL, capabilities: { tools: {} }, serverInfo: { name: 'faulty', version: '1.0.0' } }));
+        return;
+      }
+      const sid = req.headers['mcp-session-id'];
+      if (!state.sessions.has(sid)) { res.writeHead(404, { 'content-type': 'text/plain' }).end('no such session'); return; }
+      if (msg.method === 'ping') { res.writeHead(200, { 'content-type': 'application/json' }).end(rpc(msg.id, {})); return; }
+      if (msg.method === 'tools/list') { res.writeHead(200, { 'content-type': 'application/json' }).end(rpc(msg.id, { tools: TOOLS })); return; }
+      if (msg.method !== 'tools/call') {
+        res.writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } }));
+        return;
+      }
+      const name = msg.params?.name;
+      state.calls.push({ name, session: sid, id: msg.id });
+      misbehave(name, msg, sid, req, res);
+    });
+  });
+
+  function misbehave(name, msg, sid, req, res) {
+    const json = (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    const stream = () => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    switch (name) {
+      case 'ok': return json(rpc(msg.id, text('ok')));
+      case 'late': return later(3000, () => { if (!res.destroyed) json(rpc(msg.id, text('late'))); });
+      case 'never': return undefined;
+      case 'truncated':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+        res.write(rpc(msg.id, text('truncated')).slice(0, 30));
+        return later(50, () => res.socket?.destroy());
+      case 'reset':
+        stream();
+        res.write('data: {"jsonrpc":"2.0","id":');
+        return later(50, () => res.socket?.resetAndDestroy());
+      case 'garbage_sse':
+        stream();
+        res.write(': a comment\n\n');
+        res.write('data: this is not json\n\n');
+        res.write('event: message\ndata: {"jsonrpc":"2.0"\n\n');
+        res.write('data: {"jsonrpc":"2.0","method":7}\n\n');
+        res.write('data: \u00ff\u00fe\u0000\n\n');
+        res.write('retry: banana\nid: \n\n');
+        res.end(sse(rpc(msg.id, text('after the garbage'))));
+        return undefined;
+      case 'oversized_sse': {
+        stream();
+        const chunk = 'x'.repeat(1 << 20);
+        res.write(`data: {"jsonrpc":"2.0","id":${JSON.stringify(msg.id)},"result":{"content":[{"type":"text","text":"`);
+        let sent = 0;
+        const more = () => {
+          while (sent < 17 && !res.destroyed) { sent += 1; if (!res.write(chunk)) { res.once('drain', more); return; } }
+          if (!res.destroyed) res.end('"}]}}\n\n');
+        };
+        return more();
+      }
+      case 'oversized_json': {
+        const body = rpc(msg.id, text('y'.repeat(17 << 20)));
+        return json(body);
+      }
+      case 'wrong_type': return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>hello</body></html>');
+      case 'not_jsonrpc': return json('{"hello":"world"}');
+      case 'status_500': return res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream exploded');
+      case 'dup_ids':
+        stream();
+        res.write(sse(rpc(msg.id, text('first'))));
+        return res.end(sse(rpc(msg.id, text('second'))));
+      case 'unknown_id':
+        stream();
+        return res.end(sse(rpc('never-sent-42', text('not yours'))));
+      case 'forget_session':
+        state.forgetCalls += 1;
+        if (state.forgetCalls % 2 === 1) {
+          state.sessions.delete(sid);
+          return res.writeHead(404, { 'content-type': 'text/plain' }).end('session forgotten');
+        }
+        return json(rpc(msg.id, text('after a new session')));
+      default:
+        return json(JSON.stringify({ jsonrpc: '2.0', id: msg.id, error: { code: -32602, message: `unknown tool ${name}` } }));
+    }
+  }
+
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((res, rej) => { server.once('error', rej); server.listen(port, '127.0.0.1', res); });
+  const bound = server.address().port;
+  return {
+    port: bound,
+    url: `http://127.0.0.1:${bound}/mcp`,
+    state,
+    // Every connection ends at once: to mcpgw the upstream is gone (refused from now on).
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      const closed = new Promise((r) => server.close(r));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
