@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -30,6 +31,11 @@ constexpr int kLingerMs = 100;
 constexpr std::size_t kPieceBytes = 16 * 1024;
 // A pooled connection idle for longer than this is checked before it is used again.
 constexpr auto kCheckIdleAfter = std::chrono::milliseconds(1000);
+// While the pool holds connections, this often the ones the peer closed meanwhile are dropped
+// (without it each stays open in CLOSE_WAIT until its origin is used again), and so are those
+// idle for longer than kMaxIdle.
+constexpr auto kReapEvery = std::chrono::milliseconds(2000);
+constexpr auto kMaxIdle = std::chrono::seconds(60);
 
 namespace {
 
@@ -87,7 +93,7 @@ struct Connection {
 
 struct HttpClient::Impl {
   Impl(asio::any_io_executor ex, Options o)
-      : executor(ex), options(o), tls(ssl::context::tls_client) {
+      : executor(ex), options(o), tls(ssl::context::tls_client), reaper(ex) {
     tls.set_default_verify_paths();
     tls.set_verify_mode(o.verify_tls ? ssl::verify_peer : ssl::verify_none);
   }
@@ -96,6 +102,8 @@ struct HttpClient::Impl {
   ssl::context tls;
   std::mutex mutex;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // by origin
+  asio::steady_timer reaper;  // armed (under mutex) while idle holds connections
+  bool reaper_armed = false;  // under mutex
 
   // An idle connection to origin that still looks usable. One the peer closed while it sat in
   // the pool (Node closes idle keep-alive connections after 5 s) shows EOF, or stray bytes, to a
@@ -127,11 +135,38 @@ struct HttpClient::Impl {
     socket.non_blocking(false, ec);
     return peeked == asio::error::would_block || peeked == asio::error::try_again;
   }
-  void give_back(const std::string& origin, std::unique_ptr<Connection> c) {
+  void give_back(const std::shared_ptr<Impl>& self, const std::string& origin,
+                 std::unique_ptr<Connection> c) {
     c->idle_since = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex);
     auto& v = idle[origin];
     if (v.size() < options.max_idle_per_origin) v.push_back(std::move(c));
+    if (!reaper_armed) arm_reaper(self);
+  }
+  // Under mutex. One wait at a time: the timer is touched only here and by its own handler.
+  void arm_reaper(const std::shared_ptr<Impl>& self) {
+    reaper_armed = true;
+    reaper.expires_after(kReapEvery);
+    reaper.async_wait([weak = std::weak_ptr<Impl>(self)](boost::system::error_code ec) {
+      if (auto impl = weak.lock(); impl && !ec) impl->reap(impl);
+    });
+  }
+  void reap(const std::shared_ptr<Impl>& self) {
+    std::vector<std::unique_ptr<Connection>> dead;  // closed outside the lock
+    std::lock_guard lock(mutex);
+    const auto now = std::chrono::steady_clock::now();
+    bool any = false;
+    for (auto& [origin, v] : idle) {
+      std::erase_if(v, [&](std::unique_ptr<Connection>& c) {
+        const auto idle_for = now - c->idle_since;
+        if (idle_for < kCheckIdleAfter || (idle_for < kMaxIdle && still_open(*c))) return false;
+        dead.push_back(std::move(c));
+        return true;
+      });
+      any = any || !v.empty();
+    }
+    reaper_armed = false;
+    if (any) arm_reaper(self);
   }
 
   awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
@@ -192,6 +227,9 @@ struct HttpClient::Impl {
     Parser parser;
     parser.body_limit(boost::none);  // bounded in read_body: collected bodies by max_response_bytes
     if (!ec) ec = co_await read_head(c, parser);
+    // Beast reads any three digits as a status. Below 100 is none of HTTP's, and status 0 stands
+    // for "no response" (OutboundResponse): such an answer is a failure, not an empty success.
+    if (!ec && parser.get().result_int() < 100) ec = bhttp::error::bad_status;
     bool stream_body = false, reusable = true;
     if (!ec) {
       stream_body = take_head(parser, r, out);
@@ -407,7 +445,7 @@ awaitable<OutboundResponse> HttpClient::send(const OutboundRequest& request) {
     out = co_await self->exchange(*conn, *target, request, retryable, keep);
     const bool cancelled = out.failure && out.failure->kind == Kind::cancelled;
     if (out.status != 0 || cancelled) {
-      if (keep && !out.failure) self->give_back(target->origin, std::move(conn));
+      if (keep && !out.failure) self->give_back(self, target->origin, std::move(conn));
       co_return out;
     }
     // Only a reused keep-alive connection that died before answering is worth another try.

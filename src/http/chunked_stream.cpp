@@ -1,12 +1,16 @@
 #include "http/chunked_stream.h"
 
+#include <sys/socket.h>
 #include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <cerrno>
 #include <cstdio>
 
 namespace mcpgw::http {
@@ -102,10 +106,39 @@ awaitable<bool> ChunkedStream::flush() {
   co_return !failed_;
 }
 
+// While the writer sleeps, a client that closed or reset its connection must end the stream at
+// once, not at the next keepalive: otherwise every abandoned stream holds its connection (and
+// counts against server.max_connections) for up to a keepalive period. The client sends nothing
+// after its request, so the socket turning readable means a close (recv peeks 0 bytes) or a reset
+// (an error); bytes to read are a pipelined request, which stops the watch and stays unread.
+// nginx decides a broken client connection the same way.
+void ChunkedStream::watch_peer() {
+  if (watching_ || failed_) return;
+  watching_ = true;
+  std::weak_ptr<WakeState> weak = wake_;
+  conn_->socket.async_wait(
+      asio::ip::tcp::socket::wait_read,
+      asio::bind_executor(wake_->executor, [weak, conn = conn_](boost::system::error_code ec) {
+        if (ec) return;  // cancelled or closed: the connection is ending anyway
+        const auto w = weak.lock();
+        if (!w) return;  // the stream is over; the connection's own read sees the close
+        char byte;
+        const ssize_t n = ::recv(conn->socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) return;
+        w->peer_gone = true;
+        w->timer.cancel();
+      }));
+}
+
 awaitable<ResponseStream::Wake> ChunkedStream::sleep(std::chrono::milliseconds timeout) {
-  if (!wake_->pending) {
+  watch_peer();
+  if (!wake_->pending && !wake_->peer_gone) {
     wake_->timer.expires_after(timeout);
     co_await wake_->timer.async_wait(use_nothrow);
+  }
+  if (wake_->peer_gone) {
+    failed_ = true;  // the writer's next write fails at once
+    co_return Wake::timeout;
   }
   if (!wake_->pending) co_return Wake::timeout;
   wake_->pending = false;

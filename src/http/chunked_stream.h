@@ -48,11 +48,13 @@ class ChunkedStream final : public ResponseStream {
     explicit WakeState(boost::asio::any_io_executor ex) : executor(ex), timer(ex) {}
     boost::asio::any_io_executor executor;
     boost::asio::steady_timer timer;
-    bool pending = false;  // strand-only
+    bool pending = false;    // strand-only
+    bool peer_gone = false;  // strand-only: the client closed or reset the connection
   };
 
   boost::asio::awaitable<bool> flush();
   boost::asio::awaitable<Wake> sleep(std::chrono::milliseconds timeout);
+  void watch_peer();
 
   std::shared_ptr<Connection> conn_;
   std::chrono::milliseconds write_timeout_;
@@ -61,6 +63,7 @@ class ChunkedStream final : public ResponseStream {
   std::string out_;                  // not yet sent
   bool held_ = false;
   bool failed_ = false;
+  bool watching_ = false;  // a wait for the client's close is armed (once per stream)
   std::size_t bytes_ = 0;
 };
 

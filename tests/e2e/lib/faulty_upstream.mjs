@@ -25,6 +25,7 @@ export const FAULTS = {
   dup_ids: 'SSE with the response twice, different each time',
   unknown_id: 'SSE with a response for an id never sent, then ends',
   forget_session: 'forgets the session and answers 404 (every other call)',
+  big: 'a correct answer of 8 MiB (for clients that do not read it)',
 };
 const TOOLS = Object.entries(FAULTS).map(([name, description]) => ({
   name, description, inputSchema: { type: 'object' },
@@ -110,6 +111,7 @@ export async function startFaultyUpstream({ port = 0 } = {}) {
         const body = rpc(msg.id, text('y'.repeat(17 << 20)));
         return json(body);
       }
+      case 'big': return json(rpc(msg.id, text('b'.repeat(8 << 20))));
       case 'wrong_type': return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>hello</body></html>');
       case 'not_jsonrpc': return json('{"hello":"world"}');
       case 'status_500': return res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream exploded');
