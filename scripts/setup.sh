@@ -4,6 +4,7 @@
 #   scripts/setup.sh --tests   also what the tests and benchmarks use (Node.js + npm, curl, wrk,
 #                              the sqlite3 shell)
 #   scripts/setup.sh --fuzz    also clang and its sanitizer/libFuzzer runtimes (the fuzz preset)
+#   scripts/setup.sh --soak    also gnuplot (scripts/soak.sh plots its figures)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ for arg in "$@"; do
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    --soak) packages+=(gnuplot-nox) ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: unit tests (ctest) and the end-to-end suite against the built
-# daemon, first in a warnings-as-errors build, then again under ASan+UBSan.
-#   MCPGW_SANITIZERS=0 scripts/test.sh   skips the sanitizer pass
+# daemon, first in a warnings-as-errors build, then again under ASan+UBSan, then the fuzzers.
+#   MCPGW_SANITIZERS=0 scripts/test.sh   skips the sanitizer pass (not in CI)
+#   MCPGW_FUZZERS=0 scripts/test.sh      skips the fuzzers (not in CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -36,5 +37,11 @@ if [[ "${MCPGW_SANITIZERS:-1}" != "0" ]]; then
   scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DMCPGW_WERROR=ON -DMCPGW_SANITIZE=ON \
     -DMCPGW_BUILD_BENCH=OFF
   run_suite build-asan
+fi
+# Every libFuzzer harness (tests/fuzz) for a bounded time on every run; scripts/fuzz.sh alone
+# runs them longer.
+if [[ "${MCPGW_FUZZERS:-1}" != "0" ]]; then
+  echo "== fuzzers (build-fuzz, ${MCPGW_FUZZ_SECONDS:-10} s each)"
+  scripts/fuzz.sh "${MCPGW_FUZZ_SECONDS:-10}"
 fi
 echo "== all tests passed"

@@ -57,8 +57,11 @@ std::string encode_cursor(const PagePosition& last) {
   return base64url(json::serialize(json::array{last.name, last.id}));
 }
 
+// No length cap of its own: a cursor is as long as the names it holds (an upstream's resource or
+// prompt name has no bound, and JSON writes a control character in six), and the request line
+// that carries it is bounded already (server.max_header_bytes).
 std::optional<PagePosition> decode_cursor(std::string_view cursor) {
-  if (cursor.empty() || cursor.size() > 4096) return std::nullopt;
+  if (cursor.empty()) return std::nullopt;
   auto text = unbase64url(cursor);
   if (!text) return std::nullopt;
   boost::system::error_code ec;

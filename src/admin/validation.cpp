@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/json_numbers.h"
+
 namespace mcpgw::admin {
 namespace json = boost::json;
 
@@ -31,6 +33,7 @@ JsonBody parse_json_object_body(const http::Request& req) {
   opts.max_depth = 64;
   boost::system::error_code ec;
   json::value v = json::parse(req.body(), ec, {}, opts);
+  if (!ec && !finite_numbers(v)) ec = boost::json::error::exponent_overflow;
   if (ec)
     return {std::nullopt, http::error_response(http::Status::bad_request, "bad_request",
                                                "request body is not valid JSON: " + ec.message())};

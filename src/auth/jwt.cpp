@@ -117,6 +117,9 @@ JwtVerdict JwtVerifier::verify(const std::string& token, std::int64_t now_s) con
 
 JwtVerdict JwtVerifier::verify_uncached(const std::string& token, std::int64_t now_s,
                                         Verified& out) const {
+  // libjwt reads a C string: what follows a NUL would go unseen, while the cache keys on it all.
+  if (token.find('\0') != std::string::npos)
+    return reject("token is malformed or its signature does not verify");
   jwt_t* raw = nullptr;
   // libjwt checks the signature with the key and refuses "alg":"none" when a key is given.
   const int rc = jwt_decode(&raw, token.c_str(),

@@ -252,6 +252,13 @@ std::string where(const std::string& name, const YAML::Node& node) {
   return name + ":" + std::to_string(node.Mark().line + 1);
 }
 
+// A section or setting name as written. YAML lets a key be a list, a map or null ("? [a, b]: 1"),
+// which names nothing here; yaml-cpp would throw its own exception converting one.
+std::string key_of(const std::string& name, const YAML::Node& key) {
+  if (!key.IsScalar()) throw ConfigError(where(name, key) + ": a key must be a plain name");
+  return key.Scalar();
+}
+
 void validate(const Config& c) {
   if (!c.auth.jwt_secret.empty() && !c.auth.jwt_secret_file.empty())
     throw ConfigError(c.source +
@@ -266,7 +273,7 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
   if (root && !root.IsNull()) {
     if (!root.IsMap()) throw ConfigError(where(name, root) + ": expected a map of sections");
     for (const auto& section : root) {
-      const std::string sname = section.first.as<std::string>();
+      const std::string sname = key_of(name, section.first);
       const bool known =
           std::ranges::any_of(kFields, [&](const Field& f) { return sname == f.section; });
       if (!known)
@@ -275,7 +282,7 @@ Config load_impl(const YAML::Node& root, const std::string& name, const Environm
       if (!section.second.IsMap())
         throw ConfigError(where(name, section.second) + ": section '" + sname + "' must be a map");
       for (const auto& kv : section.second) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = key_of(name, kv.first);
         const std::string full = sname + "." + key;
         const auto it = std::ranges::find_if(
             kFields, [&](const Field& f) { return sname == f.section && key == f.key; });

@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/pchars.hpp>
 #include <boost/url/url.hpp>
+#include <cmath>
 #include <set>
 
 namespace mcpgw::gateway {
@@ -18,12 +19,19 @@ std::string as_text(const json::value& v) {
   return json::serialize(v);
 }
 
+// The query's keys and values are percent-encoded here, not by params().append(): Boost.URL 1.81
+// leaves '[' and ']' raw in a key ("ids[]"), and no URL parser, its own included, takes that.
+constexpr auto kQueryKeyChars = boost::urls::pchars + '/' + '?' - '&' - '=';
+constexpr auto kQueryValueChars = boost::urls::pchars + '/' + '?' - '&';
+
 bool type_matches(const json::value& v, std::string_view type) {
   if (type == "string") return v.is_string();
+  // A number with no fraction is an integer (JSON Schema), 1e300 too: no cast to an integer
+  // type, which is undefined for a double out of its range.
   if (type == "integer")
     return v.is_int64() || v.is_uint64() ||
-           (v.is_double() &&
-            v.get_double() == static_cast<double>(static_cast<long long>(v.get_double())));
+           (v.is_double() && std::isfinite(v.get_double()) &&
+            std::trunc(v.get_double()) == v.get_double());
   if (type == "number") return v.is_number();
   if (type == "boolean") return v.is_bool();
   if (type == "object") return v.is_object();
@@ -73,8 +81,12 @@ BuiltRequest build_rest_request(const RestBinding& b, const json::object& argume
     if (!used.count(std::string(kv.key()))) rest.emplace(kv.key(), kv.value());
   if (b.method == "GET" || b.method == "DELETE") {
     boost::urls::url u(*parsed);
-    for (const auto& kv : rest)
-      u.params().append({kv.key(), as_text(kv.value())});
+    for (const auto& kv : rest) {
+      const std::string key = boost::urls::encode(kv.key(), kQueryKeyChars);
+      const std::string value = boost::urls::encode(as_text(kv.value()), kQueryValueChars);
+      u.encoded_params().append(
+          {boost::urls::pct_string_view(key), boost::urls::pct_string_view(value)});
+    }
     r.url = std::string(u.buffer());
   } else {
     r.url = url;

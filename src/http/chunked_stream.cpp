@@ -93,7 +93,15 @@ std::function<void()> ChunkedStream::waker() {
 
 awaitable<bool> ChunkedStream::finish() {
   if (!failed_) out_.append("0\r\n\r\n");
-  co_return co_await flush();
+  const bool ok = co_await flush();
+  // The watch for the client's close ends with the stream. Nothing else waits on the socket now
+  // (the writer was its only user), so cancelling the socket's operations cancels just the watch.
+  if (watching_) {
+    boost::system::error_code ignored;
+    conn_->socket.cancel(ignored);
+    watching_ = false;
+  }
+  co_return ok;
 }
 
 awaitable<bool> ChunkedStream::flush() {

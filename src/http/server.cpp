@@ -157,9 +157,10 @@ awaitable<void> HttpServer::Impl::sweep_loop() {
       cut = true;
       spdlog::warn("shutdown grace over: cutting {} connection(s)", conns.size());
     }
+    // Init-captures ([c = c]): clang before 16 cannot capture a structured binding by name.
     for (auto& [id, c] : conns) {
       if (grace_over) {
-        asio::post(c->socket.get_executor(), [c] {
+        asio::post(c->socket.get_executor(), [c = c] {
           boost::system::error_code ignored;
           c->socket.close(ignored);
         });
@@ -168,7 +169,7 @@ awaitable<void> HttpServer::Impl::sweep_loop() {
       const auto d = c->deadline.load(std::memory_order_relaxed);
       if (d != 0 && ticks(now) >= d) {
         const auto gen = c->generation.load(std::memory_order_relaxed);
-        asio::post(c->socket.get_executor(), [c, gen] { c->on_deadline(gen); });
+        asio::post(c->socket.get_executor(), [c = c, gen] { c->on_deadline(gen); });
       }
     }
   }

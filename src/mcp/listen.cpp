@@ -35,7 +35,8 @@ void ListenHub::deliver(ListChanges& changes) {
   namespace n = protocol::notification;
   std::lock_guard lock(mutex_);
   std::size_t notified = 0;
-  for (auto& [id, l] : listeners_) {
+  for (auto& entry : listeners_) {
+    auto& l = entry.second;  // not a structured binding: the lambda below captures it (clang < 16)
     const ListChanges::Changed c = changes.changed(l.scope);
     bool any = false;
     const auto send = [&](bool wanted, std::string_view method) {

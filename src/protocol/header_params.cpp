@@ -1,6 +1,7 @@
 #include "protocol/header_params.h"
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <cmath>
 
 #include "protocol/header_value.h"
@@ -13,6 +14,17 @@ namespace {
 
 constexpr int kMaxDepth = 16;
 
+// An RFC 9110 token, as a field name must be. Any other annotation (a space, ':', CR or LF) would
+// make the request mcpgw sends upstream malformed, or add a header of the schema's choosing.
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos))
+      return false;
+  return true;
+}
+
 void collect(const json::object& schema, std::vector<std::string>& path,
              std::vector<HeaderParam>& out, int depth) {
   if (depth > kMaxDepth) return;
@@ -23,7 +35,7 @@ void collect(const json::object& schema, std::vector<std::string>& path,
     path.emplace_back(key);
     const auto& s = sub.get_object();
     if (const auto* h = s.if_contains("x-mcp-header");
-        h && h->is_string() && !h->get_string().empty())
+        h && h->is_string() && is_token(h->get_string()))
       out.push_back({std::string(header::kParamPrefix) + std::string(h->get_string()), path});
     collect(s, path, out, depth + 1);
     path.pop_back();

@@ -17,8 +17,8 @@ struct HeaderParam {
 };
 
 // The annotated properties of an inputSchema: those reached from the root through a chain of
-// "properties" keys, with a non-empty string annotation. Annotations elsewhere (under items,
-// anyOf, $ref...) are not followed.
+// "properties" keys, annotated with a string that can be a header name (an RFC 9110 token; any
+// other is ignored). Annotations elsewhere (under items, anyOf, $ref...) are not followed.
 std::vector<HeaderParam> header_params(const boost::json::value& input_schema);
 
 // The header value for the arguments' value at path, already encoded (header_value.h): a string

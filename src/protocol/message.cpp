@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "common/json_numbers.h"
+
 namespace mcpgw::jsonrpc {
 namespace {
 
@@ -94,6 +96,8 @@ Parsed parse(std::string_view body, const Limits& limits) {
   opts.max_depth = limits.max_depth;
   boost::system::error_code ec;
   json::value v = json::parse(body, ec, {}, opts);
+  // 1e400 parses as infinity, which mcpgw could not write back as JSON (common/json_numbers.h).
+  if (!ec && !finite_numbers(v)) ec = json::error::exponent_overflow;
   if (ec) {
     out.failure = Error{kParseError, "Parse error: " + ec.message(), {}};
     return out;

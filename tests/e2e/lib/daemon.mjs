@@ -154,7 +154,7 @@ export class Daemon {
 }
 
 export function assertNoSanitizerReport(log) {
-  const m = /(ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: )[^\n]*/.exec(log);
+  const m = /(ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error: )[^\n]*/.exec(log);
   if (m) throw new Error(`sanitizer report from the daemon: ${m[0]}\n${log}`);
 }
 

@@ -121,3 +121,16 @@ TEST_CASE("page JSON: next_cursor only when a further page exists", "[admin][lis
   CHECK_FALSE(last.contains("next_cursor"));
   CHECK_FALSE(page_json(json::array{}, q).contains("next_cursor"));
 }
+
+// Found by tests/fuzz/list_cursor: cursors over 4096 characters were refused, and the cursor of
+// an item whose name has 700 control characters (each \u00XX in the cursor's JSON) is one: the
+// page after it could not be asked for. Upstream resource and prompt names have no bound.
+TEST_CASE("the next_cursor of any item is accepted back", "[admin][list]") {
+  for (const PagePosition& p :
+       {PagePosition{std::string(700, '\x01'), "id"}, PagePosition{std::string(5000, 'n'), "id"}}) {
+    FieldErrors e;
+    const auto q = parse_list_query("/v1/tools?cursor=" + encode_cursor(p), kAll, e);
+    REQUIRE(q);
+    CHECK(q->after == p);
+  }
+}

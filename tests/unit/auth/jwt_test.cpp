@@ -186,3 +186,14 @@ TEST_CASE("the verified-token memory stays bounded", "[jwt]") {
   REQUIRE(v.principal);
   CHECK(v.principal->subject == "user-0");
 }
+
+// Found by tests/fuzz/auth_token: libjwt reads the token as a C string, so a valid token followed
+// by a NUL and anything verified (and was remembered under that whole text). HTTP field values
+// cannot hold a NUL (Beast refuses them), so this is the verifier's contract, not an attack.
+TEST_CASE("a token with a NUL in it is refused", "[jwt]") {
+  const auto token = mint_jwt(settings(), admin_claims(), kNow);
+  const JwtVerifier v(settings());
+  CHECK(v.verify(token, kNow).principal);
+  CHECK_FALSE(v.verify(token + std::string(1, '\0') + "junk", kNow).principal);
+  CHECK_FALSE(v.verify(token + std::string(1, '\0'), kNow).principal);
+}

@@ -112,6 +112,13 @@ TEST_CASE("environment overrides win over the file", "[config]") {
   CHECK_FALSE(c.auth.required);
 }
 
+// Found by tests/fuzz/config_yaml: a key that is a list, map or null threw yaml-cpp's own
+// exception instead of a ConfigError naming the place.
+TEST_CASE("a key that is not a name is a ConfigError", "[config]") {
+  CHECK_THAT(error_of("? [a, b]\n: 1\n"), Contains("a key must be a plain name"));
+  CHECK_THAT(error_of("server:\n  ? {x: 1}\n  : 2\n"), Contains("a key must be a plain name"));
+}
+
 TEST_CASE("bad environment overrides name the variable", "[config]") {
   CHECK_THAT(error_of("", {{"MCPGW_SERVER_PORT", "x"}}),
              Contains("environment variable MCPGW_SERVER_PORT") && Contains("server.port"));

@@ -220,3 +220,17 @@ TEST_CASE("an upstream session says what kind of failure stopped initialize", "[
   CHECK(why->kind == Kind::http_status);
   CHECK(why->text() == "upstream answered HTTP 500 Internal Server Error: line one line two");
 }
+
+// Found by tests/fuzz/upstream_reply: Beast reads "000" as a status, and status 0 with no failure
+// came out as a success (an upstream request's result was then empty text, no JSON at all).
+TEST_CASE("a status below 100 is a failure, not a response", "[upstream_error]") {
+  asio::io_context ioc;
+  CannedServer zero(ioc, http_reply("000 Nothing", R"({"jsonrpc":"2.0","id":1,"result":{}})"));
+  OutboundRequest r;
+  r.url = zero.url();
+  r.timeout = std::chrono::milliseconds(2000);
+  const auto res = send(ioc, r);
+  CHECK(res.status == 0);
+  REQUIRE(res.failure);
+  CHECK(res.failure->kind == Kind::disconnected);
+}

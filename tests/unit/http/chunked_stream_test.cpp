@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/field.hpp>
 #include <catch2/catch.hpp>
 #include <string>
@@ -62,6 +63,39 @@ TEST_CASE("a chunked stream gathers its head, chunks and end into what the clien
   CHECK_FALSE(closing);
   CHECK(finished);
   CHECK(bytes == 12);
+}
+
+// Found by tests/e2e/abuse.test.mjs: a client that went away was noticed only at the next write,
+// a keepalive up to 15 s later, so abandoned streams held their connections.
+TEST_CASE("a chunked stream's wait ends as soon as the client closes", "[http]") {
+  asio::io_context ioc;
+  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+  tcp::socket client(ioc);
+  client.connect(acceptor.local_endpoint());
+  auto conn = std::make_shared<Connection>(acceptor.accept());
+  std::atomic<bool> draining{false};
+  asio::steady_timer later(ioc, 100ms);
+  later.async_wait([&](boost::system::error_code) { client.close(); });
+  std::chrono::steady_clock::duration waited{};
+  bool timed_out = false, wrote_after = true, finished = true;
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        ChunkedStream body(conn, 1000ms, draining, "HEAD\r\n");
+        co_await body.write("abc");
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto w = co_await body.wait(30s);
+        waited = std::chrono::steady_clock::now() - t0;
+        timed_out = w == ResponseStream::Wake::timeout;
+        wrote_after = co_await body.write("data: 2\n\n");
+        finished = co_await body.finish();
+      },
+      asio::detached);
+  ioc.run();  // returns: nothing (no watch) is left pending on the socket
+  CHECK(waited < 5s);
+  CHECK(timed_out);
+  CHECK_FALSE(wrote_after);
+  CHECK_FALSE(finished);
 }
 
 TEST_CASE("an incoming request id is kept only when short and of safe characters", "[http]") {

@@ -43,3 +43,15 @@ TEST_CASE("x-mcp-header values: string, integer, boolean; omitted otherwise", "[
   CHECK(header_param_value(args, {"pad"}) == "=?base64?IHBhZGRlZCA=?=");
   CHECK(header_param_text(args, {"pad"}) == " padded ");
 }
+
+// Found by tests/fuzz/header_params: an annotation that cannot be a header name ("Bad Name", one
+// with CR LF) became a header mcpgw sent upstream: a malformed request, or a field of the
+// schema's choosing.
+TEST_CASE("x-mcp-header: annotations that are no header names are ignored", "[header_params]") {
+  const auto schema = json::parse(R"j({"properties": {
+      "a": {"x-mcp-header": "Bad Name"}, "b": {"x-mcp-header": "X\r\nInjected: 1"},
+      "c": {"x-mcp-header": "Shard)"}, "d": {"x-mcp-header": "Tenant-Id_2"}}})j");
+  const auto params = header_params(schema);
+  REQUIRE(params.size() == 1);
+  CHECK(params[0].header == "Mcp-Param-Tenant-Id_2");
+}

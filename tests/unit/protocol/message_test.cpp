@@ -100,3 +100,19 @@ TEST_CASE("builders write exactly the JSON-RPC envelope", "[jsonrpc]") {
   CHECK(json::serialize(request("mcpgw-1", "ping", nullptr)) ==
         R"({"jsonrpc":"2.0","id":"mcpgw-1","method":"ping"})");
 }
+
+// Found by tests/fuzz/jsonrpc_message: Boost.JSON reads 1e400 as infinity and writes infinity
+// back as `Infinity`, so params mcpgw relayed (or a result it rewrote) were no longer JSON.
+TEST_CASE("a number a double cannot hold is a parse error", "[jsonrpc]") {
+  for (const char* body : {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"n":1e400}})",
+                           R"([{"jsonrpc":"2.0","id":1,"method":"x","params":[-1e999]}])"}) {
+    const auto p = parse(body);
+    REQUIRE(p.failure);
+    CHECK(p.failure->code == kParseError);
+    CHECK(p.messages.empty());
+  }
+  // Large but finite numbers are kept, and written back as JSON.
+  const auto ok = parse(R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"n":1e300}})");
+  REQUIRE_FALSE(ok.failure);
+  CHECK(json::parse(json::serialize(ok.messages.at(0).params)) == ok.messages.at(0).params);
+}
