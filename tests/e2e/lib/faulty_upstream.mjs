@@ -27,6 +27,7 @@ export const FAULTS = {
   forget_session: 'forgets the session and answers 404 (every other call)',
   big: 'a correct answer of 8 MiB (for clients that do not read it)',
 };
+const BIG_TEXT = Buffer.alloc(17 << 20, 'y');
 const TOOLS = Object.entries(FAULTS).map(([name, description]) => ({
   name, description, inputSchema: { type: 'object' },
 }));
@@ -108,8 +109,14 @@ export async function startFaultyUpstream({ port = 0 } = {}) {
         return more();
       }
       case 'oversized_json': {
-        const body = rpc(msg.id, text('y'.repeat(17 << 20)));
-        return json(body);
+        // Built once (BIG_TEXT): making 17 MiB per call can take the upstream longer than
+        // mcpgw's request_timeout on a loaded machine, which would test the wrong thing.
+        const head = `{"jsonrpc":"2.0","id":${JSON.stringify(msg.id)},"result":{"content":[{"type":"text","text":"`;
+        const tail = '"}]}}';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(head.length + BIG_TEXT.length + tail.length) });
+        res.write(head);
+        res.write(BIG_TEXT);
+        return res.end(tail);
       }
       case 'big': return json(rpc(msg.id, text('b'.repeat(8 << 20))));
       case 'wrong_type': return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>hello</body></html>');
