@@ -6,15 +6,16 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
-import { Daemon, statusOf, rawExchange } from './lib/daemon.mjs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { Daemon, statusOf } from './lib/daemon.mjs';
 import { startFaultyUpstream } from './lib/faulty_upstream.mjs';
 import { initialize, mcpHeaders, post, LATEST } from './lib/mcp.mjs';
+import { openFds, rssKiB as rssOf, cpuTicks as ticksOf } from './lib/proc.mjs';
 import { until, sleep } from './lib/wait.mjs';
 
-import { readlinkSync } from 'node:fs';
-
-const fds = (d) => readdirSync(`/proc/${d.proc.pid}/fd`).length;
+const fds = (d) => openFds(d.proc.pid);
+const rssKiB = (d) => rssOf(d.proc.pid);
+const cpuTicks = (d) => ticksOf(d.proc.pid);
 // The daemon's own sockets on its listening port other than the listener: its client connections.
 const frontSockets = (d) => {
   const inodes = new Set();
@@ -27,11 +28,6 @@ const frontSockets = (d) => {
   const port = d.port.toString(16).toUpperCase().padStart(4, '0');
   return readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1).map((l) => l.trim().split(/\s+/))
     .filter((f) => f.length > 9 && f[1].endsWith(`:${port}`) && f[3] !== '0A' && inodes.has(f[9])).length;
-};
-const rssKiB = (d) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${d.proc.pid}/status`, 'utf8'))[1]);
-const cpuTicks = (d) => {
-  const f = readFileSync(`/proc/${d.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);  // utime + stime (fields 14 and 15 of stat)
 };
 // CPU the daemon used over `ms`, as a fraction of one core (ticks are 1/100 s on Linux).
 const cpuOver = async (d, ms) => { const a = cpuTicks(d); await sleep(ms); return (cpuTicks(d) - a) / (ms / 10); };

@@ -7,10 +7,11 @@
 // (a REST tool created and deleted, so every session gets list_changed); GET streams that break
 // and resume with Last-Event-ID. An error is any answer that is not the expected one.
 import http from 'node:http';
-import { readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { writeFileSync, appendFileSync } from 'node:fs';
 import { Daemon } from './lib/daemon.mjs';
 import { startFaultyUpstream } from './lib/faulty_upstream.mjs';
 import { initialize, mcpHeaders, openSse, post } from './lib/mcp.mjs';
+import { cpuTicks, openFds, rssKiB } from './lib/proc.mjs';
 import { sleep } from './lib/wait.mjs';
 
 const minutes = Number(process.argv[2] ?? 30);
@@ -102,8 +103,8 @@ async function resumeWorker() {
   }
 }
 
-const ticks = () => { const f = readFileSync(`/proc/${d.proc.pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
-const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${d.proc.pid}/status`, 'utf8'))[1]);
+const ticks = () => cpuTicks(d.proc.pid);
+const rss = () => rssKiB(d.proc.pid);
 writeFileSync(out, `minute,rss_kib,fds,cpu_pct,${kinds.flatMap((k) => [`${k}_calls`, `${k}_errors`]).join(',')}\n`);
 const started = Date.now();
 async function sampler() {
@@ -111,7 +112,7 @@ async function sampler() {
   while (running()) {
     await sleep(sampleSeconds * 1000);
     const now = ticks();
-    const row = [((Date.now() - started) / 60000).toFixed(2), rss(), readdirSync(`/proc/${d.proc.pid}/fd`).length,
+    const row = [((Date.now() - started) / 60000).toFixed(2), rss(), openFds(d.proc.pid),
       ((now - last) / sampleSeconds).toFixed(1), ...kinds.flatMap((k) => [counts[k]?.calls ?? 0, counts[k]?.errors ?? 0])];
     last = now;
     for (const k of kinds) counts[k] = { calls: 0, errors: 0 };

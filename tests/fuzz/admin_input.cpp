@@ -21,7 +21,7 @@
 #include "admin/server_input.h"
 #include "admin/tool_input.h"
 #include "admin/validation.h"
-#include "common/json_numbers.h"
+#include "fuzz_json.h"
 #include "fuzz_support.h"
 #include "gateway/catalog.h"
 #include "gateway/rest_tool.h"
@@ -143,23 +143,16 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view input = fuzz::as_text(data, size);
-  const auto nul = input.find('\0');
+  std::string_view rest = fuzz::as_text(data, size);
   http::Request req{boost::beast::http::verb::post, "/v1/tools", 11};
   req.set(boost::beast::http::field::content_type, "application/json; charset=utf-8");
-  req.body() = std::string(input.substr(0, nul));
+  req.body() = std::string(fuzz::next_part(rest));
   const admin::JsonBody parsed = admin::parse_json_object_body(req);
   FUZZ_CHECK(parsed.value.has_value() != parsed.error.has_value());
   if (!parsed.value) return 0;
   const json::object& body = parsed.value->get_object();
 
-  json::object arguments;
-  if (nul != std::string_view::npos) {
-    boost::system::error_code ec;
-    json::value a = json::parse(input.substr(nul + 1), ec);
-    if (!ec && a.is_object() && finite_numbers(a)) arguments = std::move(a.get_object());
-  }
-  tool_body(body, arguments);
+  tool_body(body, fuzz::object_or_empty(rest));
   server_body(body);
   credentials(body);
   return 0;

@@ -20,14 +20,8 @@ constexpr const char* kName = "fuzz.yaml";
 
 config::Environment environment(std::string_view text) {
   config::Environment env;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    const std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    const auto eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
-    env[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
-  }
+  for (auto& [name, value] : fuzz::pairs_of_lines(text, '='))
+    env[name] = std::move(value);
   return env;
 }
 
@@ -50,11 +44,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view input = fuzz::as_text(data, size);
-  const auto nul = input.find('\0');
-  const std::string yaml(input.substr(0, nul));
-  const config::Environment env =
-      environment(nul == std::string_view::npos ? std::string_view() : input.substr(nul + 1));
+  std::string_view rest = fuzz::as_text(data, size);
+  const std::string yaml(fuzz::next_part(rest));
+  const config::Environment env = environment(rest);
   config::Config cfg;
   try {
     cfg = config::load_string(yaml, kName, env);

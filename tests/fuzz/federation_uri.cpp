@@ -25,13 +25,6 @@ using namespace mcpgw;
 
 namespace {
 
-std::string_view next_part(std::string_view& rest) {
-  const auto nul = rest.find('\0');
-  const std::string_view part = rest.substr(0, nul);
-  rest.remove_prefix(nul == std::string_view::npos ? rest.size() : nul + 1);
-  return part;
-}
-
 void check_slug(const std::string& slug) {
   FUZZ_CHECK(!slug.empty() && slug.size() <= 48);
   for (char c : slug)
@@ -67,9 +60,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view rest = fuzz::as_text(data, size);
-  const std::string name(next_part(rest));
-  const std::string uri(next_part(rest));
-  const std::string tmpl(next_part(rest));
+  const std::string name(fuzz::next_part(rest));
+  const std::string uri(fuzz::next_part(rest));
+  const std::string tmpl(fuzz::next_part(rest));
   const std::string asked(rest);
 
   const std::string slug = gateway::slugify(name);

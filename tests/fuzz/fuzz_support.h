@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #define FUZZ_CHECK(cond) \
   ((cond) ? static_cast<void>(0) : ::mcpgw::fuzz::fail(#cond, __FILE__, __LINE__))
@@ -61,6 +63,30 @@ inline void quiet() {
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+// The text up to the next NUL byte of rest (all of it when there is none); rest keeps what
+// follows the NUL. Harnesses whose input is several fields separate them with NUL bytes.
+inline std::string_view next_part(std::string_view& rest) {
+  const auto nul = rest.find('\0');
+  const std::string_view part = rest.substr(0, nul);
+  rest.remove_prefix(nul == std::string_view::npos ? rest.size() : nul + 1);
+  return part;
+}
+
+// "name<sep>value" lines of text as pairs, in order; lines without sep are skipped.
+inline std::vector<std::pair<std::string, std::string>> pairs_of_lines(std::string_view text,
+                                                                       char sep) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    const auto at = line.find(sep);
+    if (at != std::string_view::npos)
+      out.emplace_back(std::string(line.substr(0, at)), std::string(line.substr(at + 1)));
+  }
+  return out;
 }
 
 // Valid UTF-8 (what a JSON text must be, RFC 8259 §8.1): no overlong forms, no surrogates.

@@ -34,30 +34,10 @@ using namespace mcpgw;
 
 namespace {
 
-std::string_view next_part(std::string_view& rest) {
-  const auto nul = rest.find('\0');
-  const std::string_view part = rest.substr(0, nul);
-  rest.remove_prefix(nul == std::string_view::npos ? rest.size() : nul + 1);
-  return part;
-}
-
 json::value parse_or_null(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   return ec ? json::value(nullptr) : v;
-}
-
-mcp::ParamHeaders header_lines(std::string_view text) {
-  mcp::ParamHeaders out;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    const std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    out.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 1)));
-  }
-  return out;
 }
 
 gateway::Catalog catalog_with(const json::value& schema) {
@@ -121,10 +101,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view rest = fuzz::as_text(data, size);
-  const json::value schema = parse_or_null(next_part(rest));
-  json::value arguments = parse_or_null(next_part(rest));
+  const json::value schema = parse_or_null(fuzz::next_part(rest));
+  json::value arguments = parse_or_null(fuzz::next_part(rest));
   if (arguments.is_null()) arguments = json::object{};
-  const mcp::ParamHeaders received = header_lines(rest);
+  const mcp::ParamHeaders received = fuzz::pairs_of_lines(rest, ':');
 
   const auto params = protocol::header_params(schema);
   std::set<std::string> names;  // lower-cased: header names compare case-insensitively

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/json_numbers.h"
+#include "fuzz_json.h"
 #include "fuzz_support.h"
 #include "gateway/rest_tool.h"
 
@@ -24,20 +24,6 @@ namespace json = boost::json;
 using namespace mcpgw;
 
 namespace {
-
-std::string_view next_part(std::string_view& rest) {
-  const auto nul = rest.find('\0');
-  const std::string_view part = rest.substr(0, nul);
-  rest.remove_prefix(nul == std::string_view::npos ? rest.size() : nul + 1);
-  return part;
-}
-
-// As a request's params reach a tool: JSON that jsonrpc::parse took (so no number out of range).
-json::object object_or_empty(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return !ec && v.is_object() && finite_numbers(v) ? std::move(v.get_object()) : json::object{};
-}
 
 void check_built(const gateway::BuiltRequest& b, const gateway::RestBinding& binding) {
   FUZZ_CHECK(b.request.has_value() == b.error.empty());
@@ -80,9 +66,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view rest = fuzz::as_text(data, size);
-  const json::object schema = object_or_empty(next_part(rest));
-  const json::object arguments = object_or_empty(next_part(rest));
-  const std::string_view url = next_part(rest);
+  const json::object schema = fuzz::object_or_empty(fuzz::next_part(rest));
+  const json::object arguments = fuzz::object_or_empty(fuzz::next_part(rest));
+  const std::string_view url = fuzz::next_part(rest);
 
   static_cast<void>(gateway::check_arguments(schema, arguments));
 

@@ -63,19 +63,12 @@ void edited(std::string_view edits) {
     must_not_open(crypto::base64(bytes.substr(0, bytes.size() - cut - 1)));
 }
 
-std::string_view next_part(std::string_view& rest) {
-  const auto nul = rest.find('\0');
-  const std::string_view part = rest.substr(0, nul);
-  rest.remove_prefix(nul == std::string_view::npos ? rest.size() : nul + 1);
-  return part;
-}
-
 void sealed_for(std::string_view rest) {
   World& w = world();
   State s{w.call->id(),
-          std::string(next_part(rest)),
-          std::string(next_part(rest)),
-          std::string(next_part(rest)),
+          std::string(fuzz::next_part(rest)),
+          std::string(fuzz::next_part(rest)),
+          std::string(fuzz::next_part(rest)),
           std::string(rest),
           kNow + 1000};
   // Subjects, servers, methods and items come from JSON text, so they are valid UTF-8.

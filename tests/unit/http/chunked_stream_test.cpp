@@ -16,6 +16,17 @@ using asio::ip::tcp;
 using namespace mcpgw::http;
 using namespace std::chrono_literals;
 
+namespace {
+// A loopback connection: the client's socket and the server's Connection.
+std::pair<tcp::socket, std::shared_ptr<Connection>> connected_pair(asio::io_context& ioc) {
+  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+  tcp::socket client(ioc);
+  client.connect(acceptor.local_endpoint());
+  auto conn = std::make_shared<Connection>(acceptor.accept());
+  return {std::move(client), std::move(conn)};
+}
+}  // namespace
+
 TEST_CASE("the head of a streamed response trades Content-Length for chunked coding", "[http]") {
   Response res{Status::ok, 11};
   res.set(boost::beast::http::field::content_type, "text/event-stream");
@@ -29,10 +40,7 @@ TEST_CASE("the head of a streamed response trades Content-Length for chunked cod
 TEST_CASE("a chunked stream gathers its head, chunks and end into what the client reads",
           "[http]") {
   asio::io_context ioc;
-  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-  tcp::socket client(ioc);
-  client.connect(acceptor.local_endpoint());
-  auto conn = std::make_shared<Connection>(acceptor.accept());
+  auto [client, conn] = connected_pair(ioc);
   std::atomic<bool> draining{false};
   bool wrote = false, woken = false, finished = false, closing = true;
   std::size_t bytes = 0;
@@ -69,10 +77,7 @@ TEST_CASE("a chunked stream gathers its head, chunks and end into what the clien
 // a keepalive up to 15 s later, so abandoned streams held their connections.
 TEST_CASE("a chunked stream's wait ends as soon as the client closes", "[http]") {
   asio::io_context ioc;
-  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-  tcp::socket client(ioc);
-  client.connect(acceptor.local_endpoint());
-  auto conn = std::make_shared<Connection>(acceptor.accept());
+  auto [client, conn] = connected_pair(ioc);
   std::atomic<bool> draining{false};
   asio::steady_timer later(ioc, 100ms);
   later.async_wait([&](boost::system::error_code) { client.close(); });
