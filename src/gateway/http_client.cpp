@@ -350,6 +350,14 @@ struct HttpClient::Impl {
   awaitable<boost::system::error_code> read_body(Connection& c, Parser& parser,
                                                  const OutboundRequest& r, bool stream_body,
                                                  OutboundResponse& out, bool& reusable) {
+    // A collected body whose Content-Length is over the limit is refused now, not after reading
+    // up to the limit (which could outlast the exchange's deadline); its bytes stay unread, so
+    // the connection goes.
+    if (!stream_body && parser.content_length() &&
+        *parser.content_length() > options.max_response_bytes) {
+      reusable = false;
+      co_return bhttp::error::body_limit;
+    }
     char* const piece = c.piece.get();
     bool lingering = false;
     while (!parser.is_done()) {
