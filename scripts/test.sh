@@ -41,7 +41,7 @@ fi
 # Every libFuzzer harness (tests/fuzz) for a bounded time on every run; scripts/fuzz.sh alone
 # runs them longer.
 if [[ "${MCPGW_FUZZERS:-1}" != "0" ]]; then
-  echo "== fuzzers (build-fuzz, ${MCPGW_FUZZ_SECONDS:-10} s each)"
-  scripts/fuzz.sh "${MCPGW_FUZZ_SECONDS:-10}"
+  echo "== fuzzers (build-fuzz, ${MCPGW_FUZZ_SECONDS:-30} s each)"
+  scripts/fuzz.sh "${MCPGW_FUZZ_SECONDS:-30}"
 fi
 echo "== all tests passed"

@@ -4,6 +4,7 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
+#include <cstdint>
 
 #include "gateway/sse_parser.h"
 #include "protocol/errors.h"
@@ -64,9 +65,7 @@ std::optional<jsonrpc::Error> modern_refusal(std::string_view body) {
   const auto* code = e.if_contains("code");
   if (!code || !code->is_int64()) return std::nullopt;
   const auto c = code->get_int64();
-  if (c != protocol::error::kHeaderMismatch &&
-      c != protocol::error::kMissingRequiredClientCapability &&
-      c != protocol::error::kUnsupportedProtocolVersion)
+  if (c < INT32_MIN || c > INT32_MAX || !protocol::error::is_era_refusal(static_cast<int>(c)))
     return std::nullopt;
   jsonrpc::Error out{static_cast<int>(c), "", std::nullopt};
   if (const auto* m = e.if_contains("message"); m && m->is_string()) out.message = m->get_string();

@@ -1,5 +1,7 @@
 // UpstreamSession, the modern era (2026-07-28): settling the era (the server/discover probe,
 // versioning.mdx's fallback to initialize), the envelope each request carries, the health check.
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
@@ -18,7 +20,12 @@ using Kind = UpstreamError::Kind;
 
 // The era is settled by the endpoint's last discovery when there was one, else by the probe.
 awaitable<UpstreamResult> UpstreamSession::connect() {
-  const std::string& known = endpoint_->protocol_version;
+  bool doubted = false;
+  {
+    std::lock_guard lock(mutex_);
+    std::swap(doubted, era_doubted_);
+  }
+  const std::string known = doubted ? std::string() : endpoint_->protocol_version;
   if (protocol::is_modern_version(known)) {
     std::lock_guard lock(mutex_);
     modern_ = true;
@@ -120,6 +127,38 @@ awaitable<UpstreamResult> UpstreamSession::probe(bool& fallback) {
     info = meta->get_object().if_contains(protocol::meta::kServerInfo);
   if (info && info->is_object()) server_info_ = info->get_object();
   co_return r;
+}
+
+void UpstreamSession::doubt_era() {
+  std::lock_guard lock(mutex_);
+  era_doubted_ = true;
+  if (state_ == State::ready) state_ = State::fresh;
+  modern_ = false;
+}
+
+std::optional<UpstreamError> hop_refusal(const jsonrpc::Error& e) {
+  if (e.code != protocol::error::kHeaderMismatch &&
+      e.code != protocol::error::kUnsupportedProtocolVersion)
+    return std::nullopt;
+  std::string detail = "it refused the request (" + std::to_string(e.code) + " " + e.message;
+  if (e.data && !e.data->is_null()) detail += ", " + json::serialize(*e.data);
+  detail += ")";
+  return UpstreamError::of(Kind::rejected, std::move(detail));
+}
+
+bool UpstreamSession::refused_hop(UpstreamResult& r, std::string_view method, bool may_retry) {
+  std::optional<UpstreamError> hop = r.error ? hop_refusal(*r.error) : std::nullopt;
+  if (!hop) return false;
+  if (r.error->code == protocol::error::kUnsupportedProtocolVersion && may_retry) {
+    // Refused before it was served: trying again in the era the probe settles is harmless.
+    spdlog::info("upstream {}: {} refused with {} ({}); settling the era again", endpoint_->name,
+                 method, r.error->code, r.error->message);
+    doubt_era();
+    return true;
+  }
+  r.failure = std::move(hop);
+  r.error.reset();
+  return false;
 }
 
 std::string UpstreamSession::with_envelope(std::string_view method, std::string_view params,

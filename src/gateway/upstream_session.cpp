@@ -15,6 +15,7 @@
 
 #include "common/wakeup.h"
 #include "gateway/upstream_exchange.h"
+#include "protocol/errors.h"
 #include "protocol/header_value.h"
 #include "protocol/names.h"
 #include "protocol/versions.h"
@@ -216,6 +217,7 @@ awaitable<UpstreamResult> UpstreamSession::request(
       forget_session(x.sent_session);
       continue;
     }
+    if (modern_era && refused_hop(r, method, attempt == 0)) continue;
     // The response's stream ended or broke before the response, and the upstream numbered its
     // events: resume it (GET with Last-Event-ID) after the pause its retry field asks for.
     auto ex = co_await asio::this_coro::executor;

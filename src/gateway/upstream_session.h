@@ -162,6 +162,12 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
                                                  ReplyReader& reader);
   OutboundRequest base_request(std::string method) const;
   void forget_session(const std::string& id);
+  // The upstream refused the revision a request carried: the era is settled again (the probe)
+  // before the next request, whatever discovery found before.
+  void doubt_era();
+  // A modern upstream's hop_refusal() in r becomes r's failure; true instead when the request
+  // is to be sent again (a refused revision, once: may_retry) after doubt_era().
+  bool refused_hop(UpstreamResult& r, std::string_view method, bool may_retry);
 
   HttpClient& http_;
   const std::shared_ptr<const UpstreamEndpoint> endpoint_;
@@ -174,6 +180,7 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
   std::string session_id_;
   std::string protocol_version_;
   bool modern_ = false;
+  bool era_doubted_ = false;  // doubt_era(): the next connect() probes
   boost::json::object server_capabilities_, server_info_;
   std::int64_t next_id_ = 1;
   std::string log_level_;  // the level this upstream session was given

@@ -263,9 +263,11 @@ awaitable<void> relay_cancel(RequestContext& ctx, gateway::UpstreamSession& sess
                why ? " (failed: " + why->text() + ")" : "");
 }
 
-// A modern upstream's rounds of input: each at most this many (a server that keeps asking
-// is not going to finish).
-constexpr int kMaxInputRounds = 16;
+// A modern upstream's rounds of input: each call at most this many (a server that keeps asking
+// is not going to finish). Below the official SDK client's own limit (inputRequired.maxRounds,
+// 10), so that a modern client gets mcpgw's error, which names the upstream, rather than giving
+// up on its own while mcpgw still holds the call.
+constexpr int kMaxInputRounds = 8;
 
 // What the request needs besides method and params: the client's log level and, for a tool
 // call, the Mcp-Param-* headers of the tool's x-mcp-header parameters (a modern upstream only

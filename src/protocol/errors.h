@@ -18,4 +18,11 @@ inline constexpr int kMissingRequiredClientCapability = -32021;
 // the request's revision is not served (data.supported, data.requested).
 inline constexpr int kUnsupportedProtocolVersion = -32022;
 
+// One of the three above: a peer's refusal of how a request reached it (headers, envelope,
+// revision), not an answer to what the request asked.
+constexpr bool is_era_refusal(int code) {
+  return code == kHeaderMismatch || code == kMissingRequiredClientCapability ||
+         code == kUnsupportedProtocolVersion;
+}
+
 }  // namespace mcpgw::protocol::error

@@ -1,11 +1,16 @@
 // Issue 12: upstreams that misbehave (lib/faulty_upstream.mjs). For each way an upstream can fail,
 // the client gets a clear isError result within the configured time (federation.request_timeout,
 // 2 s here), nothing hangs, mcpgw logs the cause at error level at most once, and the next call
-// works. The client is the official SDK client over mcpgw's /mcp.
+// works. Every pair of eras: the client is the official SDK client over mcpgw's /mcp, 1.32
+// (2025-06-18, a session) or v2 pinned to 2026-07-28 (stateless); the upstream speaks either era
+// (the modern one with faults of its own: input_required results that are malformed or never
+// end, the era's HTTP-level refusals).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Daemon } from './lib/daemon.mjs';
 import { startFaultyUpstream } from './lib/faulty_upstream.mjs';
 import { until } from './lib/wait.mjs';
@@ -14,9 +19,29 @@ import { until } from './lib/wait.mjs';
 // enough that the 3 s answer is late.
 const TIMEOUT_MS = 2000;
 
-describe('upstreams that misbehave', () => {
+// The SDK client of `era`, connected to `url`, answering elicitations with `onElicit`; `call`
+// calls a tool with a timeout far above mcpgw's.
+async function connectClient(era, url, token, onElicit) {
+  const requestInit = { headers: { authorization: `Bearer ${token}` } };
+  const capabilities = { elicitation: {} };
+  if (era === 'legacy') {
+    const client = new LegacyClient({ name: 'faults-e2e', version: '1' }, { capabilities });
+    client.setRequestHandler(ElicitRequestSchema, onElicit);
+    await client.connect(new LegacyTransport(new URL(url), { requestInit }));
+    return { client, call: (params, timeout) => client.callTool(params, undefined, { timeout }) };
+  }
+  const client = new ModernClient({ name: 'faults-e2e', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities });
+  client.setRequestHandler('elicitation/create', onElicit);
+  await client.connect(new ModernTransport(new URL(url), { requestInit }));
+  assert.equal(client.getNegotiatedProtocolVersion(), '2026-07-28');
+  return { client, call: (params, timeout) => client.callTool(params, { timeout }) };
+}
+
+for (const [clientEra, upstreamEra] of [['legacy', 'legacy'], ['modern', 'modern'], ['legacy', 'modern'], ['modern', 'legacy']])
+describe(`upstreams that misbehave: a ${clientEra} client, a ${upstreamEra} upstream`, () => {
   const d = new Daemon({ federation: { request_timeout: `${TIMEOUT_MS}ms`, discovery_timeout: '5s', health_interval: '500ms', unhealthy_after: 2 } });
   let up, admin, user, client, gw;
+  let elicitations = 0;
   const api = async (method, path, body) => {
     const res = await fetch(`${d.base}${path}`, {
       method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -27,7 +52,7 @@ describe('upstreams that misbehave', () => {
   const errorLines = () => d.log.split('\n').filter((l) => / error \[/.test(l));
 
   before(async () => {
-    up = await startFaultyUpstream();
+    up = await startFaultyUpstream({ era: upstreamEra });
     await d.start();
     admin = d.token('--sub', 'root', '--scope', 'admin');
     user = d.token('--sub', 'alice', '--scope', 'mcp');
@@ -35,11 +60,13 @@ describe('upstreams that misbehave', () => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     gw = r.body;
     assert.equal(gw.discovery.ok, true, JSON.stringify(gw.discovery));
-    client = new Client({ name: 'faults-e2e', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${d.base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${user}` } } }));
+    client = await connectClient(clientEra, `${d.base}/mcp`, user, async () => {
+      elicitations += 1;
+      return { action: 'accept', content: { ok: true } };
+    });
   });
   after(async () => {
-    await client?.close().catch(() => {});
+    await client?.client.close().catch(() => {});
     await up?.stop();
     await d.cleanup();
   });
@@ -48,7 +75,7 @@ describe('upstreams that misbehave', () => {
   // far above mcpgw's, so a hang shows as a failure here, not as the SDK giving up first.
   const call = async (tool) => {
     const t0 = Date.now();
-    const result = await client.callTool({ name: `faulty__${tool}`, arguments: {} }, undefined, { timeout: 20000 });
+    const result = await client.call({ name: `faulty__${tool}`, arguments: {} }, 20000);
     return { result, ms: Date.now() - t0 };
   };
 
@@ -126,6 +153,7 @@ describe('upstreams that misbehave', () => {
     assert.equal((await call('ok')).result.content[0].text, 'ok');
   });
 
+  if (upstreamEra === 'legacy')
   test('an upstream that forgets the session: a new one is initialized and the call goes through', async () => {
     const initializes = up.state.initializes;
     const { result } = await call('forget_session');
@@ -150,13 +178,48 @@ describe('upstreams that misbehave', () => {
     }
     await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'unreachable', 'status unreachable');
     const state = up.state;
-    up = await startFaultyUpstream({ port });
+    up = await startFaultyUpstream({ port, era: upstreamEra });
     up.state.calls = state.calls;
     await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'healthy', 'status healthy', { timeoutMs: 10000 });
     const back = await call('ok');
     assert.equal(back.result.isError, undefined, JSON.stringify(back.result));
     assert.equal(back.result.content[0].text, 'ok');
   });
+
+  if (upstreamEra === 'modern') {
+    test('input_required without inputRequests: isError naming it', async () => {
+      await failsCleanly('input_no_requests', /Faulty.*input_required result has no inputRequests/);
+    });
+
+    test('an input request that names no method: isError naming it', async () => {
+      await failsCleanly('input_no_method', /input request 'a' names no method/);
+    });
+
+    test('input_required on every round: isError once the rounds run out, each round answered once', async () => {
+      const rounds = up.state.inputRounds;
+      const asked = elicitations;
+      await failsCleanly('input_forever', /asked for input \d+ times without finishing/, 20000);
+      const upstreamRounds = up.state.inputRounds - rounds;
+      assert.ok(upstreamRounds >= 2 && upstreamRounds <= 20, `${upstreamRounds} rounds`);
+      assert.equal(elicitations - asked, upstreamRounds - 1, 'one elicitation per round that was answered');
+    });
+
+    test('-32022 on a call (the upstream no longer speaks the version): isError, not the client\'s error', async () => {
+      const discovers = up.state.discovers;
+      const calls = up.state.calls.length;
+      const t = await failsCleanly('wrong_version', /Faulty.*refused the request \(-32022 Unsupported protocol version.*"supported":\["2099-01-01"\]/);
+      // Refused before it was served: mcpgw settled the era again (server/discover) and tried
+      // once more, then gave up (wrong_version twice, then failsCleanly's ok).
+      // (>=: the health check is a server/discover too, every 500 ms here)
+      assert.ok(up.state.discovers >= discovers + 1, `${up.state.discovers - discovers} discovers`);
+      assert.deepEqual(up.state.calls.slice(calls).map((c) => c.name), ['wrong_version', 'wrong_version', 'ok']);
+      assert.match(t, /^Upstream server 'Faulty' failed/);
+    });
+
+    test('-32020 on a call: isError naming the mismatch', async () => {
+      await failsCleanly('header_mismatch', /Faulty.*Header mismatch/);
+    });
+  }
 
   test('after all of it: no connection to the upstream leaks and the daemon still serves', async () => {
     assert.equal((await fetch(`${d.base}/health`)).status, 200);

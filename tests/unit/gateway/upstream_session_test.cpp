@@ -310,3 +310,86 @@ TEST_CASE("a modern upstream is not probed when it cannot be reached", "[upstrea
   REQUIRE(why);
   CHECK(why->kind == Kind::unreachable);
 }
+
+TEST_CASE("a modern upstream's refusal of mcpgw's headers is a failure, not its answer",
+          "[upstream_session]") {
+  // -32020 concerns mcpgw's request to the upstream; relayed as it came it would tell the
+  // client that mcpgw refused the client's request.
+  asio::io_context ioc;
+  ScriptedServer server(ioc, [](const Received& r) {
+    return error(r, "400 Bad Request", -32020, R"({"header":"Mcp-Name"})");
+  });
+  Client c(ioc, server.url(), "2026-07-28");
+  UpstreamResult r;
+  run(ioc, [&]() -> asio::awaitable<void> {
+    r = co_await c.session->request("tools/call", R"({"name":"t"})", nullptr);
+  });
+  CHECK_FALSE(r.error);
+  REQUIRE(r.failure);
+  CHECK(r.failure->kind == Kind::rejected);
+  CHECK(r.failure->text() == R"(it refused the request (-32020 refused, {"header":"Mcp-Name"}))");
+  CHECK(server.methods() == std::vector<std::string>{"tools/call"});  // not retried
+}
+
+TEST_CASE("a modern upstream's -32021 is the client's to hear", "[upstream_session]") {
+  // The capabilities mcpgw declares upstream are the client's own.
+  asio::io_context ioc;
+  ScriptedServer server(ioc, [](const Received& r) {
+    return error(r, "400 Bad Request", -32021, R"({"requiredCapabilities":{"sampling":{}}})");
+  });
+  Client c(ioc, server.url(), "2026-07-28");
+  UpstreamResult r;
+  run(ioc, [&]() -> asio::awaitable<void> {
+    r = co_await c.session->request("tools/call", R"({"name":"t"})", nullptr);
+  });
+  CHECK_FALSE(r.failure);
+  REQUIRE(r.error);
+  CHECK(r.error->code == -32021);
+  CHECK(server.methods() == std::vector<std::string>{"tools/call"});
+}
+
+TEST_CASE("a modern upstream's -32022 on a request settles the era again and retries once",
+          "[upstream_session]") {
+  SECTION("the upstream went back to the legacy era: initialize, then the request") {
+    asio::io_context ioc;
+    ScriptedServer server(ioc, [](const Received& r) {
+      const auto v = json::parse(r.body);
+      const bool envelope =
+          v.as_object().contains("params") && v.at("params").as_object().contains("_meta");
+      if (r.method() == "server/discover" || (envelope && r.method() == "tools/call"))
+        return error(r, "400 Bad Request", -32022, R"({"supported":["2025-11-25"]})");
+      return legacy(r);
+    });
+    Client c(ioc, server.url(), "2026-07-28");  // discovery had found it modern
+    UpstreamResult r;
+    run(ioc, [&]() -> asio::awaitable<void> {
+      r = co_await c.session->request("tools/call", R"({"name":"t"})", nullptr);
+    });
+    REQUIRE(r.ok());
+    CHECK_FALSE(c.session->modern());
+    CHECK(c.session->protocol_version() == "2025-11-25");
+    CHECK(server.methods() == std::vector<std::string>{"tools/call", "server/discover",
+                                                       "initialize", "notifications/initialized",
+                                                       "tools/call"});
+  }
+  SECTION("still refused after the probe: a failure naming what it serves, no third try") {
+    asio::io_context ioc;
+    ScriptedServer server(ioc, [](const Received& r) {
+      if (r.method() == "server/discover")
+        return result(r, R"({"supportedVersions":["2026-07-28"],"capabilities":{}})");
+      return error(r, "400 Bad Request", -32022, R"({"supported":["2099-01-01"]})");
+    });
+    Client c(ioc, server.url(), "2026-07-28");
+    UpstreamResult r;
+    run(ioc, [&]() -> asio::awaitable<void> {
+      r = co_await c.session->request("tools/call", R"({"name":"t"})", nullptr);
+    });
+    CHECK_FALSE(r.error);
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == Kind::rejected);
+    CHECK(r.failure->text() ==
+          R"(it refused the request (-32022 refused, {"supported":["2099-01-01"]}))");
+    CHECK(server.methods() ==
+          std::vector<std::string>{"tools/call", "server/discover", "tools/call"});
+  }
+}
