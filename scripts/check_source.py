@@ -6,6 +6,8 @@
    noexcept or a trailing return type); lambdas count with the function that holds them.
 2. Spelling: the wire names of src/protocol/names.h (headers, methods, notifications) and the
    MCP error codes (-32xxx) appear as literals only in src/protocol/.
+3. JSON text is parsed with mcpgw::parse_json (src/common/json_parse.h), never json::parse or a
+   json::parser: Boost.JSON 1.81's own reads doubles up to one unit in the last place off.
   scripts/check_source.py [SRC_DIR]
 """
 import pathlib
@@ -87,6 +89,15 @@ def spelling(path, names):
     return bad
 
 
+def json_parsing(path):
+    if path.name == "json_parse.cpp":
+        return []
+    text = strip(path.read_text())
+    return [f"{path}:{number}: parse JSON with parse_json (src/common/json_parse.h)"
+            for number, line in enumerate(text.split("\n"), 1)
+            if re.search(r"\bjson::(parse\s*\(|(stream_)?parser\b)", line)]
+
+
 def main():
     src = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
     names = wire_names(src)
@@ -96,6 +107,7 @@ def main():
             continue
         if path.parent.name != "protocol":
             bad += spelling(path, names)
+        bad += json_parsing(path)
         lines = path.read_text().count("\n")
         if lines > MAX_FILE:
             bad.append(f"{path}: {lines} lines (at most {MAX_FILE})")

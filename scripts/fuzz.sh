@@ -91,9 +91,24 @@ for h in "${harnesses[@]}"; do
 done
 wait || true
 
+# A failed harness's report (libFuzzer's and the sanitizer's, from the first ERROR line on) and
+# each input it wrote, in base64, so that a CI log alone explains and reproduces the failure:
+#   base64 -d >crash.bin <<<'...'; build-fuzz/tests/fuzz/fuzz_<name> crash.bin
+explain() {
+  local h=$1 log="$build/logs/$1.log" f
+  echo "---- fuzz: $h: report ($log)" >&2
+  { grep -m1 -n -E '^(==[0-9]+==ERROR|ERROR: libFuzzer|.*runtime error:|fuzz invariant failed|==[0-9]+==WARNING)' "$log" |
+      cut -d: -f1 | xargs -r -I{} tail -n +{} "$log" || tail -n 60 "$log"; } | head -n 120 >&2
+  for f in $(grep -o "Test unit written to [^ ]*" "$log" | sed 's/Test unit written to //'); do
+    [[ -f $f ]] || continue
+    echo "---- fuzz: $h: input $(basename "$f") ($(stat -c %s "$f") bytes), base64:" >&2
+    head -c 65536 "$f" | base64 -w 100 >&2
+  done
+}
+
 failed=0
 for h in "${harnesses[@]}"; do
-  summarize "$h" || failed=$((failed + 1))
+  summarize "$h" || { failed=$((failed + 1)); explain "$h"; }
 done
 if ((failed > 0)); then
   echo "fuzz: $failed harness(es) failed; logs in $build/logs/, inputs in $build/artifacts/" >&2

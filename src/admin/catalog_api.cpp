@@ -7,6 +7,7 @@
 #include "auth/principal.h"
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "common/json_parse.h"
 #include "common/offload.h"
 #include "gateway/catalog.h"
 #include "http/server.h"
@@ -54,7 +55,7 @@ json::value time_or_null(const std::optional<std::int64_t>& ms) {
 json::value json_text(const std::optional<std::string>& text) {
   if (!text) return nullptr;
   boost::system::error_code ec;
-  auto v = json::parse(*text, ec);
+  auto v = parse_json(*text, ec);
   return ec ? json::value(nullptr) : v;
 }
 

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include "common/json_parse.h"
+
 namespace mcpgw::admin {
 namespace json = boost::json;
 
@@ -65,7 +67,7 @@ std::optional<PagePosition> decode_cursor(std::string_view cursor) {
   auto text = unbase64url(cursor);
   if (!text) return std::nullopt;
   boost::system::error_code ec;
-  auto v = json::parse(*text, ec);
+  auto v = parse_json(*text, ec);
   if (ec || !v.is_array() || v.get_array().size() != 2 || !v.get_array()[0].is_string() ||
       !v.get_array()[1].is_string())
     return std::nullopt;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "common/json_parse.h"
 #include "http/server.h"
 
 namespace mcpgw::admin {
@@ -20,7 +21,7 @@ std::string_view openapi_document() {
 
 std::vector<std::pair<std::string, std::string>> documented_routes() {
   boost::system::error_code ec;
-  auto doc = json::parse(openapi_document(), ec);
+  auto doc = parse_json(openapi_document(), ec);
   if (ec || !doc.is_object() || !doc.get_object().contains("paths") || !doc.at("paths").is_object())
     throw std::runtime_error("embedded openapi.json has no paths object");
   static constexpr std::string_view kMethods[] = {"get",     "put",  "post",  "delete",

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/json_numbers.h"
+#include "common/json_parse.h"
 
 namespace mcpgw::admin {
 namespace json = boost::json;
@@ -32,7 +33,7 @@ JsonBody parse_json_object_body(const http::Request& req) {
   json::parse_options opts;
   opts.max_depth = 64;
   boost::system::error_code ec;
-  json::value v = json::parse(req.body(), ec, {}, opts);
+  json::value v = parse_json(req.body(), ec, opts);
   if (!ec && !finite_numbers(v)) ec = boost::json::error::exponent_overflow;
   if (ec)
     return {std::nullopt, http::error_response(http::Status::bad_request, "bad_request",

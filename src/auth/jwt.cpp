@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "common/crypto.h"
+#include "common/json_parse.h"
 
 namespace mcpgw::auth {
 namespace json = boost::json;
@@ -134,7 +135,7 @@ JwtVerdict JwtVerifier::verify_uncached(const std::string& token, std::int64_t n
   CString grants(jwt_get_grants_json(jwt.get(), nullptr));
   if (!grants) return reject("token has no claims");
   boost::system::error_code ec;
-  json::value parsed = json::parse(grants.get(), ec);
+  json::value parsed = parse_json(grants.get(), ec);
   if (ec || !parsed.is_object()) return reject("token claims are not a JSON object");
   const json::object& claims = parsed.get_object();
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/crypto.h"
+#include "common/json_parse.h"
 #include "gateway/rest_tool.h"
 #include "gateway/upstream_session.h"
 #include "store/catalog_reader.h"
@@ -49,7 +50,7 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
 
 json::value parse_or(const std::string& text, json::value fallback) {
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   return ec ? fallback : v;
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/json_parse.h"
 #include "protocol/names.h"
 #include "store/discovery_writer.h"
 
@@ -117,7 +118,7 @@ awaitable<std::string> list_offerings(UpstreamSession& s, Offerings& out) {
         co_return std::string(l.method) + ": " + (r.error ? r.error->message : r.failure->text());
       }
       boost::system::error_code ec;
-      json::value v = json::parse(r.result, ec);
+      json::value v = parse_json(r.result, ec);
       const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
       const json::value* items = o ? o->if_contains(l.field) : nullptr;
       if (!items || !items->is_array()) {

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <set>
 
+#include "common/json_parse.h"
+
 namespace mcpgw::gateway {
 namespace json = boost::json;
 
@@ -117,7 +119,7 @@ json::object to_call_result(const OutboundResponse& r, const RestBinding& b) {
   json::object result{{"content", text(r.body)}};
   if (b.has_output_schema) {
     boost::system::error_code ec;
-    auto v = json::parse(r.body, ec);
+    auto v = parse_json(r.body, ec);
     if (!ec && v.is_object()) result["structuredContent"] = std::move(v);
   }
   return result;

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 
+#include "common/json_parse.h"
 #include "gateway/sse_parser.h"
 #include "protocol/errors.h"
 #include "protocol/raw.h"
@@ -56,7 +57,7 @@ std::string to_text(const jsonrpc::Message& m) {
 // read the id); nullopt for anything else.
 std::optional<jsonrpc::Error> modern_refusal(std::string_view body) {
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = parse_json(body, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const json::value* id = o ? o->if_contains("id") : nullptr;
   const json::value* err = o ? o->if_contains("error") : nullptr;

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "common/json_parse.h"
 #include "common/wakeup.h"
 #include "gateway/upstream_exchange.h"
 #include "gateway/upstream_session.h"
@@ -108,7 +109,7 @@ awaitable<UpstreamResult> UpstreamSession::probe(bool& fallback) {
     co_return r;
   }
   boost::system::error_code ec;
-  json::value v = json::parse(r.result, ec);
+  json::value v = parse_json(r.result, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const std::string shared =
       shared_modern_version(o ? o->if_contains("supportedVersions") : nullptr);
@@ -166,7 +167,7 @@ std::string UpstreamSession::with_envelope(std::string_view method, std::string_
   json::object p;
   if (!params.empty()) {
     boost::system::error_code ec;
-    json::value v = json::parse(params, ec);
+    json::value v = parse_json(params, ec);
     if (!ec && v.is_object()) p = std::move(v.get_object());
   }
   json::value& meta_value = p["_meta"];
@@ -201,7 +202,7 @@ UpstreamResult UpstreamSession::change_subscription(std::string_view method,
                                                     std::string_view params) {
   UpstreamResult r;
   boost::system::error_code ec;
-  json::value v = json::parse(params, ec);
+  json::value v = parse_json(params, ec);
   const json::value* uri = !ec && v.is_object() ? v.get_object().if_contains("uri") : nullptr;
   if (!uri || !uri->is_string()) {
     r.error = jsonrpc::Error{jsonrpc::kInvalidParams, "Invalid params: uri must be a string",

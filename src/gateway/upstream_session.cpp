@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "common/json_parse.h"
 #include "common/wakeup.h"
 #include "gateway/upstream_exchange.h"
 #include "protocol/errors.h"
@@ -79,7 +80,7 @@ awaitable<UpstreamResult> UpstreamSession::initialize() {
   }
   if (!r.ok()) co_return r;
   boost::system::error_code ec;
-  json::value v = json::parse(r.result, ec);
+  json::value v = parse_json(r.result, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const json::value* version = o ? o->if_contains("protocolVersion") : nullptr;
   if (!version || !version->is_string() || !protocol::is_supported_version(version->get_string())) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
+#include "common/json_parse.h"
 #include "common/wakeup.h"
 
 namespace mcpgw::mcp {
@@ -173,7 +174,7 @@ PendingCalls::Found PendingCalls::find(std::string_view request_state, const Sta
   const auto bytes = crypto::unbase64(request_state);
   const auto plain = bytes ? crypto::open(key_, *bytes) : std::nullopt;
   boost::system::error_code ec;
-  const json::value v = plain ? json::parse(*plain, ec) : json::value();
+  const json::value v = plain ? parse_json(*plain, ec) : json::value();
   if (!plain || ec || !v.is_object()) return {nullptr, "requestState is not one mcpgw issued"};
   const auto& o = v.get_object();
   const auto str = [&o](const char* k) {

@@ -8,6 +8,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 
+#include "common/json_parse.h"
 #include "common/wakeup.h"
 #include "gateway/catalog.h"
 #include "gateway/federation.h"
@@ -306,7 +307,7 @@ awaitable<std::optional<std::string>> gather_input(RequestContext& ctx,
                                                    const std::string& result,
                                                    json::object& params) {
   boost::system::error_code ec;
-  json::value v = json::parse(result, ec);
+  json::value v = parse_json(result, ec);
   const json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
   const json::value* inputs = o ? o->if_contains("inputRequests") : nullptr;
   if (!inputs || !inputs->is_object() || inputs->get_object().empty())

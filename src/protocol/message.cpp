@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/json_numbers.h"
+#include "common/json_parse.h"
 
 namespace mcpgw::jsonrpc {
 namespace {
@@ -95,7 +96,7 @@ Parsed parse(std::string_view body, const Limits& limits) {
   json::parse_options opts;
   opts.max_depth = limits.max_depth;
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec, {}, opts);
+  json::value v = parse_json(body, ec, opts);
   // 1e400 parses as infinity, which mcpgw could not write back as JSON (common/json_numbers.h).
   if (!ec && !finite_numbers(v)) ec = json::error::exponent_overflow;
   if (ec) {

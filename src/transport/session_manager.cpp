@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "common/json_parse.h"
 
 namespace mcpgw::transport {
 namespace json = boost::json;
@@ -89,8 +90,8 @@ std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
       rec->id, rec->subject, mcp::Scope{rec->server_id, rec->token_servers},
       std::make_shared<mcp::SessionState>(rec->protocol_version), store_);
   boost::system::error_code ec;
-  auto info = json::parse(rec->client_info, ec);
-  auto caps = json::parse(rec->capabilities, ec);
+  auto info = parse_json(rec->client_info, ec);
+  auto caps = parse_json(rec->capabilities, ec);
   s->state().set_client(info.is_object() ? info.get_object() : json::object{},
                         caps.is_object() ? caps.get_object() : json::object{});
   s->state().mark_initialized();

@@ -21,6 +21,7 @@
 #include "admin/server_input.h"
 #include "admin/tool_input.h"
 #include "admin/validation.h"
+#include "common/json_parse.h"
 #include "fuzz_json.h"
 #include "fuzz_support.h"
 #include "gateway/catalog.h"
@@ -47,7 +48,7 @@ void valid_errors(const admin::FieldErrors& e) {
   const http::Response res = e.to_response();
   FUZZ_CHECK(res.result_int() == 422);
   boost::system::error_code ec;
-  FUZZ_CHECK(json::parse(res.body(), ec).is_object() && !ec);
+  FUZZ_CHECK(mcpgw::parse_json(res.body(), ec).is_object() && !ec);
 }
 
 void check_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -60,7 +61,7 @@ void stored_as_json(const json::value& v) {
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;
-  FUZZ_CHECK(json::parse(json::serialize(v), ec, {}, opts) == v && !ec);
+  FUZZ_CHECK(mcpgw::parse_json(json::serialize(v), ec, opts) == v && !ec);
 }
 
 void accepted_tool(const admin::ToolInput& t, const json::object& arguments) {

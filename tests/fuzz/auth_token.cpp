@@ -22,6 +22,7 @@
 #include "auth/authenticator.h"
 #include "auth/jwt.h"
 #include "common/crypto.h"
+#include "common/json_parse.h"
 #include "fuzz_support.h"
 
 namespace json = boost::json;
@@ -96,7 +97,7 @@ std::optional<json::object> segment_json(std::string_view token, int index) {
   const auto bytes = unb64url(token.substr(start, end - start));
   if (!bytes) return std::nullopt;
   boost::system::error_code ec;
-  auto v = json::parse(*bytes, ec);
+  auto v = mcpgw::parse_json(*bytes, ec);
   if (ec || !v.is_object()) return std::nullopt;
   return v.get_object();
 }

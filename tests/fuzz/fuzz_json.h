@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "common/json_numbers.h"
+#include "common/json_parse.h"
 
 namespace mcpgw::fuzz {
 
@@ -11,7 +12,7 @@ namespace mcpgw::fuzz {
 // (an object, no number out of range); an empty object otherwise.
 inline boost::json::object object_or_empty(std::string_view text) {
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
+  boost::json::value v = mcpgw::parse_json(text, ec);
   return !ec && v.is_object() && finite_numbers(v) ? std::move(v.get_object())
                                                    : boost::json::object{};
 }

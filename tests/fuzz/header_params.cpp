@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/json_parse.h"
 #include "fuzz_support.h"
 #include "gateway/catalog.h"
 #include "mcp/param_headers.h"
@@ -36,7 +37,7 @@ namespace {
 
 json::value parse_or_null(std::string_view text) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = mcpgw::parse_json(text, ec);
   return ec ? json::value(nullptr) : v;
 }
 

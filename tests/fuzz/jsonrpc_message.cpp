@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/json_parse.h"
 #include "fuzz_support.h"
 #include "mcp/envelope.h"
 #include "protocol/errors.h"
@@ -31,7 +32,7 @@ namespace {
 json::value parse_deep(std::string_view text, boost::system::error_code& ec) {
   json::parse_options opts;
   opts.max_depth = jsonrpc::Limits{}.max_depth;
-  return json::parse(text, ec, {}, opts);
+  return mcpgw::parse_json(text, ec, opts);
 }
 json::value parse_deep(std::string_view text) {
   boost::system::error_code ec;

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 
+#include "common/json_parse.h"
 #include "fuzz_support.h"
 #include "mcp/methods/params.h"
 #include "protocol/log_levels.h"
@@ -38,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;  // as jsonrpc::parse reads a body
-  const json::value v = json::parse(fuzz::as_text(data, size), ec, {}, opts);
+  const json::value v = mcpgw::parse_json(fuzz::as_text(data, size), ec, opts);
   if (ec || !v.is_object()) return 0;
   const json::object& o = v.get_object();
 

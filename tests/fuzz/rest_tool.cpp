@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/json_parse.h"
 #include "fuzz_json.h"
 #include "fuzz_support.h"
 #include "gateway/rest_tool.h"
@@ -34,7 +35,7 @@ void check_built(const gateway::BuiltRequest& b, const gateway::RestBinding& bin
     FUZZ_CHECK(b.request->body.empty());
   } else {
     boost::system::error_code ec;
-    FUZZ_CHECK(json::parse(b.request->body, ec).is_object() && !ec);
+    FUZZ_CHECK(mcpgw::parse_json(b.request->body, ec).is_object() && !ec);
   }
 }
 
@@ -51,7 +52,7 @@ void check_result(const gateway::OutboundResponse& r, const gateway::RestBinding
   if (fuzz::valid_utf8(r.body) && fuzz::valid_utf8(r.reason)) {
     const std::string text = json::serialize(result);
     boost::system::error_code ec;
-    const json::value again = json::parse(text, ec);
+    const json::value again = mcpgw::parse_json(text, ec);
     FUZZ_CHECK(!ec);
     FUZZ_CHECK(again == result);
   }

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 
+#include "common/json_parse.h"
 #include "fuzz_support.h"
 #include "gateway/http_client.h"
 #include "gateway/upstream_session.h"
@@ -89,7 +90,7 @@ Upstream& upstream() {
 
 void check_message(const gateway::UpstreamMessage& m) {
   boost::system::error_code ec;
-  FUZZ_CHECK(json::parse(m.text, ec).is_object() && !ec);
+  FUZZ_CHECK(mcpgw::parse_json(m.text, ec).is_object() && !ec);
   FUZZ_CHECK(jsonrpc::parse(m.text).messages.size() == 1);
 }
 
@@ -103,7 +104,7 @@ void check_result(const gateway::UpstreamResult& r) {
   }
   if (r.error) return;
   boost::system::error_code ec;
-  static_cast<void>(json::parse(r.result, ec));
+  static_cast<void>(mcpgw::parse_json(r.result, ec));
   if (ec) std::fprintf(stderr, "result text: [%s]\n", r.result.c_str());
   FUZZ_CHECK(!ec);
 }

@@ -4,6 +4,7 @@
 // subscription goes to the owning upstream under its own URI (mcp/relay.h).
 #include <boost/json.hpp>
 
+#include "common/json_parse.h"
 #include "gateway/catalog.h"
 #include "gateway/federation.h"
 #include "mcp/methods/methods.h"
@@ -59,7 +60,7 @@ Outcome not_found(const std::string& u) {
 void federate_contents(Outcome& out, std::string_view slug) {
   if (out.error || out.raw.empty()) return;
   boost::system::error_code ec;
-  json::value v = json::parse(out.raw, ec);
+  json::value v = parse_json(out.raw, ec);
   if (ec || !v.is_object()) return;
   auto* contents = v.get_object().if_contains("contents");
   if (!contents || !contents->is_array()) return;

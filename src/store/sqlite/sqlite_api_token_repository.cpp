@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/json_parse.h"
 #include "store/sqlite/sql.h"
 
 namespace mcpgw::store {
@@ -22,7 +23,7 @@ std::string to_json_array(const std::vector<std::string>& items) {
 std::vector<std::string> from_json_array(const std::string& text) {
   std::vector<std::string> out;
   boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (ec || !v.is_array()) return out;
   for (const auto& item : v.as_array())
     if (item.is_string()) out.emplace_back(item.as_string());

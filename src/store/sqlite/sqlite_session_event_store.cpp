@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/clock.h"
+#include "common/json_parse.h"
 #include "store/batch_writer.h"
 #include "store/database.h"
 #include "store/sqlite/sql.h"
@@ -22,7 +23,7 @@ std::string to_json_array(const std::vector<std::string>& v) {
 std::vector<std::string> from_json_array(const std::string& text) {
   std::vector<std::string> out;
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (!ec && v.is_array())
     for (const auto& s : v.get_array())
       if (s.is_string()) out.emplace_back(s.get_string());

@@ -55,6 +55,7 @@ const TOOLS = [
   { name: 'ask_roots', description: 'asks the client for its roots, outside the call (GET stream)', inputSchema: { type: 'object' } },
   { name: 'roots_in_call', description: 'asks the client for its roots on the call\'s own stream', inputSchema: { type: 'object' } },
   { name: 'ask_twice', description: 'asks the user, then the model, one after the other', inputSchema: { type: 'object' } },
+  { name: 'args', description: 'returns its arguments as it received them', inputSchema: { type: 'object' } },
   { name: 'poll_later', description: 'closes its stream right after the priming event and answers 100 ms later (SEP-1699)', inputSchema: { type: 'object' } },
 ];
 
@@ -68,7 +69,7 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
     sessions: new Map(),  // session id -> { server, transport }
     elicitResults: [],
     getStreams: [],       // session ids that opened a GET stream
-    calls: [],            // every tools/call received: { tool, session }
+    calls: [],            // every tools/call received: { tool, session, args }
     updatesSent: [],      // every notifications/resources/updated sent: { session, uri }
   };
 
@@ -92,8 +93,8 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
       return {};
     });
     server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
-      state.calls.push({ tool: req.params.name, session: sessionId });
       const args = req.params.arguments ?? {};
+      state.calls.push({ tool: req.params.name, session: sessionId, args });
       const progressToken = req.params._meta?.progressToken;
       switch (req.params.name) {
         case 'sample': {
@@ -135,6 +136,8 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
         }
         case 'all_content':
           return structuredClone(ALL_CONTENT);
+        case 'args':
+          return { content: [{ type: 'text', text: JSON.stringify(args) }], structuredContent: args };
         case 'schema_rich':
           return { content: [{ type: 'text', text: '{"length":5}' }], structuredContent: { length: 5 } };
         case 'bump': {
