@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Daemon, statusOf } from './lib/daemon.mjs';
 import { startFaultyUpstream } from './lib/faulty_upstream.mjs';
 import { initialize, mcpHeaders, post, LATEST } from './lib/mcp.mjs';
-import { openFds, rssKiB as rssOf, cpuTicks as ticksOf, sanitizerAllocator } from './lib/proc.mjs';
+import { openFds, rssKiB as rssOf, cpuTicks as ticksOf, sanitizerAllocator, slowdown } from './lib/proc.mjs';
 import { until, sleep } from './lib/wait.mjs';
 
 const fds = (d) => openFds(d.proc.pid);
@@ -80,8 +80,9 @@ describe('abuse at the front', () => {
   // Back to idle: no client connection left open, descriptors at their level before (give or
   // take the upstream connections that health pings pool), under 5% of a core over a second.
   const settles = async (fdsBefore, what) => {
-    await until(() => frontSockets(d) === 0, `${what}: client connections closed (${frontSockets(d)} open)`, { timeoutMs: 10000 });
-    await until(() => fds(d) <= fdsBefore + 2, `${what}: descriptors back to ${fdsBefore} (now ${fds(d)})`, { timeoutMs: 10000 });
+    const patience = 10000 * slowdown(d.proc.pid);
+    await until(() => frontSockets(d) === 0, `${what}: client connections closed (${frontSockets(d)} open)`, { timeoutMs: patience });
+    await until(() => fds(d) <= fdsBefore + 2, `${what}: descriptors back to ${fdsBefore} (now ${fds(d)})`, { timeoutMs: patience });
     const cpu = await cpuOver(d, 1000);
     assert.ok(cpu < 0.05, `${what}: ${Math.round(cpu * 100)}% of a core after the churn`);
   };
@@ -120,7 +121,7 @@ describe('abuse at the front', () => {
     assert.deepEqual(reached, [2500, 2500, 2500, 2500]);
     // Legacy calls go on upstream when their stream breaks (the client may resume it).
     const late = () => up.state.calls.filter((c) => c.name === 'late').length;
-    await until(() => late() >= 2500, `every call to reach the upstream (${late()} did)`, { timeoutMs: 20000 });
+    await until(() => late() >= 2500, `every call to reach the upstream (${late()} did)`, { timeoutMs: 20000 * slowdown(d.proc.pid) });
     await settles(fdsBefore, 'connection churn');
     await healthy();
     // After the session TTL the sessions of the churn are gone, and so is the memory they held
