@@ -81,8 +81,8 @@ describe('abuse at the front', () => {
   // take the upstream connections that health pings pool), under 5% of a core over a second.
   const settles = async (fdsBefore, what) => {
     const patience = 10000 * slowdown(d.proc.pid);
-    await until(() => frontSockets(d) === 0, `${what}: client connections closed (${frontSockets(d)} open)`, { timeoutMs: patience });
-    await until(() => fds(d) <= fdsBefore + 2, `${what}: descriptors back to ${fdsBefore} (now ${fds(d)})`, { timeoutMs: patience });
+    await until(() => frontSockets(d) === 0, () => `${what}: client connections closed (${frontSockets(d)} open)`, { timeoutMs: patience });
+    await until(() => fds(d) <= fdsBefore + 2, () => `${what}: descriptors back to ${fdsBefore} (now ${fds(d)})`, { timeoutMs: patience });
     const cpu = await cpuOver(d, 1000);
     assert.ok(cpu < 0.05, `${what}: ${Math.round(cpu * 100)}% of a core after the churn`);
   };

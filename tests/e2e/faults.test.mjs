@@ -14,6 +14,7 @@ import { Client as ModernClient, StreamableHTTPClientTransport as ModernTranspor
 import { Daemon } from './lib/daemon.mjs';
 import { startFaultyUpstream } from './lib/faulty_upstream.mjs';
 import { until } from './lib/wait.mjs';
+import { slowdown } from './lib/proc.mjs';
 
 // Long enough for mcpgw to read a 17 MiB body under the sanitizers (TSan took over 1 s), short
 // enough that the 3 s answer is late.
@@ -176,11 +177,21 @@ describe(`upstreams that misbehave: a ${clientEra} client, a ${upstreamEra} upst
       assert.equal(down.result.isError, true, JSON.stringify(down.result));
       assert.ok(down.ms < TIMEOUT_MS + 1500, `a call while down took ${down.ms} ms`);
     }
-    await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'unreachable', 'status unreachable');
+    // At the deadline: what the admin API says and the daemon's lines about the upstream.
+    const gatewayState = async (want) => {
+      const g = (await api('GET', `/v1/gateways/${gw.id}`)).body;
+      const lines = d.log.split('\n').filter((l) => /upstream|Faulty/i.test(l)).slice(-25).join('\n');
+      return `status ${want} (now ${JSON.stringify(g)}); the daemon's last lines about upstreams:\n${lines}`;
+    };
+    // Two failed checks 500 ms apart, each within request_timeout. Once (fresh-clone CI under ASan,
+    // modern client and upstream) this took over 5 s, not seen again in 16 ASan runs: the message
+    // at the deadline says what the daemon was doing.
+    await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'unreachable', () => gatewayState('unreachable'),
+      { timeoutMs: 5000 * slowdown(d.proc.pid) });
     const state = up.state;
     up = await startFaultyUpstream({ port, era: upstreamEra });
     up.state.calls = state.calls;
-    await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'healthy', 'status healthy', { timeoutMs: 10000 });
+    await until(async () => (await api('GET', `/v1/gateways/${gw.id}`)).body.status === 'healthy', () => gatewayState('healthy'), { timeoutMs: 10000 * slowdown(d.proc.pid) });
     const back = await call('ok');
     assert.equal(back.result.isError, undefined, JSON.stringify(back.result));
     assert.equal(back.result.content[0].text, 'ok');
