@@ -121,7 +121,7 @@ describe('abuse at the front', () => {
     assert.deepEqual(reached, [2500, 2500, 2500, 2500]);
     // Legacy calls go on upstream when their stream breaks (the client may resume it).
     const late = () => up.state.calls.filter((c) => c.name === 'late').length;
-    await until(() => late() >= 2500, `every call to reach the upstream (${late()} did)`, { timeoutMs: 20000 * slowdown(d.proc.pid) });
+    await until(() => late() >= 2500, () => `every call to reach the upstream (${late()} did)`, { timeoutMs: 20000 * slowdown(d.proc.pid) });
     await settles(fdsBefore, 'connection churn');
     await healthy();
     // After the session TTL the sessions of the churn are gone, and so is the memory they held

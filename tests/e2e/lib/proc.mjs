@@ -11,12 +11,10 @@ export const cpuTicks = (pid) => {
 // Whether the process runs under a sanitizer's allocator (ASan, TSan): it keeps freed memory in
 // quarantine and its own caches by design (ASan: 256 MiB), so RSS says nothing about the
 // program's own memory there; leaks are LSan's to report at exit instead.
-export const sanitizerAllocator = (pid) => /lib(asan|tsan)\.so/.test(readFileSync(`/proc/${pid}/maps`, 'utf8'));
+const sanitizerOf = (pid) => /lib(asan|tsan)\.so/.exec(readFileSync(`/proc/${pid}/maps`, 'utf8'))?.[1];
+export const sanitizerAllocator = (pid) => sanitizerOf(pid) !== undefined;
 // How many times slower than the release build the process runs, roughly, for the patience of a
 // wait on work it must finish (never for a figure: benchmarks measure those). Measured on the
 // 10,000-connection churn of abuse.test.mjs: TSan took 20 s to close what the release build
 // closes in under 5 s (its descriptors fell steadily, none was stuck).
-export const slowdown = (pid) => {
-  const m = /lib(asan|tsan)\.so/.exec(readFileSync(`/proc/${pid}/maps`, 'utf8'));
-  return !m ? 1 : m[1] === 'tsan' ? 4 : 2;
-};
+export const slowdown = (pid) => ({ tsan: 4, asan: 2 })[sanitizerOf(pid)] ?? 1;
