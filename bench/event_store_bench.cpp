@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "store/database.h"
+#include "store/open.h"
 #include "store/migrations.h"
 #include "transport/memory_event_store.h"
 #include "transport/sqlite_event_store.h"
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   store::DatabaseOptions db{(dir / "bench.db").string(), std::chrono::milliseconds(5000)};
   std::filesystem::remove(db.path);
-  store::open_and_migrate(db);
+  store::migrate_database(db);
 
   transport::MemoryEventStore mem(1000);
   const double mem_rate = append_rate(mem, n, 100);

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "app/database.h"
 #include "app/serve.h"
 #include "auth/api_tokens.h"
 #include "auth/jwt.h"
@@ -16,9 +17,8 @@
 #include "common/version.h"
 #include "config/config.h"
 #include "observability/logging.h"
-#include "store/database.h"
-#include "store/migrations.h"
-#include "store/sqlite/sqlite_api_token_repository.h"
+#include "store/open.h"
+#include "store/sql/sql_api_token_repository.h"
 
 namespace mcpgw::app {
 namespace {
@@ -165,7 +165,7 @@ std::string token_hint(const config::Config& cfg) {
 }
 
 store::DatabaseOptions db_options(const config::Config& cfg) {
-  return {cfg.database.path, cfg.database.busy_timeout};
+  return database_options(cfg);
 }
 
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
@@ -207,9 +207,9 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
       ttl = std::chrono::duration_cast<std::chrono::seconds>(*d);
     }
     if (o.flag("--opaque")) {
-      store::open_and_migrate(db_options(cfg));
-      store::ConnectionPool pool(db_options(cfg));
-      store::SqliteApiTokenRepository repo(pool);
+      store::migrate_database(db_options(cfg));
+      auto pool = store::open_pool(db_options(cfg));
+      store::SqlApiTokenRepository repo(*pool);
       auth::ApiTokenService service(repo);
       auth::NewApiToken req{o.one("--name").value_or(""), *subject, scopes, servers, ttl};
       auto created = service.create(req, unix_ms());
@@ -225,9 +225,9 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
     return 0;
   }
   if (sub == "list") {
-    store::open_and_migrate(db_options(cfg));
-    store::ConnectionPool pool(db_options(cfg));
-    store::SqliteApiTokenRepository repo(pool);
+    store::migrate_database(db_options(cfg));
+    auto pool = store::open_pool(db_options(cfg));
+    store::SqlApiTokenRepository repo(*pool);
     for (const auto& r : repo.list()) {
       std::string scopes;
       for (const auto& s : r.scopes)
@@ -242,9 +242,9 @@ int token_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   if (sub == "revoke") {
     if (o.positional.size() != 2) throw UsageError("token revoke takes one token id");
-    store::open_and_migrate(db_options(cfg));
-    store::ConnectionPool pool(db_options(cfg));
-    store::SqliteApiTokenRepository repo(pool);
+    store::migrate_database(db_options(cfg));
+    auto pool = store::open_pool(db_options(cfg));
+    store::SqlApiTokenRepository repo(*pool);
     if (!repo.revoke(o.positional[1], unix_ms())) {
       err << "mcpgw: no active API token with id '" << o.positional[1] << "'\n";
       return 1;
@@ -289,12 +289,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       return 0;
     }
     if (cmd == "migrate") {
-      auto conn = store::open_connection(db_options(cfg));
-      auto report = store::migrate(*conn, store::embedded_migrations());
+      const auto opts = db_options(cfg);
+      auto report = store::migrate_database(opts);
+      const auto where = store::describe(opts);
       if (report.applied.empty())
-        out << cfg.database.path << ": schema version " << report.to_version << ", up to date\n";
+        out << where << ": schema version " << report.to_version << ", up to date\n";
       for (const auto& name : report.applied)
-        out << cfg.database.path << ": applied " << name << "\n";
+        out << where << ": applied " << name << "\n";
       return 0;
     }
     // serve

@@ -14,6 +14,7 @@
 #include "admin/gateways_api.h"
 #include "admin/openapi_api.h"
 #include "admin/tokens_api.h"
+#include "app/database.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
 #include "auth/authenticator.h"
@@ -35,10 +36,9 @@
 #include "mcp/methods/methods.h"
 #include "mcp/server.h"
 #include "observability/logging.h"
-#include "store/database.h"
-#include "store/migrations.h"
-#include "store/sqlite/sqlite_api_token_repository.h"
-#include "store/sqlite/sqlite_catalog_store.h"
+#include "store/open.h"
+#include "store/sql/sql_api_token_repository.h"
+#include "store/sql/sql_catalog_store.h"
 #include "transport/endpoint.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
@@ -49,13 +49,12 @@ namespace asio = boost::asio;
 
 namespace {
 
-void migrate_database(const store::DatabaseOptions& dbopts) {
-  auto conn = store::open_connection(dbopts);
-  auto report = store::migrate(*conn, store::embedded_migrations());
+void migrate_and_log(const store::DatabaseOptions& dbopts) {
+  auto report = store::migrate_database(dbopts);
   if (report.applied.empty())
-    spdlog::info("database {} at schema version {}", dbopts.path, report.to_version);
+    spdlog::info("database {} at schema version {}", store::describe(dbopts), report.to_version);
   else
-    spdlog::info("database {} migrated from schema version {} to {}", dbopts.path,
+    spdlog::info("database {} migrated from schema version {} to {}", store::describe(dbopts),
                  report.from_version, report.to_version);
 }
 
@@ -77,6 +76,10 @@ struct EventStores {
 EventStores make_event_stores(const config::Config& cfg, const store::DatabaseOptions& dbopts) {
   EventStores out;
   if (cfg.transport.event_store == config::EventStoreKind::sqlite) {
+    if (dbopts.postgresql())
+      throw std::runtime_error(
+          "transport.event_store: sqlite keeps events in the SQLite file, but database.url names "
+          "PostgreSQL; use event_store: memory");
     auto sqlite = std::make_unique<transport::SqliteEventStore>(
         dbopts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl);
     out.registry = sqlite.get();
@@ -129,17 +132,17 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
     spdlog::warn(
         "auth.required is false: every request is treated as an admin. Use this for "
         "local development only");
-  const store::DatabaseOptions dbopts{cfg.database.path, cfg.database.busy_timeout};
-  migrate_database(dbopts);
-  store::ConnectionPool pool(dbopts);
-  // The SQLite engine behind every repository; the layers above see only the interfaces.
-  store::SqliteCatalogStore db(pool);
+  const store::DatabaseOptions dbopts = database_options(cfg);
+  migrate_and_log(dbopts);
+  // SQLite, or PostgreSQL when database.url is set; the layers above see only interfaces.
+  const auto pool = store::open_pool(dbopts);
+  store::SqlCatalogStore db(*pool);
 
   auto secret = auth::load_or_create_jwt_secret(cfg);
   if (secret.generated)
     spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
                  secret.origin, token_hint);
-  store::SqliteApiTokenRepository token_repo(pool);
+  store::SqlApiTokenRepository token_repo(*pool);
   auth::ApiTokenService api_tokens(token_repo);
   auth::Authenticator authenticator(
       cfg.auth.required,

@@ -159,6 +159,27 @@ constexpr Field kFields[] = {
      }},
     {"database", "credentials_key_file",
      [](Config& c, auto& k, auto& v) { c.database.credentials_key_file = parse_string(k, v); }},
+    {"database", "url",
+     [](Config& c, auto& k, auto& v) {
+       c.database.url = parse_string(k, v);
+       if (!c.database.url.empty() && c.database.url.rfind("postgresql://", 0) != 0 &&
+           c.database.url.rfind("postgres://", 0) != 0)
+         fail(k, v, "must be a postgresql:// URI (or empty for SQLite)");
+     }},
+    {"database", "password",
+     [](Config& c, auto& k, auto& v) { c.database.password = parse_string(k, v); }},
+    {"database", "password_file",
+     [](Config& c, auto& k, auto& v) { c.database.password_file = parse_string(k, v); }},
+    {"database", "pool_size",
+     [](Config& c, auto& k, auto& v) { c.database.pool_size = parse_uint(k, v, 1, 1000); }},
+    {"database", "connect_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.database.connect_timeout = parse_dur(k, v, milliseconds(1000));
+     }},
+    {"database", "statement_timeout",
+     [](Config& c, auto& k, auto& v) {
+       c.database.statement_timeout = parse_dur(k, v, milliseconds(100));
+     }},
     {"transport", "stateful",
      [](Config& c, auto& k, auto& v) { c.transport.stateful = parse_bool(k, v); }},
     {"transport", "json_response",

@@ -40,6 +40,12 @@ struct DatabaseConfig {
   std::string path = "data/mcpgw.db";
   milliseconds busy_timeout{5'000};
   std::string credentials_key_file;  // empty: <data dir>/credentials.key (generated)
+  std::string url;                   // empty: SQLite at path; else a PostgreSQL URI
+  std::string password;              // never logged; password_file is read by app/
+  std::string password_file;
+  std::size_t pool_size = 8;
+  milliseconds connect_timeout{5'000};
+  milliseconds statement_timeout{10'000};
 
   bool operator==(const DatabaseConfig&) const = default;
 };

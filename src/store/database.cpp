@@ -5,7 +5,6 @@
 
 #include <filesystem>
 
-#include "store/migrations.h"
 
 namespace mcpgw::store {
 
@@ -28,11 +27,6 @@ std::unique_ptr<SQLite::Database> open_connection(const DatabaseOptions& opts) {
   } catch (const std::exception& e) {
     throw DatabaseError("cannot open database " + opts.path + ": " + e.what());
   }
-}
-
-void open_and_migrate(const DatabaseOptions& opts) {
-  auto db = open_connection(opts);
-  migrate(*db, embedded_migrations());
 }
 
 ConnectionPool::ConnectionPool(DatabaseOptions opts) : opts_(std::move(opts)) {}

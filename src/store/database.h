@@ -24,9 +24,6 @@ bool is_unique_violation(const SQLite::Exception& e);
 // foreign keys on and the busy timeout set. Throws DatabaseError with the path and cause.
 std::unique_ptr<SQLite::Database> open_connection(const DatabaseOptions& opts);
 
-// Creates the database if needed and applies pending migrations; throws on failure.
-void open_and_migrate(const DatabaseOptions& opts);
-
 // A small pool of connections. SQLite connections must not be used by two threads at once; the
 // pool hands each caller its own. The lock is held only to pop or push a pointer. Each connection
 // keeps its prepared statements, so a hot query is parsed once per connection, not per call.

@@ -271,7 +271,7 @@ describe('limits and modes', () => {
     const who = await fetch(`${d.base}/v1/whoami`, { headers: { authorization: `Bearer ${created.token}` } });
     assert.equal(who.status, 200);
     // The second start migrates nothing and reports the newest schema.
-    const newest = readdirSync(join(repoRoot, 'migrations')).filter((f) => /^\d{4}_.*\.sql$/.test(f)).length;
+    const newest = readdirSync(join(repoRoot, 'migrations', d.engine)).filter((f) => /^\d{4}_.*\.sql$/.test(f)).length;
     assert.match(d.log, new RegExp(`at schema version ${newest}\\b`));
     assert.doesNotMatch(d.log, /migrated from/);
   });

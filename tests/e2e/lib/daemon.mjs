@@ -42,6 +42,7 @@ export class Daemon {
     this.bin = bin;
     this.stopTimeoutMs = stopTimeoutMs;
     this.runs = []; // one {result, expect, hung} per start(), checked by cleanup()
+    this.engine = 'sqlite';
     const cfg = {
       server: { host: '127.0.0.1', port: 0, workers: 2, ...(overrides.server ?? {}) },
       database: { path: join(this.dir, 'data/mcpgw.db'), ...(overrides.database ?? {}) },

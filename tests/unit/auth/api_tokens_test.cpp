@@ -6,23 +6,21 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "store/database.h"
-#include "store/migrations.h"
-#include "store/sqlite/sqlite_api_token_repository.h"
-#include "support/temp_dir.h"
+#include "store/open.h"
+#include "store/sql/sql_api_token_repository.h"
+#include "support/store_fixture.h"
 
 using namespace mcpgw;
 
 namespace {
-struct Fixture {
-  test::TempDir dir;
-  store::DatabaseOptions opts{dir.file("t.db"), std::chrono::milliseconds(1000)};
-  std::unique_ptr<store::ConnectionPool> pool;
+struct Fixture : test::TestDatabase {
+  std::unique_ptr<store::sql::Pool> pool;
   std::unique_ptr<store::ApiTokenRepository> repo;
   std::unique_ptr<auth::ApiTokenService> service;
   Fixture() {
-    store::open_and_migrate(opts);
-    pool = std::make_unique<store::ConnectionPool>(opts);
-    repo = std::make_unique<store::SqliteApiTokenRepository>(*pool);
+    store::migrate_database(opts);
+    pool = store::open_pool(opts);
+    repo = std::make_unique<store::SqlApiTokenRepository>(*pool);
     service = std::make_unique<auth::ApiTokenService>(*repo);
   }
 };
@@ -38,13 +36,10 @@ TEST_CASE("API tokens are random, prefixed, and stored only as SHA-256", "[api_t
   CHECK(a.record.token_hash == crypto::sha256_hex(a.token));
   // Nothing in the table holds the token itself.
   auto db = f.pool->acquire();
-  SQLite::Statement q(
-      *db, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = ? OR prefix = ? OR name = ?");
-  q.bind(1, a.token);
-  q.bind(2, a.token);
-  q.bind(3, a.token);
-  q.executeStep();
-  CHECK(q.getColumn(0).getInt() == 0);
+  const auto rows = db->query(
+      "SELECT COUNT(*) AS n FROM api_tokens WHERE token_hash = ? OR prefix = ? OR name = ?",
+      {a.token, a.token, a.token});
+  CHECK(rows[0].integer("n") == 0);
 }
 
 TEST_CASE("a created API token verifies into its principal", "[api_tokens]") {

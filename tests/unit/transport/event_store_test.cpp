@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include "common/clock.h"
 #include "store/database.h"
+#include "store/open.h"
 #include "store/migrations.h"
 #include "support/temp_dir.h"
 #include "transport/memory_event_store.h"
@@ -63,7 +64,7 @@ TEST_CASE("memory store keeps a bounded ring per stream", "[event_store]") {
 TEST_CASE("sqlite store: same replay semantics", "[event_store]") {
   test::TempDir dir;
   store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
-  store::open_and_migrate(db);
+  store::migrate_database(db);
   SqliteEventStore s(db, 100, std::chrono::hours(1));
   check_replay_semantics(s);
 }
@@ -71,7 +72,7 @@ TEST_CASE("sqlite store: same replay semantics", "[event_store]") {
 TEST_CASE("sqlite store: a reopened store restores a session and its events", "[event_store]") {
   test::TempDir dir;
   store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
-  store::open_and_migrate(db);
+  store::migrate_database(db);
   SessionRecord rec{
       "sid1", "alice", std::string("srv"), {"srv"}, "2025-11-25", R"({"name":"c"})", "{}", 1, 1};
   {
@@ -103,7 +104,7 @@ TEST_CASE("sqlite store: a reopened store restores a session and its events", "[
 TEST_CASE("sqlite store: removed and expired sessions are not restored", "[event_store]") {
   test::TempDir dir;
   store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
-  store::open_and_migrate(db);
+  store::migrate_database(db);
   SqliteEventStore s(db, 100, std::chrono::minutes(10));
   const auto now = mcpgw::unix_ms();
   s.save({"gone", "alice", std::nullopt, {}, "2025-11-25", "{}", "{}", now, now});
@@ -125,7 +126,7 @@ TEST_CASE("sqlite store: removed and expired sessions are not restored", "[event
 TEST_CASE("sqlite store trims each stream to its bound on disk", "[event_store]") {
   test::TempDir dir;
   store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
-  store::open_and_migrate(db);
+  store::migrate_database(db);
   {
     SqliteEventStore s(db, 10, std::chrono::hours(1));
     for (std::uint64_t i = 1; i <= 64; ++i)

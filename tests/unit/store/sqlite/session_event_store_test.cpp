@@ -4,7 +4,7 @@
 
 #include "common/clock.h"
 #include "store/database.h"
-#include "store/sqlite/sqlite_api_token_repository.h"
+#include "store/open.h"
 #include "store/sqlite/sqlite_session_event_store.h"
 #include "support/temp_dir.h"
 
@@ -14,7 +14,7 @@ TEST_CASE("session and event repositories: durable round-trip, trim, removal aft
           "[store][sessions]") {
   test::TempDir dir;
   store::DatabaseOptions opts{dir.file("e.db"), std::chrono::milliseconds(1000)};
-  store::open_and_migrate(opts);
+  store::migrate_database(opts);
   auto s = store::make_sqlite_session_event_store(opts, std::chrono::hours(1), 100);
   const auto now = static_cast<std::int64_t>(unix_ms());
   s->save_session({"sid", "alice", std::nullopt, {"a", "b"}, "2025-11-25", "{}", "{}", now, now});
@@ -47,18 +47,4 @@ TEST_CASE("session and event repositories: durable round-trip, trim, removal aft
   s->erase_session_events("sid");
   s->flush();
   CHECK(s->session_events("sid").empty());
-}
-
-TEST_CASE("API token repository: a taken hash is a store::Conflict", "[store][api_tokens]") {
-  test::TempDir dir;
-  store::DatabaseOptions opts{dir.file("t.db"), std::chrono::milliseconds(1000)};
-  store::open_and_migrate(opts);
-  store::ConnectionPool pool(opts);
-  store::SqliteApiTokenRepository repo(pool);
-  store::ApiTokenRecord rec{"i1", "ci", "hash", "mcpgw_ab", "bot", {"mcp"}, {}, 1, {}, {}};
-  repo.insert(rec);
-  rec.id = "i2";
-  CHECK_THROWS_AS(repo.insert(rec), store::Conflict);
-  CHECK(repo.find_by_hash("hash")->id == "i1");
-  CHECK(repo.list().size() == 1);
 }

@@ -1,19 +1,21 @@
 #pragma once
-// The SQLite engine's CatalogStore (the default), on a pool of connections to mcpgw's database.
+// The CatalogStore of every engine: the repositories of store/sql/ on a pool of connections to
+// mcpgw's database (SQLite or PostgreSQL).
 #include <memory>
 
 #include "store/catalog_store.h"
 
 namespace mcpgw::store {
+namespace sql {
+class Pool;
+}
 
-class ConnectionPool;
-
-class SqliteCatalogStore final : public CatalogStore {
+class SqlCatalogStore final : public CatalogStore {
  public:
-  explicit SqliteCatalogStore(ConnectionPool& pool);
-  ~SqliteCatalogStore() override;
-  SqliteCatalogStore(const SqliteCatalogStore&) = delete;
-  SqliteCatalogStore& operator=(const SqliteCatalogStore&) = delete;
+  explicit SqlCatalogStore(sql::Pool& pool);
+  ~SqlCatalogStore() override;
+  SqlCatalogStore(const SqlCatalogStore&) = delete;
+  SqlCatalogStore& operator=(const SqlCatalogStore&) = delete;
 
   CatalogReader& reader() override;
   DiscoveryWriter& discovery() override;
@@ -26,7 +28,7 @@ class SqliteCatalogStore final : public CatalogStore {
 
  private:
   struct Parts;
-  ConnectionPool& pool_;
+  sql::Pool& pool_;
   std::unique_ptr<Parts> parts_;
 };
 

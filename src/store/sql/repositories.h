@@ -1,24 +1,24 @@
 #pragma once
-// Inside the SQLite engine: the repositories SqliteCatalogStore is made of, one .cpp each. Every
-// call takes a pooled connection for its duration only (prepared statements stay cached on it)
-// and throws only the store's errors.
+// Inside the store: the repositories SqlCatalogStore is made of, one .cpp each, written once for
+// every engine against store/sql/connection.h. Every call takes a pooled connection for its
+// duration only (prepared statements stay cached on it) and throws only the store's errors.
 #include "store/catalog_store.h"
-#include "store/database.h"
+#include "store/sql/connection.h"
 
-namespace mcpgw::store::sqlite {
+namespace mcpgw::store::sql {
 
-class SqliteCatalogReader final : public CatalogReader {
+class SqlCatalogReader final : public CatalogReader {
  public:
-  explicit SqliteCatalogReader(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlCatalogReader(Pool& pool) : pool_(pool) {}
   CatalogRows read_catalog() override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
-class SqliteDiscoveryWriter final : public DiscoveryWriter {
+class SqlDiscoveryWriter final : public DiscoveryWriter {
  public:
-  explicit SqliteDiscoveryWriter(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlDiscoveryWriter(Pool& pool) : pool_(pool) {}
   DiscoveryResult store_discovery(
       const std::string& gateway_id,
       const std::function<Discovery(const std::string& slug)>& describe) override;
@@ -26,24 +26,24 @@ class SqliteDiscoveryWriter final : public DiscoveryWriter {
                      const std::string& error, bool seen) override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
-class SqliteToolRepository final : public ToolRepository {
+class SqlToolRepository final : public ToolRepository {
  public:
-  explicit SqliteToolRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlToolRepository(Pool& pool) : pool_(pool) {}
   std::vector<ToolRecord> page(const ListQuery& q) override;
   std::optional<ToolRecord> find(const std::string& id) override;
   std::optional<ToolRecord> save(const std::string& id, bool create, const Decide& decide) override;
   bool remove(const std::string& id) override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
-class SqliteServerRepository final : public ServerRepository {
+class SqlServerRepository final : public ServerRepository {
  public:
-  explicit SqliteServerRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlServerRepository(Pool& pool) : pool_(pool) {}
   std::vector<ServerRecord> page(const ListQuery& q) override;
   std::optional<ServerRecord> find(const std::string& id) override;
   std::optional<ServerRecord> save(const std::string& id, bool create,
@@ -51,12 +51,12 @@ class SqliteServerRepository final : public ServerRepository {
   bool remove(const std::string& id) override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
-class SqliteGatewayRepository final : public GatewayRepository {
+class SqlGatewayRepository final : public GatewayRepository {
  public:
-  explicit SqliteGatewayRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlGatewayRepository(Pool& pool) : pool_(pool) {}
   std::vector<GatewayRecord> page(const ListQuery& q) override;
   std::optional<GatewayRecord> find(const std::string& id) override;
   std::optional<GatewayRecord> save(const std::string& id, bool create,
@@ -64,32 +64,36 @@ class SqliteGatewayRepository final : public GatewayRepository {
   bool remove(const std::string& id) override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
-class SqliteResourceRepository final : public ResourceRepository {
+class SqlResourceRepository final : public ResourceRepository {
  public:
-  explicit SqliteResourceRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlResourceRepository(Pool& pool) : pool_(pool) {}
   std::vector<ResourceRecord> page(const ListQuery& q) override;
   std::optional<ResourceRecord> find(const std::string& id) override;
   std::optional<ResourceRecord> set_enabled(const std::string& id, bool enabled) override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
-class SqlitePromptRepository final : public PromptRepository {
+class SqlPromptRepository final : public PromptRepository {
  public:
-  explicit SqlitePromptRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlPromptRepository(Pool& pool) : pool_(pool) {}
   std::vector<PromptRecord> page(const ListQuery& q) override;
   std::optional<PromptRecord> find(const std::string& id) override;
   std::optional<PromptRecord> set_enabled(const std::string& id, bool enabled) override;
 
  private:
-  ConnectionPool& pool_;
+  Pool& pool_;
 };
 
 // DELETE FROM <table> WHERE id = ?: true when a row went.
-bool delete_by_id(ConnectionPool& pool, const std::string& sql, const std::string& id);
+bool delete_by_id(Pool& pool, const std::string& sql, const std::string& id);
 
-}  // namespace mcpgw::store::sqlite
+// JSON array text of strings, and back (a malformed text reads as no strings).
+std::string to_json_array(const std::vector<std::string>& items);
+std::vector<std::string> from_json_array(const std::string& text);
+
+}  // namespace mcpgw::store::sql

@@ -1,15 +1,16 @@
 #pragma once
-// The SQLite engine's ApiTokenRepository (the default): the api_tokens table.
+// The ApiTokenRepository of every engine: the api_tokens table.
 #include "store/api_token_repository.h"
 
 namespace mcpgw::store {
-
-class ConnectionPool;
+namespace sql {
+class Pool;
+}
 
 // Every call takes a connection from the pool for its duration only.
-class SqliteApiTokenRepository final : public ApiTokenRepository {
+class SqlApiTokenRepository final : public ApiTokenRepository {
  public:
-  explicit SqliteApiTokenRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlApiTokenRepository(sql::Pool& pool) : pool_(pool) {}
 
   void insert(const ApiTokenRecord& rec) override;
   std::optional<ApiTokenRecord> find_by_hash(const std::string& token_hash) override;
@@ -19,7 +20,7 @@ class SqliteApiTokenRepository final : public ApiTokenRepository {
   bool revoke(const std::string& id, std::int64_t now_ms) override;
 
  private:
-  ConnectionPool& pool_;
+  sql::Pool& pool_;
 };
 
 }  // namespace mcpgw::store
