@@ -11,7 +11,7 @@
 #include "store/open.h"
 #include "store/migrations.h"
 #include "transport/memory_event_store.h"
-#include "transport/sqlite_event_store.h"
+#include "transport/durable_event_store.h"
 
 using namespace mcpgw;
 using Clock = std::chrono::steady_clock;
@@ -32,7 +32,7 @@ double append_rate(Store& s, std::size_t n, std::size_t streams) {
     s.append("sess" + std::to_string(st), "sess" + std::to_string(st) + ".0", i / streams + 1,
              kPayload);
   }
-  if constexpr (std::is_same_v<Store, transport::SqliteEventStore>) s.flush();
+  if constexpr (std::is_same_v<Store, transport::DurableEventStore>) s.flush();
   return static_cast<double>(n) / seconds_since(t);
 }
 }  // namespace
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   const double mem_rate = append_rate(mem, n, 100);
   double sqlite_rate = 0;
   {
-    transport::SqliteEventStore sq(db, 1000, std::chrono::hours(1));
+    transport::DurableEventStore sq(db, 1000, std::chrono::hours(1));
     sqlite_rate = append_rate(sq, n, 100);
   }
 
@@ -72,13 +72,13 @@ int main(int argc, char** argv) {
   const double mem_replay = seconds_since(t_mem);
 
   {
-    transport::SqliteEventStore sq(db, 1000, std::chrono::hours(1));
+    transport::DurableEventStore sq(db, 1000, std::chrono::hours(1));
     const auto now = unix_ms();
     sq.save({"r", "bench", std::nullopt, {}, "2025-11-25", "{}", "{}", now, now});
     for (std::uint64_t i = 1; i <= 1000; ++i)
       sq.append("r", "r.0", i, kPayload);
   }
-  transport::SqliteEventStore reopened(db, 1000, std::chrono::hours(1));
+  transport::DurableEventStore reopened(db, 1000, std::chrono::hours(1));
   const auto t_sq = Clock::now();
   std::uint64_t max_stream = 0;
   auto rec = reopened.restore("r", max_stream);

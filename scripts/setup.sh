@@ -2,7 +2,7 @@
 # Installs what mcpgw needs to build and run from Debian bookworm's packages.
 #   scripts/setup.sh           build + run dependencies
 #   scripts/setup.sh --tests   also what the tests and benchmarks use (Node.js + npm, curl, wrk,
-#                              the sqlite3 shell)
+#                              the sqlite3 shell, PostgreSQL 15 server and client)
 #   scripts/setup.sh --fuzz    also clang and its sanitizer/libFuzzer runtimes (the fuzz preset)
 #   scripts/setup.sh --soak    also gnuplot (scripts/soak.sh plots its figures)
 # Safe to run again: it installs only what is missing.
@@ -12,12 +12,12 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
-  libssl-dev libjwt-dev catch2 ca-certificates
+  libssl-dev libjwt-dev libpq-dev catch2 ca-certificates
 )
 for arg in "$@"; do
   case "$arg" in
     --tests)
-      packages+=(curl wrk procps python3 sqlite3)
+      packages+=(curl wrk procps python3 sqlite3 postgresql postgresql-client)
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;

@@ -39,10 +39,10 @@
 #include "store/open.h"
 #include "store/sql/sql_api_token_repository.h"
 #include "store/sql/sql_catalog_store.h"
+#include "transport/durable_event_store.h"
 #include "transport/endpoint.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
-#include "transport/sqlite_event_store.h"
 
 namespace mcpgw::app {
 namespace asio = boost::asio;
@@ -68,22 +68,18 @@ std::string load_credentials_key(const config::Config& cfg) {
   return crypto::sha256(secret_file::load_or_create(key_path, 32).value);
 }
 
-// SQLite keeps events and sessions across restarts; memory is faster and forgets them.
+// The database keeps events and sessions across restarts; memory is faster and forgets them.
 struct EventStores {
   std::unique_ptr<transport::EventStore> events;
   transport::SessionRegistry* registry = nullptr;  // null: sessions live in memory only
 };
 EventStores make_event_stores(const config::Config& cfg, const store::DatabaseOptions& dbopts) {
   EventStores out;
-  if (cfg.transport.event_store == config::EventStoreKind::sqlite) {
-    if (dbopts.postgresql())
-      throw std::runtime_error(
-          "transport.event_store: sqlite keeps events in the SQLite file, but database.url names "
-          "PostgreSQL; use event_store: memory");
-    auto sqlite = std::make_unique<transport::SqliteEventStore>(
+  if (cfg.transport.event_store == config::EventStoreKind::database) {
+    auto durable = std::make_unique<transport::DurableEventStore>(
         dbopts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl);
-    out.registry = sqlite.get();
-    out.events = std::move(sqlite);
+    out.registry = durable.get();
+    out.events = std::move(durable);
   } else {
     out.events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
   }

@@ -187,7 +187,10 @@ constexpr Field kFields[] = {
     {"transport", "event_store",
      [](Config& c, auto& k, auto& v) {
        c.transport.event_store = parse_enum<EventStoreKind>(
-           k, v, {{"memory", EventStoreKind::memory}, {"sqlite", EventStoreKind::sqlite}});
+           k, v,
+           {{"memory", EventStoreKind::memory},
+            {"database", EventStoreKind::database},
+            {"sqlite", EventStoreKind::database}});  // its name before PostgreSQL
      }},
     {"transport", "session_idle_ttl",
      [](Config& c, auto& k, auto& v) {

@@ -50,7 +50,7 @@ struct DatabaseConfig {
   bool operator==(const DatabaseConfig&) const = default;
 };
 
-enum class EventStoreKind { memory, sqlite };
+enum class EventStoreKind { memory, database };
 
 struct TransportConfig {
   bool stateful = true;

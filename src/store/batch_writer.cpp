@@ -1,14 +1,13 @@
 #include "store/batch_writer.h"
 
-#include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
 
 namespace mcpgw::store {
 
-BatchWriter::BatchWriter(DatabaseOptions opts, std::size_t max_queue, Op idle_task,
+BatchWriter::BatchWriter(std::unique_ptr<sql::Pool> pool, std::size_t max_queue, Op idle_task,
                          std::chrono::milliseconds idle_interval)
-    : pool_(std::move(opts)),
-      conn_(pool_.acquire()),
+    : pool_(std::move(pool)),
+      conn_(pool_->acquire()),
       max_queue_(max_queue),
       idle_task_(std::move(idle_task)),
       idle_interval_(idle_interval),
@@ -28,7 +27,7 @@ void BatchWriter::enqueue(Op op, std::function<void()> after_commit) {
   if (queue_.size() >= max_queue_) {
     if (!warned_full_) {
       warned_full_ = true;
-      spdlog::warn("SQLite writer queue full ({} writes): callers wait for the disk", max_queue_);
+      spdlog::warn("database writer queue full ({} writes): callers wait for the disk", max_queue_);
     }
     has_room_.wait(lock, [&] { return queue_.size() < max_queue_ || stopping_; });
   }
@@ -64,27 +63,14 @@ void BatchWriter::run() {
       next_idle = std::chrono::steady_clock::now() + idle_interval_;
       if (idle_task_) {
         try {
-          idle_task_(*conn_);
+          if (auto* c = connection()) idle_task_(*c);
         } catch (const std::exception& e) {
-          spdlog::error("SQLite writer: periodic task failed: {}", e.what());
+          spdlog::error("database writer: periodic task failed: {}", e.what());
         }
       }
       continue;
     }
-    try {
-      SQLite::Transaction tx(**conn_);
-      for (auto& item : batch) {
-        try {
-          item.op(*conn_);
-        } catch (const SQLite::Exception& e) {
-          // One bad write must not take the batch down with it.
-          spdlog::error("SQLite writer: a write failed and was dropped: {}", e.what());
-        }
-      }
-      tx.commit();
-    } catch (const std::exception& e) {
-      spdlog::error("SQLite writer: batch of {} write(s) lost: {}", batch.size(), e.what());
-    }
+    apply(batch);
     for (auto& item : batch)
       if (item.after_commit) item.after_commit();
     {
@@ -92,6 +78,53 @@ void BatchWriter::run() {
       done_ += batch.size();
     }
     committed_.notify_all();
+  }
+}
+
+// The writer's connection, opened again after it broke (the database restarted); null while the
+// database cannot be reached.
+sql::Connection* BatchWriter::connection() {
+  if (conn_ && (*conn_)->usable()) return &**conn_;
+  conn_.reset();
+  try {
+    conn_.emplace(pool_->acquire());
+  } catch (const DatabaseError& e) {
+    spdlog::error("database writer: {}", e.what());
+    return nullptr;
+  }
+  return &**conn_;
+}
+
+void BatchWriter::apply(std::deque<Item>& batch) {
+  auto* c = connection();
+  if (!c) {
+    spdlog::error("database writer: batch of {} write(s) lost: no database connection",
+                  batch.size());
+    return;
+  }
+  try {
+    sql::Transaction tx(*c, sql::TxMode::plain);
+    for (auto& item : batch)
+      item.op(*c);
+    tx.commit();
+    return;
+  } catch (const std::exception& e) {
+    if (batch.size() == 1 || !c->usable()) {
+      spdlog::error("database writer: batch of {} write(s) lost: {}", batch.size(), e.what());
+      return;
+    }
+  }
+  // One bad write must not take the batch down with it (a failed statement aborts the whole
+  // transaction in PostgreSQL): each write again in a transaction of its own.
+  for (auto& item : batch) {
+    try {
+      sql::Transaction tx(*c, sql::TxMode::plain);
+      item.op(*c);
+      tx.commit();
+    } catch (const std::exception& e) {
+      spdlog::error("database writer: a write failed and was dropped: {}", e.what());
+      if (!c->usable()) return;
+    }
   }
 }
 

@@ -1,26 +1,27 @@
 #pragma once
-// One thread that applies queued writes to SQLite in batches, one transaction per batch (group
-// commit), so that callers on I/O threads never wait for the disk. The queue is bounded: when it
-// is full, enqueue waits (back-pressure rather than lost writes).
+// One thread that applies queued writes to the database in batches, one transaction per batch
+// (group commit), so that callers on I/O threads never wait for the disk. The queue is bounded:
+// when it is full, enqueue waits (back-pressure rather than lost writes).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
-#include "store/database.h"
+#include "store/sql/connection.h"
 
 namespace mcpgw::store {
 
 class BatchWriter {
  public:
-  // An op gets the writer's connection; its prepare() caches statements across batches.
-  using Op = std::function<void(ConnectionPool::Lease&)>;
+  // An op gets the writer's connection (its prepared statements stay cached across batches).
+  using Op = std::function<void(sql::Connection&)>;
 
   // idle_task runs on the writer thread every idle_interval (retention pruning); may be empty.
-  BatchWriter(DatabaseOptions opts, std::size_t max_queue, Op idle_task = {},
+  BatchWriter(std::unique_ptr<sql::Pool> pool, std::size_t max_queue, Op idle_task = {},
               std::chrono::milliseconds idle_interval = std::chrono::minutes(1));
   ~BatchWriter();  // commits what is queued, then stops
   BatchWriter(const BatchWriter&) = delete;
@@ -32,21 +33,22 @@ class BatchWriter {
   // Returns once everything enqueued before the call is committed.
   void flush();
 
-
  private:
+  struct Item {
+    Op op;
+    std::function<void()> after_commit;
+  };
   void run();
+  void apply(std::deque<Item>& batch);
+  sql::Connection* connection();
 
-  ConnectionPool pool_;
-  std::optional<ConnectionPool::Lease> conn_;
+  std::unique_ptr<sql::Pool> pool_;
+  std::optional<sql::Pool::Lease> conn_;
   const std::size_t max_queue_;
   Op idle_task_;
   std::chrono::milliseconds idle_interval_;
   mutable std::mutex mutex_;
   std::condition_variable has_work_, has_room_, committed_;
-  struct Item {
-    Op op;
-    std::function<void()> after_commit;
-  };
   std::deque<Item> queue_;
   std::uint64_t enqueued_ = 0, done_ = 0;
   bool stopping_ = false;

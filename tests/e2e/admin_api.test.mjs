@@ -2,13 +2,11 @@
 // pagination and filters, the error statuses, and the OpenAPI document.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Daemon } from './lib/daemon.mjs';
 
 // Rows that upstream discovery creates (gateways, their tools, resources, prompts) are written
-// straight into the daemon's database with the sqlite3 shell (scripts/setup.sh --tests installs it;
-// without it these tests fail, never skip); the API reads them from there.
+// straight into the daemon's database with the sqlite3 shell or psql (scripts/setup.sh --tests
+// installs both; without them these tests fail, never skip); the API reads them from there.
 
 describe('admin API', () => {
   const d = new Daemon();
@@ -37,8 +35,7 @@ describe('admin API', () => {
   const restTool = (name, extra = {}) => ({
     name, integration_type: 'REST', url: 'http://127.0.0.1:9/x/{id}', ...extra,
   });
-  const sql = (statements) => execFileSync('sqlite3',
-    ['-cmd', '.timeout 5000', join(d.dir, 'data/mcpgw.db'), statements], { encoding: 'utf8' });
+  const sql = (statements) => d.sql(statements);
   const listAll = async (path) => {
     const seen = [];
     let cursor;

@@ -366,7 +366,7 @@ describe('session limits and modes', () => {
   });
 
   test('session ids that mcpgw never issues are 404 without a lookup', async (t) => {
-    const d = new Daemon({ transport: { event_store: 'sqlite' } });
+    const d = new Daemon({ transport: { event_store: 'database' } });
     t.after(() => d.cleanup());
     await d.start();
     const user = d.token('--sub', 'alice', '--scope', 'mcp');
@@ -478,7 +478,7 @@ describe('resumption', () => {
 
 describe('SQLite event store', () => {
   test('a session and its missed events survive a daemon restart', async (t) => {
-    const d = new Daemon({ transport: { event_store: 'sqlite' } });
+    const d = new Daemon({ transport: { event_store: 'database' } });
     t.after(() => d.cleanup());
     await d.start();
     const admin = d.token('--sub', 'root', '--scope', 'admin');
@@ -515,7 +515,7 @@ describe('SQLite event store', () => {
   });
 
   test('a deleted session stays deleted across a restart', async (t) => {
-    const d = new Daemon({ transport: { event_store: 'sqlite' } });
+    const d = new Daemon({ transport: { event_store: 'database' } });
     t.after(() => d.cleanup());
     await d.start();
     const user = d.token('--sub', 'alice', '--scope', 'mcp');

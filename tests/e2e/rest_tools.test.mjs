@@ -101,14 +101,16 @@ describe('REST tools', () => {
     assert.equal((await call('as_bearer')).authorization, 'Bearer tok-XYZZY-1');
     assert.equal((await call('as_basic')).authorization, `Basic ${Buffer.from('ann:pw-PLUGH-2').toString('base64')}`);
     assert.equal((await call('as_header')).key, 'key-FROB-3');
-    const db = readFileSync(join(d.dir, 'data/mcpgw.db')).toString('latin1') +
-      readFileSync(join(d.dir, 'data/mcpgw.db-wal')).toString('latin1');
+    const db = d.engine === 'postgresql'
+      ? execFileSync('pg_dump', ['--data-only', d.pg.adminUrl], { encoding: 'latin1' })
+      : readFileSync(join(d.dir, 'data/mcpgw.db')).toString('latin1') +
+        readFileSync(join(d.dir, 'data/mcpgw.db-wal')).toString('latin1');
     for (const secret of ['XYZZY', 'PLUGH', 'FROB']) assert.equal(db.includes(secret), false, `${secret} in the database`);
     // What is stored is AES-256-GCM under the key derived from data/credentials.key ("v1" | nonce |
     // ciphertext | tag): it opens with that key to exactly the credentials given, and not without.
     const key = createHash('sha256').update(readFileSync(join(d.dir, 'data/credentials.key'), 'utf8').trimEnd()).digest();
-    const stored = Object.fromEntries(execFileSync('sqlite3', [join(d.dir, 'data/mcpgw.db'),
-      "SELECT name || ' ' || hex(auth_secret) FROM tools WHERE name LIKE 'as_%'"], { encoding: 'utf8' })
+    const hex = d.engine === 'postgresql' ? "encode(auth_secret, 'hex')" : 'hex(auth_secret)';
+    const stored = Object.fromEntries(d.sql(`SELECT name || ' ' || ${hex} FROM tools WHERE name LIKE 'as_%'`)
       .trim().split('\n').map((l) => l.split(' ')).map(([n, h]) => [n, Buffer.from(h, 'hex')]));
     const open = (blob, k = key) => {
       assert.equal(blob.subarray(0, 2).toString(), 'v1');

@@ -25,7 +25,7 @@ const rest = http.createServer((req, res) => {
 });
 await new Promise((r) => rest.listen(0, '127.0.0.1', r));
 const up = await startFaultyUpstream();
-const d = new Daemon({ server: { workers: 2 }, logging: { access_log: false }, transport: { session_idle_ttl: '30s', event_store: 'sqlite' } });
+const d = new Daemon({ server: { workers: 2 }, logging: { access_log: false }, transport: { session_idle_ttl: '30s', event_store: 'database' } });
 await d.start();
 const admin = d.token('--sub', 'root', '--scope', 'admin');
 const user = d.token('--sub', 'soak', '--scope', 'mcp');

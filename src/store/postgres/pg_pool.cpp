@@ -77,6 +77,8 @@ class PgConnection final : public sql::Connection {
   void begin(sql::TxMode mode) override {
     if (mode == sql::TxMode::read) {
       script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    } else if (mode == sql::TxMode::plain) {
+      script("BEGIN");
     } else {
       script("BEGIN");
       script("SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");

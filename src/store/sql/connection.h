@@ -102,6 +102,9 @@ class Rows {
 };
 
 enum class TxMode {
+  // An ordinary transaction (SQLite: deferred; PostgreSQL: read committed), for writes that
+  // decide nothing from what they read (queued session and event writes).
+  plain,
   // One consistent snapshot for every statement of the transaction.
   read,
   // Serialized with every other write transaction on the database from its first statement

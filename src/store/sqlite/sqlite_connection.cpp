@@ -64,7 +64,7 @@ class SqliteConnection final : public sql::Connection {
   void begin(sql::TxMode mode) override {
     // IMMEDIATE: the write lock from the start, so that what the transaction reads is the state
     // its write replaces (a deferred transaction could fail to upgrade after another's commit).
-    exec_script(mode == sql::TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN");
+    exec_script(mode == sql::TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN");  // read, plain: deferred
   }
   void commit() override { exec_script("COMMIT"); }
   void rollback() override { exec_script("ROLLBACK"); }

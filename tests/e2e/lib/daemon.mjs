@@ -1,7 +1,8 @@
 // Starts the built mcpgw daemon on a free loopback port with a throw-away data dir, and cleans up
 // by PID. Every test file uses this; nothing here talks to any address but 127.0.0.1.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,39 @@ import net from 'node:net';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../..');
 export const binary = process.env.MCPGW_BIN ?? join(repoRoot, 'build/src/mcpgw');
+
+// When set (scripts/test.sh does for its PostgreSQL pass), every daemon gets a database of its own
+// in that cluster instead of a SQLite file: the whole suite runs on either engine.
+const pgBase = process.env.MCPGW_TEST_POSTGRES_URL;
+
+// psql on a database of the test cluster: rows as `a|b` lines, like the sqlite3 shell prints them.
+export function psql(url, statements) {
+  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', url, '-c', statements],
+    { encoding: 'utf8' });
+}
+
+// A fresh database for a daemon's dir (or the one made for that dir before), its password in a
+// file: the daemon gets the URL without it and reads database.password_file.
+function postgresFor(dir) {
+  const nameFile = join(dir, 'pg.dbname');
+  let name;
+  if (existsSync(nameFile)) {
+    name = readFileSync(nameFile, 'utf8').trim();
+  } else {
+    name = `e2e_${randomBytes(6).toString('hex')}`;
+    psql(pgBase, `CREATE DATABASE ${name}`);
+    writeFileSync(nameFile, `${name}\n`);
+  }
+  const u = new URL(pgBase);
+  const password = decodeURIComponent(u.password);
+  u.password = '';
+  u.pathname = `/${name}`;
+  const passwordFile = join(dir, 'pg.password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  const withPassword = new URL(pgBase);
+  withPassword.pathname = `/${name}`;
+  return { name, url: u.toString(), passwordFile, password, adminUrl: withPassword.toString() };
+}
 
 const live = new Set();
 function killAll() {
@@ -43,9 +77,16 @@ export class Daemon {
     this.stopTimeoutMs = stopTimeoutMs;
     this.runs = []; // one {result, expect, hung} per start(), checked by cleanup()
     this.engine = 'sqlite';
+    const database = { path: join(this.dir, 'data/mcpgw.db') };
+    if (pgBase && overrides.database?.url === undefined) {
+      this.engine = 'postgresql';
+      this.pg = postgresFor(this.dir);
+      database.url = this.pg.url;
+      database.password_file = this.pg.passwordFile;
+    }
     const cfg = {
       server: { host: '127.0.0.1', port: 0, workers: 2, ...(overrides.server ?? {}) },
-      database: { path: join(this.dir, 'data/mcpgw.db'), ...(overrides.database ?? {}) },
+      database: { ...database, ...(overrides.database ?? {}) },
       logging: { level: 'info', ...(overrides.logging ?? {}) },
     };
     for (const [s, v] of Object.entries(overrides)) if (!cfg[s]) cfg[s] = v;
@@ -106,6 +147,13 @@ export class Daemon {
     }
   }
 
+  // Runs SQL on the daemon's database (the sqlite3 shell or psql); rows as `a|b` lines.
+  sql(statements) {
+    if (this.engine === 'postgresql') return psql(this.pg.adminUrl, statements);
+    return execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(this.dir, 'data/mcpgw.db'), statements],
+      { encoding: 'utf8' });
+  }
+
   token(...args) {
     return execFileSync(this.bin, ['token', 'create', ...args, '-c', this.configPath], { encoding: 'utf8' }).trim();
   }
@@ -149,7 +197,12 @@ export class Daemon {
       }
       assertNoSanitizerReport(this.earlierLogs + this.log);
     } finally {
-      if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+      if (this.ownsDir) {
+        rmSync(this.dir, { recursive: true, force: true });
+        if (this.pg) {
+          try { psql(pgBase, `DROP DATABASE IF EXISTS ${this.pg.name} WITH (FORCE)`); } catch { /* the cluster is thrown away */ }
+        }
+      }
     }
   }
 }

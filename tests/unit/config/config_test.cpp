@@ -57,7 +57,7 @@ logging:
   CHECK(c.server.idle_timeout == std::chrono::minutes(2));
   CHECK_FALSE(c.auth.required);
   CHECK(c.auth.leeway == std::chrono::seconds(5));
-  CHECK(c.transport.event_store == EventStoreKind::sqlite);
+  CHECK(c.transport.event_store == EventStoreKind::database);
   CHECK(c.transport.allowed_origins ==
         std::vector<std::string>{"https://a.example", "https://b.example"});
   CHECK(c.logging.format == LogFormat::json);
@@ -81,7 +81,7 @@ TEST_CASE("wrong types name the key and the line", "[config]") {
   CHECK_THAT(error_of("server:\n  read_timeout: soon\n"),
              Contains("server.read_timeout") && Contains("duration"));
   CHECK_THAT(error_of("transport:\n  event_store: redis\n"),
-             Contains("transport.event_store") && Contains("memory|sqlite"));
+             Contains("transport.event_store") && Contains("memory|database|sqlite"));
   CHECK_THAT(error_of("transport:\n  allowed_origins: https://x\n"),
              Contains("transport.allowed_origins") && Contains("list"));
   CHECK_THAT(error_of("server:\n  host: [a, b]\n"), Contains("server.host"));

@@ -1,13 +1,12 @@
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include "common/clock.h"
 #include "store/database.h"
-#include "store/open.h"
 #include "store/migrations.h"
-#include "support/temp_dir.h"
+#include "store/open.h"
+#include "support/store_fixture.h"
+#include "transport/durable_event_store.h"
 #include "transport/memory_event_store.h"
-#include "transport/sqlite_event_store.h"
 
 using namespace mcpgw;
 using namespace mcpgw::transport;
@@ -61,22 +60,22 @@ TEST_CASE("memory store keeps a bounded ring per stream", "[event_store]") {
   CHECK(s.last_seq("x.0") == 10);
 }
 
-TEST_CASE("sqlite store: same replay semantics", "[event_store]") {
-  test::TempDir dir;
-  store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
+TEST_CASE("durable store: same replay semantics", "[event_store]") {
+  test::TestDatabase t;
+  const auto& db = t.opts;
   store::migrate_database(db);
-  SqliteEventStore s(db, 100, std::chrono::hours(1));
+  DurableEventStore s(db, 100, std::chrono::hours(1));
   check_replay_semantics(s);
 }
 
-TEST_CASE("sqlite store: a reopened store restores a session and its events", "[event_store]") {
-  test::TempDir dir;
-  store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
+TEST_CASE("durable store: a reopened store restores a session and its events", "[event_store]") {
+  test::TestDatabase t;
+  const auto& db = t.opts;
   store::migrate_database(db);
   SessionRecord rec{
       "sid1", "alice", std::string("srv"), {"srv"}, "2025-11-25", R"({"name":"c"})", "{}", 1, 1};
   {
-    SqliteEventStore s(db, 100, std::chrono::hours(1));
+    DurableEventStore s(db, 100, std::chrono::hours(1));
     rec.created_at = rec.last_used_at = mcpgw::unix_ms();
     s.save(rec);
     for (std::uint64_t i = 1; i <= 4; ++i)
@@ -84,7 +83,7 @@ TEST_CASE("sqlite store: a reopened store restores a session and its events", "[
     s.append("sid1", "sid1.7", 1, "post");
     s.append("other", "other.0", 1, "foreign");
   }  // destroyed: every queued write is committed
-  SqliteEventStore reopened(db, 100, std::chrono::hours(1));
+  DurableEventStore reopened(db, 100, std::chrono::hours(1));
   CHECK(reopened.read_after("sid1.0", 0, 100).empty());  // nothing in memory before restore
   std::uint64_t max_stream = 0;
   auto got = reopened.restore("sid1", max_stream);
@@ -101,11 +100,11 @@ TEST_CASE("sqlite store: a reopened store restores a session and its events", "[
   CHECK_FALSE(reopened.restore("unknown", unused));
 }
 
-TEST_CASE("sqlite store: removed and expired sessions are not restored", "[event_store]") {
-  test::TempDir dir;
-  store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
+TEST_CASE("durable store: removed and expired sessions are not restored", "[event_store]") {
+  test::TestDatabase t;
+  const auto& db = t.opts;
   store::migrate_database(db);
-  SqliteEventStore s(db, 100, std::chrono::minutes(10));
+  DurableEventStore s(db, 100, std::chrono::minutes(10));
   const auto now = mcpgw::unix_ms();
   s.save({"gone", "alice", std::nullopt, {}, "2025-11-25", "{}", "{}", now, now});
   s.remove("gone");  // queued right behind the save: restore settles the queue first
@@ -123,20 +122,20 @@ TEST_CASE("sqlite store: removed and expired sessions are not restored", "[event
   CHECK_FALSE(s.restore("old", m));
 }
 
-TEST_CASE("sqlite store trims each stream to its bound on disk", "[event_store]") {
-  test::TempDir dir;
-  store::DatabaseOptions db{dir.file("e.db"), std::chrono::milliseconds(1000)};
+TEST_CASE("durable store trims each stream to its bound on disk", "[event_store]") {
+  test::TestDatabase t;
+  const auto& db = t.opts;
   store::migrate_database(db);
   {
-    SqliteEventStore s(db, 10, std::chrono::hours(1));
+    DurableEventStore s(db, 10, std::chrono::hours(1));
     for (std::uint64_t i = 1; i <= 64; ++i)
       s.append("t", "t.0", i, "e");
   }
-  auto conn = store::open_connection(db);
-  SQLite::Statement q(*conn, "SELECT COUNT(*), MIN(seq) FROM events WHERE stream_id = 't.0'");
-  q.executeStep();
-  CHECK(q.getColumn(0).getInt() <= 10 + 16);
-  CHECK(q.getColumn(1).getInt() > 64 - 10 - 16);
+  auto pool = store::open_pool(db);
+  const auto rows = pool->acquire()->query(
+      "SELECT COUNT(*) AS n, MIN(seq) AS low FROM events WHERE stream_id = 't.0'");
+  CHECK(rows[0].integer("n") <= 10 + 16);
+  CHECK(rows[0].integer("low") > 64 - 10 - 16);
 }
 
 TEST_CASE("event ids encode session, stream and sequence", "[event_store]") {

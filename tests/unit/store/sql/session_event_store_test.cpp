@@ -3,19 +3,18 @@
 #include <atomic>
 
 #include "common/clock.h"
-#include "store/database.h"
 #include "store/open.h"
-#include "store/sqlite/sqlite_session_event_store.h"
-#include "support/temp_dir.h"
+#include "store/sql/sql_session_event_store.h"
+#include "support/store_fixture.h"
 
 using namespace mcpgw;
 
 TEST_CASE("session and event repositories: durable round-trip, trim, removal after commit",
           "[store][sessions]") {
-  test::TempDir dir;
-  store::DatabaseOptions opts{dir.file("e.db"), std::chrono::milliseconds(1000)};
+  test::TestDatabase t;
+  const auto& opts = t.opts;
   store::migrate_database(opts);
-  auto s = store::make_sqlite_session_event_store(opts, std::chrono::hours(1), 100);
+  auto s = store::make_session_event_store(opts, std::chrono::hours(1), 100);
   const auto now = static_cast<std::int64_t>(unix_ms());
   s->save_session({"sid", "alice", std::nullopt, {"a", "b"}, "2025-11-25", "{}", "{}", now, now});
   for (std::uint64_t i = 1; i <= 5; ++i)

@@ -1,7 +1,7 @@
-#include "transport/sqlite_event_store.h"
+#include "transport/durable_event_store.h"
 
 #include "common/clock.h"
-#include "store/sqlite/sqlite_session_event_store.h"
+#include "store/sql/sql_session_event_store.h"
 
 namespace mcpgw::transport {
 
@@ -28,55 +28,55 @@ SessionRecord from_row(store::SessionRow r) {
 }
 }  // namespace
 
-SqliteEventStore::SqliteEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
-                                   std::chrono::milliseconds max_age)
+DurableEventStore::DurableEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
+                                     std::chrono::milliseconds max_age)
     : max_per_stream_(max_per_stream),
       max_age_(max_age),
       memory_(max_per_stream),
-      durable_(store::make_sqlite_session_event_store(std::move(db), max_age, kMaxQueuedWrites)) {}
+      durable_(store::make_session_event_store(std::move(db), max_age, kMaxQueuedWrites)) {}
 
-SqliteEventStore::~SqliteEventStore() = default;
+DurableEventStore::~DurableEventStore() = default;
 
-void SqliteEventStore::flush() {
+void DurableEventStore::flush() {
   durable_->flush();
 }
 
-void SqliteEventStore::append(const std::string& session_id, const std::string& stream_key,
-                              std::uint64_t seq, std::string data) {
+void DurableEventStore::append(const std::string& session_id, const std::string& stream_key,
+                               std::uint64_t seq, std::string data) {
   std::optional<std::uint64_t> trim;
   if (seq > max_per_stream_ && seq % kTrimEvery == 0) trim = seq - max_per_stream_;
   durable_->append_event(session_id, {stream_key, seq, data}, trim);
   memory_.append(session_id, stream_key, seq, std::move(data));
 }
 
-std::vector<StoredEvent> SqliteEventStore::read_after(const std::string& stream_key,
-                                                      std::uint64_t after, std::size_t max) const {
+std::vector<StoredEvent> DurableEventStore::read_after(const std::string& stream_key,
+                                                       std::uint64_t after, std::size_t max) const {
   return memory_.read_after(stream_key, after, max);
 }
 
-std::uint64_t SqliteEventStore::last_seq(const std::string& stream_key) const {
+std::uint64_t DurableEventStore::last_seq(const std::string& stream_key) const {
   return memory_.last_seq(stream_key);
 }
 
-void SqliteEventStore::erase_session(const std::string& session_id) {
+void DurableEventStore::erase_session(const std::string& session_id) {
   memory_.erase_session(session_id);
   durable_->erase_session_events(session_id);
 }
 
-void SqliteEventStore::erase_stream(const std::string& session_id, const std::string& stream_key) {
+void DurableEventStore::erase_stream(const std::string& session_id, const std::string& stream_key) {
   memory_.erase_stream(session_id, stream_key);
   durable_->erase_stream_events(stream_key);
 }
 
-void SqliteEventStore::save(const SessionRecord& r) {
+void DurableEventStore::save(const SessionRecord& r) {
   durable_->save_session(to_row(r));
 }
 
-void SqliteEventStore::touch(const std::string& id, std::int64_t last_used_at) {
+void DurableEventStore::touch(const std::string& id, std::int64_t last_used_at) {
   durable_->touch_session(id, last_used_at);
 }
 
-void SqliteEventStore::remove(const std::string& id) {
+void DurableEventStore::remove(const std::string& id) {
   {
     std::lock_guard lock(removing_mutex_);
     removing_.insert(id);
@@ -88,8 +88,8 @@ void SqliteEventStore::remove(const std::string& id) {
   });
 }
 
-std::optional<SessionRecord> SqliteEventStore::restore(const std::string& id,
-                                                       std::uint64_t& max_stream) {
+std::optional<SessionRecord> DurableEventStore::restore(const std::string& id,
+                                                        std::uint64_t& max_stream) {
   {
     std::lock_guard lock(removing_mutex_);
     if (removing_.count(id)) return std::nullopt;  // its removal is still on its way to disk

@@ -1,5 +1,6 @@
 #pragma once
-// Events and sessions kept in SQLite, so that sessions and Last-Event-ID resumption survive a
+// Events and sessions kept in the database (SQLite or PostgreSQL), so that sessions and
+// Last-Event-ID resumption survive a
 // restart. Reads are served from memory (the same bounded rings as MemoryEventStore); writes
 // go to the store's durable session and event repositories, which queue them for one writer
 // thread that commits in batches. After a restart, a session and its events are loaded from
@@ -19,12 +20,12 @@ class SessionEventStore;
 
 namespace mcpgw::transport {
 
-class SqliteEventStore final : public EventStore, public SessionRegistry {
+class DurableEventStore final : public EventStore, public SessionRegistry {
  public:
   // max_age: events and sessions older than this are deleted (retention by age).
-  SqliteEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
-                   std::chrono::milliseconds max_age);
-  ~SqliteEventStore() override;  // commits what is queued
+  DurableEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
+                    std::chrono::milliseconds max_age);
+  ~DurableEventStore() override;  // commits what is queued
 
   void append(const std::string& session_id, const std::string& stream_key, std::uint64_t seq,
               std::string data) override;
