@@ -5,6 +5,7 @@
 #   scripts/pg_cluster.sh start DIR   initdb + start; prints the URL (also in DIR/url)
 #   scripts/pg_cluster.sh stop DIR    fast shutdown (by the postmaster's PID)
 #   scripts/pg_cluster.sh url DIR     prints the URL
+#   scripts/pg_cluster.sh restart DIR starts a stopped cluster again, on its port
 # PG_FSYNC=off start ...  trades durability across a machine crash for speed (tests only; the
 # benchmarks keep fsync on).
 set -euo pipefail
@@ -30,9 +31,10 @@ case "$cmd" in
       --auth=scram-sha-256 --no-locale -E UTF8 >"$dir/initdb.log"
     # A free loopback port, chosen by the kernel.
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    echo "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir \
+      -c fsync=${PG_FSYNC:-on} -c max_connections=300 -c shared_buffers=64MB" > "$dir/options"
     as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir \
-          -c fsync=${PG_FSYNC:-on} -c max_connections=300 -c shared_buffers=64MB" start >/dev/null
+      -o "$(cat "$dir/options")" start >/dev/null
     echo "postgresql://mcpgw:$password@127.0.0.1:$port/postgres" > "$dir/url"
     cat "$dir/url"
     ;;
@@ -41,6 +43,10 @@ case "$cmd" in
       as_owner "$pgbin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null ||
         kill -9 "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
     fi
+    ;;
+  restart)
+    as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "$(cat "$dir/options")" start >/dev/null
     ;;
   url)
     cat "$dir/url"

@@ -10,6 +10,7 @@
 #include "common/json_parse.h"
 #include "common/offload.h"
 #include "gateway/catalog.h"
+#include "gateway/catalog_sync.h"
 #include "http/server.h"
 
 namespace mcpgw::admin {
@@ -136,13 +137,9 @@ void register_delete_route(http::HttpServer& server, const CatalogContext& c,
 }
 
 void register_catalog_routes(http::HttpServer& server, store::CatalogStore& db,
-                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking,
+                             gateway::CatalogSync& sync, boost::asio::thread_pool& blocking,
                              const std::string& credentials_key) {
-  CatalogContext c{db, blocking,
-                   [&db, &catalog, &credentials_key] {
-                     catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
-                   },
-                   credentials_key};
+  CatalogContext c{db, blocking, [&sync] { sync.republish(); }, credentials_key};
   register_tool_routes(server, c);
   register_server_routes(server, c);
   register_item_routes(server, c);

@@ -7,7 +7,7 @@ namespace boost::asio {
 class thread_pool;
 }
 namespace mcpgw::gateway {
-class CatalogService;
+class CatalogSync;
 }
 namespace mcpgw::http {
 class HttpServer;
@@ -20,7 +20,7 @@ namespace mcpgw::admin {
 
 // credentials_key (32 bytes) seals tool credentials; it must outlive the server.
 void register_catalog_routes(http::HttpServer& server, store::CatalogStore& db,
-                             gateway::CatalogService& catalog, boost::asio::thread_pool& blocking,
+                             gateway::CatalogSync& sync, boost::asio::thread_pool& blocking,
                              const std::string& credentials_key);
 
 }  // namespace mcpgw::admin

@@ -12,6 +12,7 @@
 #include "common/crypto.h"
 #include "common/offload.h"
 #include "gateway/catalog.h"
+#include "gateway/catalog_sync.h"
 #include "gateway/federation.h"
 #include "http/server.h"
 
@@ -214,15 +215,11 @@ awaitable<Response> answer_write(const CatalogContext& c, gateway::Federation& f
 }  // namespace
 
 void register_gateway_routes(http::HttpServer& server, store::CatalogStore& db,
-                             gateway::CatalogService& catalog, gateway::Federation& federation,
+                             gateway::CatalogSync& sync, gateway::Federation& federation,
                              boost::asio::thread_pool& blocking,
                              const std::string& credentials_key) {
   const auto admin = Access::require(auth::kScopeAdmin);
-  const CatalogContext c{db, blocking,
-                         [&db, &catalog, &credentials_key] {
-                           catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
-                         },
-                         credentials_key};
+  const CatalogContext c{db, blocking, [&sync] { sync.republish(); }, credentials_key};
   register_read_routes(server, c, "/v1/gateways", kFilterName | kFilterTag,
                        read_items(db.gateways(), gateway_json), "gateway");
   register_delete_route(

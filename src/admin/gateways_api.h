@@ -8,7 +8,7 @@ namespace boost::asio {
 class thread_pool;
 }
 namespace mcpgw::gateway {
-class CatalogService;
+class CatalogSync;
 class Federation;
 }  // namespace mcpgw::gateway
 namespace mcpgw::http {
@@ -21,7 +21,7 @@ class CatalogStore;
 namespace mcpgw::admin {
 
 void register_gateway_routes(http::HttpServer& server, store::CatalogStore& db,
-                             gateway::CatalogService& catalog, gateway::Federation& federation,
+                             gateway::CatalogSync& sync, gateway::Federation& federation,
                              boost::asio::thread_pool& blocking,
                              const std::string& credentials_key);
 

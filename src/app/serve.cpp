@@ -26,6 +26,7 @@
 
 #include <filesystem>
 #include "gateway/catalog.h"
+#include "gateway/catalog_sync.h"
 #include "gateway/federation.h"
 #include "gateway/http_client.h"
 #include "http/server.h"
@@ -56,6 +57,26 @@ void migrate_and_log(const store::DatabaseOptions& dbopts) {
   else
     spdlog::info("database {} migrated from schema version {} to {}", store::describe(dbopts),
                  report.from_version, report.to_version);
+}
+
+// The database and what the run keeps in it. SQLite, or PostgreSQL when database.url is set;
+// the layers above see only the store's interfaces.
+struct Database {
+  store::DatabaseOptions opts;
+  std::unique_ptr<store::sql::Pool> pool;
+  std::unique_ptr<store::SqlCatalogStore> catalog;
+  std::unique_ptr<store::SqlApiTokenRepository> tokens;
+  std::unique_ptr<store::ChangeFeed> feed;  // null: one node (SQLite)
+};
+Database open_database(const config::Config& cfg) {
+  Database d;
+  d.opts = database_options(cfg);
+  migrate_and_log(d.opts);
+  d.pool = store::open_pool(d.opts);
+  d.catalog = std::make_unique<store::SqlCatalogStore>(*d.pool);
+  d.tokens = std::make_unique<store::SqlApiTokenRepository>(*d.pool);
+  d.feed = store::open_change_feed(d.opts, *d.pool);
+  return d;
 }
 
 // Tool and gateway credentials are sealed under a key derived from this file (generated 0600 if
@@ -128,18 +149,14 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
     spdlog::warn(
         "auth.required is false: every request is treated as an admin. Use this for "
         "local development only");
-  const store::DatabaseOptions dbopts = database_options(cfg);
-  migrate_and_log(dbopts);
-  // SQLite, or PostgreSQL when database.url is set; the layers above see only interfaces.
-  const auto pool = store::open_pool(dbopts);
-  store::SqlCatalogStore db(*pool);
+  const Database database = open_database(cfg);
+  store::CatalogStore& db = *database.catalog;
 
   auto secret = auth::load_or_create_jwt_secret(cfg);
   if (secret.generated)
     spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
                  secret.origin, token_hint);
-  store::SqlApiTokenRepository token_repo(*pool);
-  auth::ApiTokenService api_tokens(token_repo);
+  auth::ApiTokenService api_tokens(*database.tokens);
   auth::Authenticator authenticator(
       cfg.auth.required,
       auth::JwtVerifier({secret.value, cfg.auth.issuer, cfg.auth.audience,
@@ -153,12 +170,14 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
 
   gateway::CatalogService catalog;
   const std::string credentials_key = load_credentials_key(cfg);
-  catalog.publish(gateway::load_catalog(db.reader(), credentials_key));
+  gateway::CatalogSync sync(db.reader(), catalog, credentials_key, database.feed.get(),
+                            crypto::random_hex(6));
+  sync.reload();
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
   gateway::HttpClient upstream_http(ioc.get_executor(), http_options);
-  gateway::Federation federation(ioc.get_executor(), upstream_http, db, blocking, catalog,
-                                 cfg.federation, credentials_key);
+  gateway::Federation federation(ioc.get_executor(), upstream_http, db, blocking, catalog, sync,
+                                 cfg.federation);
   const mcp::RestToolInvoker rest_tools(upstream_http);
   const mcp::UpstreamToolInvoker upstream_tools(federation);
   const mcp::ServerIdentity identity{"mcpgw", std::string(version()), cfg.transport.cache_ttl};
@@ -169,20 +188,21 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   mcp::Dispatcher dispatcher;
   mcp::register_methods(dispatcher, services);
   const mcp::Server mcp_server(dispatcher, catalog, identity, cfg.transport.input_ttl);
-  EventStores stores = make_event_stores(cfg, dbopts);
+  EventStores stores = make_event_stores(cfg, database.opts);
   transport::SessionManager sessions(cfg.transport, *stores.events, stores.registry);
   mcp::on_list_changes(catalog, [&sessions, &listeners](mcp::ListChanges& changes) {
     sessions.deliver(changes);
     listeners.deliver(changes);
   });
   sessions.start_reaper(ioc.get_executor());
+  sync.start();  // other nodes' catalog changes reach this node's sessions from here on
 
   auth::RouteGuard guard(authenticator);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
   register_system_routes(server, db, blocking);
   admin::register_token_routes(server, api_tokens, blocking);
-  admin::register_catalog_routes(server, db, catalog, blocking, credentials_key);
-  admin::register_gateway_routes(server, db, catalog, federation, blocking, credentials_key);
+  admin::register_catalog_routes(server, db, sync, blocking, credentials_key);
+  admin::register_gateway_routes(server, db, sync, federation, blocking, credentials_key);
   admin::register_openapi_route(server);
   boost::system::error_code addr_ec;
   const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
@@ -195,6 +215,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                workers);
   const int exit_code = run_until_drained(ioc, workers, server, cfg.server.shutdown_grace, [&] {
     sessions.stop_reaper();
+    sync.stop();
     listeners.close_all();  // their requests end with a result: a graceful end for the client
     federation.stop();
   });

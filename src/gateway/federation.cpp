@@ -1,5 +1,7 @@
 #include "gateway/federation.h"
 
+#include "gateway/catalog_sync.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -104,15 +106,15 @@ struct Federation::Monitor {
 };
 
 Federation::Federation(asio::any_io_executor io, HttpClient& http, store::CatalogStore& db,
-                       asio::thread_pool& blocking, CatalogService& catalog,
-                       config::FederationConfig cfg, std::string credentials_key)
+                       asio::thread_pool& blocking, CatalogService& catalog, CatalogSync& sync,
+                       config::FederationConfig cfg)
     : io_(std::move(io)),
       http_(http),
       db_(db),
       blocking_(blocking),
       catalog_(catalog),
       cfg_(std::move(cfg)),
-      credentials_key_(std::move(credentials_key)) {}
+      sync_(sync) {}
 
 Federation::~Federation() {
   stop();
@@ -308,7 +310,7 @@ awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   try {
     report = co_await offload(blocking_, [&] {
       DiscoveryReport r = store_discovery(db_.discovery(), id, sep, offered);
-      if (r.failure.empty()) catalog_.publish(load_catalog(db_.reader(), credentials_key_));
+      if (r.failure.empty()) sync_.republish();
       return r;
     });
   } catch (const std::exception& e) {

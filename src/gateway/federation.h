@@ -32,6 +32,7 @@ class CatalogStore;
 }
 
 namespace mcpgw::gateway {
+class CatalogSync;
 
 struct DiscoveryReport {
   std::string failure;  // empty on success
@@ -56,8 +57,8 @@ std::string slugify(std::string_view name);
 class Federation {
  public:
   Federation(boost::asio::any_io_executor io, HttpClient& http, store::CatalogStore& db,
-             boost::asio::thread_pool& blocking, CatalogService& catalog,
-             config::FederationConfig cfg, std::string credentials_key);
+             boost::asio::thread_pool& blocking, CatalogService& catalog, CatalogSync& sync,
+             config::FederationConfig cfg);
   ~Federation();
   Federation(const Federation&) = delete;
   Federation& operator=(const Federation&) = delete;
@@ -98,7 +99,7 @@ class Federation {
   boost::asio::thread_pool& blocking_;
   CatalogService& catalog_;
   const config::FederationConfig cfg_;
-  const std::string credentials_key_;
+  CatalogSync& sync_;
   mutable std::shared_mutex
       mutex_;  // monitors_ (looked up on every relayed call), stopped_, started_
   std::map<std::string, std::shared_ptr<Monitor>> monitors_;

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "common/crypto.h"
+#include "common/unavailable.h"
 #include "http/date.h"
 #include "observability/access_log.h"
 
@@ -18,6 +19,17 @@ namespace {
 
 std::string_view path_only(std::string_view target) {
   return target.substr(0, target.find('?'));
+}
+
+// One log line a second while a dependency is down, not one per request: an outage under load
+// would otherwise flood the log with the same cause.
+bool log_outage_now() {
+  static std::atomic<std::int64_t> last{0};
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  auto seen = last.load(std::memory_order_relaxed);
+  return seen != now && last.compare_exchange_strong(seen, now, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -41,13 +53,24 @@ boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ct
   }
   const RouteEntry& route = routes[m.index];
   ctx.params = std::move(m.params);
-  if (route.access.kind != Access::Kind::open) {
-    Guard::Verdict verdict = guard.admit(route.access, ctx);
-    trace.subject = std::move(verdict.subject);
-    if (verdict.refusal) co_return std::move(*verdict.refusal);
-  }
   try {
+    // Inside the try: a guard that reads the database (API tokens) meets its outages too.
+    if (route.access.kind != Access::Kind::open) {
+      Guard::Verdict verdict = guard.admit(route.access, ctx);
+      trace.subject = std::move(verdict.subject);
+      if (verdict.refusal) co_return std::move(*verdict.refusal);
+    }
     co_return co_await route.handler(ctx);
+  } catch (const Unavailable& e) {
+    if (log_outage_now())
+      spdlog::error("request {} {} {}: unavailable: {}", ctx.request_id,
+                    std::string(req.method_string()), path_only(req.target()), e.what());
+    auto res = error_response(Status::service_unavailable, "unavailable",
+                              "a service this request needs is unavailable; retry shortly (request "
+                              "id " +
+                                  ctx.request_id + ")");
+    res.set(bhttp::field::retry_after, "1");
+    co_return res;
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {}: handler failed: {}", ctx.request_id,
                   std::string(req.method_string()), path_only(req.target()), e.what());

@@ -1,6 +1,7 @@
 #include "store/open.h"
 
 #include "store/database.h"
+#include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_pool.h"
 #include "store/sqlite/sqlite_connection.h"
 
@@ -33,6 +34,11 @@ MigrationReport migrate_database(const DatabaseOptions& opts) {
   auto pool = open_pool(opts);
   auto conn = pool->acquire();
   return migrate(*conn, embedded_migrations(pool->engine()));
+}
+
+std::unique_ptr<ChangeFeed> open_change_feed(const DatabaseOptions& opts, sql::Pool& pool) {
+  if (!opts.postgresql()) return nullptr;
+  return postgres::make_change_feed(opts, pool);
 }
 
 }  // namespace mcpgw::store

@@ -3,6 +3,7 @@
 // only place that chooses an engine.
 #include <memory>
 
+#include "store/change_feed.h"
 #include "store/database_options.h"
 #include "store/migrations.h"
 #include "store/sql/connection.h"
@@ -16,5 +17,9 @@ std::unique_ptr<sql::Pool> open_pool(const DatabaseOptions& opts);
 // together on one PostgreSQL database migrate once: the others wait for the write lock and find
 // nothing left to do. Throws MigrationError or DatabaseError.
 MigrationReport migrate_database(const DatabaseOptions& opts);
+
+// The feed between the nodes of one PostgreSQL database (publishing through pool); null for
+// SQLite, which has one node.
+std::unique_ptr<ChangeFeed> open_change_feed(const DatabaseOptions& opts, sql::Pool& pool);
 
 }  // namespace mcpgw::store

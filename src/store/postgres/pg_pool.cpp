@@ -204,7 +204,7 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-std::unique_ptr<sql::Connection> connect(const DatabaseOptions& opts) {
+pg_conn* open_pgconn(const DatabaseOptions& opts) {
   const std::string timeout = seconds_text(opts.connect_timeout);
   const std::string user_timeout = std::to_string(opts.connect_timeout.count());
   // The URI's own parameters win over these defaults, but not over the password given apart.
@@ -228,7 +228,11 @@ std::unique_ptr<sql::Connection> connect(const DatabaseOptions& opts) {
       why.pop_back();
     throw DatabaseError("cannot connect to " + describe(opts) + ": " + why);
   }
-  auto c = std::make_unique<PgConnection>(conn);
+  return conn;
+}
+
+std::unique_ptr<sql::Connection> connect(const DatabaseOptions& opts) {
+  auto c = std::make_unique<PgConnection>(open_pgconn(opts));
   // SET rather than the options keyword, which would replace options given in the URI.
   c->exec_script("SET statement_timeout = " + std::to_string(opts.statement_timeout.count()) +
                  "; SET idle_in_transaction_session_timeout = 60000");

@@ -9,7 +9,12 @@
 #include "store/database_options.h"
 #include "store/sql/connection.h"
 
+struct pg_conn;  // libpq's PGconn
+
 namespace mcpgw::store::postgres {
+
+// A libpq connection with mcpgw's settings (below); the caller PQfinish()es it.
+pg_conn* open_pgconn(const DatabaseOptions& opts);
 
 // Opens one connection (TCP keepalives and user timeout set, statement_timeout applied). Throws
 // DatabaseError naming the database (never its password) and libpq's reason.

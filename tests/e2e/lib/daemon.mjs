@@ -70,7 +70,9 @@ const cleanExit = { code: 0, signal: null };
 export class Daemon {
   // `bin` replaces the daemon binary (the harness's own tests use a fake one); `stopTimeoutMs` is
   // how long a SIGTERM may take before the daemon counts as hung and gets SIGKILL.
-  constructor(overrides = {}, { dir, bin = binary, stopTimeoutMs = 15000 } = {}) {
+  // `pg` ({name, adminUrl}) says the overrides name a PostgreSQL database of the caller's (a
+  // cluster's shared one): d.sql() then goes there.
+  constructor(overrides = {}, { dir, bin = binary, stopTimeoutMs = 15000, pg } = {}) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), 'mcpgw-e2e-'));
     this.ownsDir = !dir;
     this.bin = bin;
@@ -78,9 +80,13 @@ export class Daemon {
     this.runs = []; // one {result, expect, hung} per start(), checked by cleanup()
     this.engine = 'sqlite';
     const database = { path: join(this.dir, 'data/mcpgw.db') };
-    if (pgBase && overrides.database?.url === undefined) {
+    if (pg) {
+      this.engine = 'postgresql';
+      this.pg = pg;
+    } else if (pgBase && overrides.database?.url === undefined) {
       this.engine = 'postgresql';
       this.pg = postgresFor(this.dir);
+      this.ownsDb = true;
       database.url = this.pg.url;
       database.password_file = this.pg.passwordFile;
     }
@@ -199,7 +205,7 @@ export class Daemon {
     } finally {
       if (this.ownsDir) {
         rmSync(this.dir, { recursive: true, force: true });
-        if (this.pg) {
+        if (this.ownsDb) {
           try { psql(pgBase, `DROP DATABASE IF EXISTS ${this.pg.name} WITH (FORCE)`); } catch { /* the cluster is thrown away */ }
         }
       }

@@ -1,0 +1,73 @@
+// Several mcpgw nodes on one PostgreSQL database, as an operator runs them: one database, one JWT
+// secret, one credentials key. The PostgreSQL cluster is the run's (MCPGW_TEST_POSTGRES_URL) or,
+// in the SQLite pass, one this file starts for itself in a temp dir (scripts/pg_cluster.sh) and
+// stops by PID at exit.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Daemon, psql, repoRoot } from './daemon.mjs';
+
+let own; // the cluster this process started, if any
+process.on('exit', () => {
+  if (!own) return;
+  try { execFileSync(join(repoRoot, 'scripts/pg_cluster.sh'), ['stop', own], { stdio: 'ignore' }); } catch { /* gone */ }
+  rmSync(own, { recursive: true, force: true });
+});
+
+// The admin URL (with its password) of a PostgreSQL cluster for this test process.
+export function postgresUrl() {
+  if (process.env.MCPGW_TEST_POSTGRES_URL) return process.env.MCPGW_TEST_POSTGRES_URL;
+  if (!own) {
+    own = mkdtempSync(join(tmpdir(), 'mcpgw-pg-'));
+    execFileSync(join(repoRoot, 'scripts/pg_cluster.sh'), ['start', own], { env: { ...process.env, PG_FSYNC: 'off' }, stdio: 'ignore' });
+  }
+  return execFileSync(join(repoRoot, 'scripts/pg_cluster.sh'), ['url', own], { encoding: 'utf8' }).trim();
+}
+
+export class Cluster {
+  // n nodes, each with `overrides` (sections of the config, as Daemon takes them).
+  constructor(n, overrides = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'mcpgw-cluster-'));
+    const admin = new URL(postgresUrl());
+    this.dbName = `cluster_${randomBytes(6).toString('hex')}`;
+    psql(admin.toString(), `CREATE DATABASE ${this.dbName}`);
+    admin.pathname = `/${this.dbName}`;
+    this.adminUrl = admin.toString();
+    const url = new URL(this.adminUrl);
+    writeFileSync(join(this.dir, 'pg.password'), `${decodeURIComponent(url.password)}\n`, { mode: 0o600 });
+    url.password = '';
+    this.url = url.toString();
+    writeFileSync(join(this.dir, 'jwt.secret'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    writeFileSync(join(this.dir, 'credentials.key'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    this.nodes = [];
+    for (let i = 0; i < n; i++) this.nodes.push(this.node(overrides));
+  }
+
+  // A node of this cluster, not started; another one may join later.
+  node(overrides = {}) {
+    const d = new Daemon({
+      ...overrides,
+      database: {
+        url: this.url, password_file: join(this.dir, 'pg.password'),
+        credentials_key_file: join(this.dir, 'credentials.key'), ...(overrides.database ?? {}),
+      },
+      auth: { jwt_secret_file: join(this.dir, 'jwt.secret'), ...(overrides.auth ?? {}) },
+    }, { pg: { name: this.dbName, adminUrl: this.adminUrl } });
+    return d;
+  }
+
+  sql(statements) { return psql(this.adminUrl, statements); }
+
+  async start() { await Promise.all(this.nodes.map((d) => d.start())); return this; }
+
+  async cleanup() {
+    try {
+      for (const d of this.nodes) await d.cleanup();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+      try { psql(postgresUrl(), `DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`); } catch { /* thrown away */ }
+    }
+  }
+}
