@@ -114,7 +114,8 @@ Federation::Federation(asio::any_io_executor io, HttpClient& http, store::Catalo
       blocking_(blocking),
       catalog_(catalog),
       cfg_(std::move(cfg)),
-      sync_(sync) {}
+      sync_(sync),
+      status_writes_(asio::make_strand(blocking.get_executor())) {}
 
 Federation::~Federation() {
   stop();
@@ -279,7 +280,7 @@ void Federation::set_status(Monitor& m, bool reachable, const std::string& error
   m.written_error = error;
   m.written_at = now;
   auto& db = db_;
-  asio::post(blocking_, [&db, id, status, error, reachable] {
+  asio::post(status_writes_, [&db, id, status, error, reachable] {
     try {
       db.discovery().record_status(id, status, error, reachable);
     } catch (const std::exception& e) {

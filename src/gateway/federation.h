@@ -10,6 +10,8 @@
 // client's requests).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
 #include <map>
 #include <memory>
@@ -100,6 +102,10 @@ class Federation {
   CatalogService& catalog_;
   const config::FederationConfig cfg_;
   CatalogSync& sync_;
+  // Status writes, one at a time and in the order they were made: two concurrent writes of one
+  // gateway's status could commit out of order and leave the older one in the database (seen
+  // on PostgreSQL: "unreachable" overwritten by the "healthy" write just before it).
+  boost::asio::strand<boost::asio::thread_pool::executor_type> status_writes_;
   mutable std::shared_mutex
       mutex_;  // monitors_ (looked up on every relayed call), stopped_, started_
   std::map<std::string, std::shared_ptr<Monitor>> monitors_;

@@ -2,6 +2,7 @@
 // Durable SSE events, so that Last-Event-ID resumption survives a restart. Writes are queued and
 // committed in batches (group commit); they never block the caller. Reads block.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,9 +19,11 @@ class EventRepository {
  public:
   virtual ~EventRepository() = default;
   // Inserts or replaces the event (stream_id, seq); when trim_through is set, also deletes the
-  // stream's events up to and including that seq (the stream's bound).
+  // stream's events up to and including that seq (the stream's bound). after_commit, when
+  // given, runs once the event is durable (or its write failed and was dropped, logged).
   virtual void append_event(const std::string& session_id, EventRow event,
-                            std::optional<std::uint64_t> trim_through) = 0;
+                            std::optional<std::uint64_t> trim_through,
+                            std::function<void()> after_commit = {}) = 0;
   virtual void erase_session_events(const std::string& session_id) = 0;
   virtual void erase_stream_events(const std::string& stream_id) = 0;
   // Blocking. The session's events ordered by (stream_id, seq).

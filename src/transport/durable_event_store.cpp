@@ -43,10 +43,18 @@ void DurableEventStore::flush() {
 
 void DurableEventStore::append(const std::string& session_id, const std::string& stream_key,
                                std::uint64_t seq, std::string data) {
+  append_durable(session_id, stream_key, seq, std::move(data), {});
+}
+
+void DurableEventStore::append_durable(const std::string& session_id, const std::string& stream_key,
+                                       std::uint64_t seq, std::string data,
+                                       std::function<void()> on_durable) {
   std::optional<std::uint64_t> trim;
   if (seq > max_per_stream_ && seq % kTrimEvery == 0) trim = seq - max_per_stream_;
-  durable_->append_event(session_id, {stream_key, seq, data}, trim);
-  memory_.append(session_id, stream_key, seq, std::move(data));
+  // In memory first: by the time the commit reports it durable, a reader finds it there.
+  memory_.append(session_id, stream_key, seq, data);
+  durable_->append_event(session_id, {stream_key, seq, std::move(data)}, trim,
+                         std::move(on_durable));
 }
 
 std::vector<StoredEvent> DurableEventStore::read_after(const std::string& stream_key,

@@ -29,6 +29,10 @@ class DurableEventStore final : public EventStore, public SessionRegistry {
 
   void append(const std::string& session_id, const std::string& stream_key, std::uint64_t seq,
               std::string data) override;
+  // on_durable runs on the writer thread once the batch holding the event is committed.
+  void append_durable(const std::string& session_id, const std::string& stream_key,
+                      std::uint64_t seq, std::string data,
+                      std::function<void()> on_durable) override;
   std::vector<StoredEvent> read_after(const std::string& stream_key, std::uint64_t after,
                                       std::size_t max) const override;
   std::uint64_t last_seq(const std::string& stream_key) const override;
@@ -41,7 +45,7 @@ class DurableEventStore final : public EventStore, public SessionRegistry {
   std::optional<SessionRecord> restore(const std::string& id, std::uint64_t& max_stream) override;
 
   // Waits until every write so far is committed.
-  void flush();
+  void flush() override;
 
  private:
   std::size_t max_per_stream_;

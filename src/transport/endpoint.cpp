@@ -323,6 +323,9 @@ awaitable<Response> Endpoint::initialize(http::Exchange& hc, const Checked& c, A
   if (init.session && o_.transport.stateful) {
     session = sessions_.make(principal.subject, c.scope, std::move(init.session));
     if (!sessions_.add(session)) co_return too_many_sessions();
+    // Durable before the client learns its id: its next request may reach another node.
+    if (sessions_.has_registry())
+      co_await offload(blocking_, [this] { sessions_.flush_registry(); });
   }
   const std::string* sid = session ? &session->id() : nullptr;
   if (accepts.json) {

@@ -3,6 +3,7 @@
 // Last-Event-ID. Events belong to one stream of one session; a stream's events are numbered
 // 1, 2, 3... in the order they were sent. Implementations never block on I/O in these calls.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,17 @@ class EventStore {
   // Keeps the event; older events of the stream beyond the store's bound are dropped.
   virtual void append(const std::string& session_id, const std::string& stream_key,
                       std::uint64_t seq, std::string data) = 0;
+  // As append; on_durable runs once the event is durable: here, at once, for a store that keeps
+  // events only in memory; on the store's writer thread after the commit for one that writes
+  // them to the database (then also when the write failed, logged: a stream must not stall on
+  // an outage). A stream sends an event only once it is durable, so a client can always resume
+  // from the last event it saw, after any crash.
+  virtual void append_durable(const std::string& session_id, const std::string& stream_key,
+                              std::uint64_t seq, std::string data,
+                              std::function<void()> on_durable) {
+    append(session_id, stream_key, seq, std::move(data));
+    on_durable();
+  }
   // Up to max events of the stream with seq > after, oldest first.
   virtual std::vector<StoredEvent> read_after(const std::string& stream_key, std::uint64_t after,
                                               std::size_t max) const = 0;

@@ -11,7 +11,7 @@ namespace mcpgw::transport {
 
 // A bounded ring of events per stream, in memory. Sharded by stream so that sessions rarely meet
 // on a lock.
-class MemoryEventStore final : public EventStore {
+class MemoryEventStore : public EventStore {
  public:
   explicit MemoryEventStore(std::size_t max_per_stream) : max_per_stream_(max_per_stream) {}
 

@@ -1,5 +1,9 @@
 #include "transport/session.h"
 
+#include <cstring>
+
+#include "common/crypto.h"
+
 namespace mcpgw::transport {
 namespace {
 std::int64_t now_ticks() {
@@ -12,30 +16,45 @@ Stream::Stream(std::string session_id, std::uint64_t number, EventStore& store)
       number_(number),
       key_(stream_key(session_id_, number)),
       store_(store),
-      seq_(store.last_seq(key_)) {}
+      seq_(store.last_seq(key_)),
+      durable_(seq_) {}
 
 std::uint64_t Stream::append(std::string data) {
-  std::function<void()> wake;
   std::uint64_t seq = 0;
   {
     std::lock_guard lock(mutex_);
     if (finished_) return 0;
     seq = ++seq_;
-    store_.append(session_id_, key_, seq, std::move(data));
-    wake = waker_;
+    store_.append_durable(session_id_, key_, seq, std::move(data), [weak = weak_from_this(), seq] {
+      if (auto self = weak.lock()) self->mark_durable(seq);
+    });
   }
-  if (wake) wake();
   return seq;
 }
 
+void Stream::mark_durable(std::uint64_t seq) {
+  auto seen = durable_.load(std::memory_order_relaxed);
+  while (seen < seq && !durable_.compare_exchange_weak(seen, seq, std::memory_order_release,
+                                                       std::memory_order_relaxed)) {
+  }
+  wake();
+}
+
+void Stream::wake() {
+  std::function<void()> w;
+  {
+    std::lock_guard lock(reader_mutex_);
+    w = waker_;
+  }
+  if (w) w();
+}
+
 void Stream::finish() {
-  std::function<void()> wake;
   {
     std::lock_guard lock(mutex_);
     finished_ = true;
-    wake = waker_;
   }
-  if (wake) wake();
+  wake();
 }
 
 bool Stream::finished() const {
@@ -52,7 +71,7 @@ std::uint64_t Stream::attach(std::function<void()> waker) {
   std::function<void()> previous;
   std::uint64_t token;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(reader_mutex_);
     previous = std::move(waker_);
     waker_ = std::move(waker);
     token = reader_ = ++next_token_;
@@ -62,19 +81,19 @@ std::uint64_t Stream::attach(std::function<void()> waker) {
 }
 
 bool Stream::is_reader(std::uint64_t token) const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(reader_mutex_);
   return reader_ == token;
 }
 
 void Stream::detach(std::uint64_t token) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(reader_mutex_);
   if (reader_ != token) return;
   reader_ = 0;
   waker_ = nullptr;
 }
 
 bool Stream::has_reader() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(reader_mutex_);
   return reader_ != 0;
 }
 
@@ -127,7 +146,7 @@ std::shared_ptr<Stream> Session::stream(std::uint64_t number) {
   if (auto it = streams_.find(number); it != streams_.end()) return it->second;
   // After a restart the stream objects are gone but their events may be in the store: a finished
   // stream that can still be replayed.
-  if (number != 0 && number < next_stream_ && store_.last_seq(stream_key(id_, number)) > 0) {
+  if (number != 0 && store_.last_seq(stream_key(id_, number)) > 0) {
     auto s = std::make_shared<Stream>(id_, number, store_);
     s->finish();
     streams_[number] = s;
@@ -136,9 +155,16 @@ std::shared_ptr<Stream> Session::stream(std::uint64_t number) {
   return nullptr;
 }
 
-void Session::continue_streams_after(std::uint64_t number) {
+void Session::number_streams_apart() {
+  const std::string r = crypto::random_bytes(4);
+  std::uint32_t v = 0;
+  std::memcpy(&v, r.data(), sizeof v);
+  // A block of 2^32 numbers from [2^32, 2^53): above every number the creating node uses (it
+  // counts from 1), apart from another restoring node's block but for a chance of 1 in 2^21,
+  // and below 2^53, so an event id's stream number is exact in any JSON client.
+  const std::uint64_t block = (v % ((std::uint64_t{1} << 21) - 1)) + 1;
   std::lock_guard lock(mutex_);
-  next_stream_ = std::max(next_stream_, number + 1);
+  next_stream_ = (block << 32) + 1;
 }
 
 void Session::touch() {

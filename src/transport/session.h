@@ -16,10 +16,11 @@
 
 namespace mcpgw::transport {
 
-// One logical SSE stream. Every message is stored before it is sent, so the connection that
-// carries the stream is only a reader of the store; at most one reader is attached at a time
-// (a new one replaces the old: nothing is ever broadcast to two connections).
-class Stream {
+// One logical SSE stream. Every message is stored before it is sent, and sent only once the
+// store holds it durably (durable_seq), so the connection that carries the stream is only a
+// reader of the store; at most one reader is attached at a time (a new one replaces the old:
+// nothing is ever broadcast to two connections).
+class Stream : public std::enable_shared_from_this<Stream> {
  public:
   Stream(std::string session_id, std::uint64_t number, EventStore& store);
 
@@ -34,6 +35,8 @@ class Stream {
   void finish();
   bool finished() const;
   std::uint64_t last_seq() const;
+  // The highest seq up to which every event is durable: what a reader may send.
+  std::uint64_t durable_seq() const { return durable_.load(std::memory_order_acquire); }
 
   // Attaches a reader and returns its token; a previous reader is woken and sees is_reader false.
   std::uint64_t attach(std::function<void()> waker);
@@ -47,10 +50,17 @@ class Stream {
   const std::string session_id_;
   const std::uint64_t number_;
   const std::string key_;
+  void mark_durable(std::uint64_t seq);
+  void wake();
+
   EventStore& store_;
-  mutable std::mutex mutex_;
+  mutable std::mutex mutex_;  // seq_, finished_, and the order of appends into the store
   std::uint64_t seq_;
   bool finished_ = false;
+  std::atomic<std::uint64_t> durable_;
+  // Apart from mutex_: a store may report durability from inside append (memory) or from its
+  // writer thread while an append waits for room in its queue.
+  mutable std::mutex reader_mutex_;  // reader_, next_token_, waker_
   std::uint64_t reader_ = 0;
   std::uint64_t next_token_ = 0;
   std::function<void()> waker_;
@@ -72,8 +82,11 @@ class Session {
   std::shared_ptr<Stream> open_post_stream();
   // A stream of this session by number (for Last-Event-ID); null when unknown or long gone.
   std::shared_ptr<Stream> stream(std::uint64_t number);
-  // After a restart: POST streams continue above the highest number the store knows.
-  void continue_streams_after(std::uint64_t number);
+  // This session was restored from the registry (after a restart, or on another node than the
+  // one that created it, which may still be serving it too): its POST streams are numbered in
+  // a random block of their own, so that two nodes opening streams of one session never give
+  // two streams one number (the events of one would overwrite the other's in the store).
+  void number_streams_apart();
 
   void touch();
   std::chrono::steady_clock::time_point last_used() const;

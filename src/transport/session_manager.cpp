@@ -95,7 +95,7 @@ std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
   s->state().set_client(info.is_object() ? info.get_object() : json::object{},
                         caps.is_object() ? caps.get_object() : json::object{});
   s->state().mark_initialized();
-  s->continue_streams_after(max_stream);
+  s->number_streams_apart();
   std::unique_lock lock(mutex_);
   auto [it, inserted] = sessions_.emplace(id, s);  // another request may have restored it first
   if (inserted) spdlog::info("session {}… restored from the database", id.substr(0, 8));

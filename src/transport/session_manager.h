@@ -35,6 +35,11 @@ class SessionManager {
   // Blocking (run it off the I/O threads): a session from the registry after a restart.
   std::shared_ptr<Session> restore(const std::string& id);
   bool has_registry() const { return registry_ != nullptr; }
+  // Blocking: returns once the sessions added so far are durable in the registry (any node can
+  // then restore them). Nothing to wait for without a registry.
+  void flush_registry() {
+    if (registry_) registry_->flush();
+  }
 
   // Ends and forgets the session; false when unknown.
   bool remove(const std::string& id);

@@ -30,6 +30,9 @@ class SessionRegistry {
   // memory for replay.
   virtual std::optional<SessionRecord> restore(const std::string& id,
                                                std::uint64_t& max_stream) = 0;
+  // Blocking: returns once every write so far (a new session's record) is durable, so that
+  // another node can restore it.
+  virtual void flush() = 0;
 };
 
 }  // namespace mcpgw::transport

@@ -38,7 +38,11 @@ boost::asio::awaitable<bool> pump(http::ResponseStream& rs, Stream& stream, std:
     // On shutdown the standalone stream ends at once (the client resumes elsewhere); a POST
     // stream is an in-flight request and is let finish (the drain's grace bounds it).
     if (!stream.is_reader(token) || (rs.closing() && stream.number() == 0)) break;
+    // Durable first: what a client was sent, it can always resume from (event_store.h).
+    const auto durable = stream.durable_seq();
     auto events = stream.store().read_after(stream.key(), after, kReadBatch);
+    while (!events.empty() && events.back().seq > durable)
+      events.pop_back();
     if (!events.empty()) {
       // The store dropped events this reader never sent: it fell too far behind. Close; the
       // client resumes from what it has.

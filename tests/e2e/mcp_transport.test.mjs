@@ -476,7 +476,7 @@ describe('resumption', () => {
   });
 });
 
-describe('SQLite event store', () => {
+describe('durable event store (event_store: database)', () => {
   test('a session and its missed events survive a daemon restart', async (t) => {
     const d = new Daemon({ transport: { event_store: 'database' } });
     t.after(() => d.cleanup());
@@ -512,6 +512,40 @@ describe('SQLite event store', () => {
     const other = d.token('--sub', 'mallory', '--scope', 'mcp');
     assert.equal((await post(`${d.base}/mcp`, other, { jsonrpc: '2.0', id: 2, method: 'ping' }, s.headers)).status, 404);
     assert.match(d.log, /restored from the database/);
+  });
+
+  test('kill -9 loses nothing the client was sent: events are durable before they go out', async (t) => {
+    const d = new Daemon({ transport: { event_store: 'database' } });
+    t.after(() => d.cleanup());
+    await d.start();
+    const admin = d.token('--sub', 'root', '--scope', 'admin');
+    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const s = await initialize(`${d.base}/mcp`, user);
+    const g = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
+    await g.next(); // priming
+    // Catalog changes as fast as they commit; the daemon dies the moment the client has 8.
+    // (Each write may fail once the daemon is gone: caught at once, not left unhandled.)
+    const writes = Array.from({ length: 24 }, (_, i) => addTool(d, admin, `k${i}`).catch(() => {}));
+    const seen = [];
+    while (seen.length < 8) seen.push(await g.next());
+    await d.stop('SIGKILL');
+    await Promise.allSettled(writes);
+    g.close();
+    const stored = new Map(d.sql(`SELECT seq, payload FROM events WHERE stream_id = '${s.sid}.0' ORDER BY seq`)
+      .trim().split('\n').filter(Boolean).map((l) => [Number(l.slice(0, l.indexOf('|'))), l.slice(l.indexOf('|') + 1)]));
+    for (const e of seen) assert.equal(stored.get(Number(e.id.split('.')[2])), e.data, `event ${e.id} was sent, so it is stored`);
+
+    await d.start();
+    const last = seen.at(-1).id;
+    const after = Number(last.split('.')[2]);
+    const resumed = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, { ...s.headers, 'last-event-id': last }) });
+    const rest = [...stored].filter(([seq]) => seq > after);
+    for (const [seq, payload] of rest) {
+      const e = await resumed.next();
+      assert.equal(e.id, `${s.sid}.0.${seq}`);
+      assert.equal(e.data, payload);
+    }
+    resumed.close();
   });
 
   test('a deleted session stays deleted across a restart', async (t) => {

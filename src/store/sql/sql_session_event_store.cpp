@@ -33,7 +33,8 @@ class SqlSessionEventStore final : public SessionEventStore {
   void flush() override { writer_.flush(); }
 
   void append_event(const std::string& session_id, EventRow event,
-                    std::optional<std::uint64_t> trim_through) override;
+                    std::optional<std::uint64_t> trim_through,
+                    std::function<void()> after_commit) override;
   void erase_session_events(const std::string& session_id) override;
   void erase_stream_events(const std::string& stream_id) override;
   std::vector<EventRow> session_events(const std::string& session_id) override;
@@ -49,18 +50,21 @@ SqlSessionEventStore::SqlSessionEventStore(DatabaseOptions db, std::chrono::mill
       writer_(open_pool(db), max_queue, prune_older_than(max_age), std::chrono::minutes(1)) {}
 
 void SqlSessionEventStore::append_event(const std::string& session_id, EventRow event,
-                                        std::optional<std::uint64_t> trim_through) {
-  writer_.enqueue([session_id, event = std::move(event), trim_through](sql::Connection& d) {
-    d.exec(
-        "INSERT INTO events(stream_id, seq, session_id, payload, created_at) VALUES(?,?,?,?,?) "
-        "ON CONFLICT(stream_id, seq) DO UPDATE SET session_id = excluded.session_id, "
-        "payload = excluded.payload, created_at = excluded.created_at",
-        {event.stream_id, static_cast<std::int64_t>(event.seq), session_id, event.payload,
-         static_cast<std::int64_t>(unix_ms())});
-    if (trim_through)
-      d.exec("DELETE FROM events WHERE stream_id = ? AND seq <= ?",
-             {event.stream_id, static_cast<std::int64_t>(*trim_through)});
-  });
+                                        std::optional<std::uint64_t> trim_through,
+                                        std::function<void()> after_commit) {
+  writer_.enqueue(
+      [session_id, event = std::move(event), trim_through](sql::Connection& d) {
+        d.exec(
+            "INSERT INTO events(stream_id, seq, session_id, payload, created_at) VALUES(?,?,?,?,?) "
+            "ON CONFLICT(stream_id, seq) DO UPDATE SET session_id = excluded.session_id, "
+            "payload = excluded.payload, created_at = excluded.created_at",
+            {event.stream_id, static_cast<std::int64_t>(event.seq), session_id, event.payload,
+             static_cast<std::int64_t>(unix_ms())});
+        if (trim_through)
+          d.exec("DELETE FROM events WHERE stream_id = ? AND seq <= ?",
+                 {event.stream_id, static_cast<std::int64_t>(*trim_through)});
+      },
+      std::move(after_commit));
 }
 
 void SqlSessionEventStore::erase_session_events(const std::string& session_id) {

@@ -23,43 +23,74 @@ config::TransportConfig cfg_with(std::size_t max_sessions, std::chrono::millisec
 
 TEST_CASE("a stream stores before it wakes, numbers its events, and ends", "[session]") {
   MemoryEventStore store(100);
-  Stream s("sid", 1, store);
+  auto s = std::make_shared<Stream>("sid", 1, store);
   int woken = 0;
-  const auto token = s.attach([&] { ++woken; });
-  CHECK(s.append("a") == 1);
-  CHECK(s.append("b") == 2);
+  const auto token = s->attach([&] { ++woken; });
+  CHECK(s->append("a") == 1);
+  CHECK(s->append("b") == 2);
   CHECK(woken == 2);
-  CHECK(store.read_after(s.key(), 0, 10).size() == 2);
-  s.finish();
-  CHECK(s.finished());
-  CHECK(s.append("late") == 0);  // nothing after the end
-  CHECK(s.last_seq() == 2);
-  CHECK(s.is_reader(token));
+  CHECK(store.read_after(s->key(), 0, 10).size() == 2);
+  s->finish();
+  CHECK(s->finished());
+  CHECK(s->append("late") == 0);  // nothing after the end
+  CHECK(s->last_seq() == 2);
+  CHECK(s->is_reader(token));
 }
 
 TEST_CASE("a new reader replaces the old one: one message, one stream", "[session]") {
   MemoryEventStore store(100);
-  Stream s("sid", 0, store);
+  auto s = std::make_shared<Stream>("sid", 0, store);
   int first = 0, second = 0;
-  const auto t1 = s.attach([&] { ++first; });
-  const auto t2 = s.attach([&] { ++second; });
+  const auto t1 = s->attach([&] { ++first; });
+  const auto t2 = s->attach([&] { ++second; });
   CHECK(first == 1);  // told to look up and leave
-  CHECK_FALSE(s.is_reader(t1));
-  CHECK(s.is_reader(t2));
-  s.append("x");
+  CHECK_FALSE(s->is_reader(t1));
+  CHECK(s->is_reader(t2));
+  s->append("x");
   CHECK(first == 1);
   CHECK(second == 1);
-  s.detach(t1);  // a stale detach changes nothing
-  CHECK(s.has_reader());
-  s.detach(t2);
-  CHECK_FALSE(s.has_reader());
+  s->detach(t1);  // a stale detach changes nothing
+  CHECK(s->has_reader());
+  s->detach(t2);
+  CHECK_FALSE(s->has_reader());
 }
 
 TEST_CASE("a stream continues numbering after what the store holds", "[session]") {
   MemoryEventStore store(100);
   store.append("sid", "sid.0", 41, "old");
-  Stream s("sid", 0, store);
-  CHECK(s.append("new") == 42);
+  auto s = std::make_shared<Stream>("sid", 0, store);
+  CHECK(s->append("new") == 42);
+  CHECK(s->durable_seq() == 42);  // memory: durable as it is stored
+}
+
+// A store that reports durability later, as the database's writer thread does.
+struct DeferredStore : MemoryEventStore {
+  DeferredStore() : MemoryEventStore(100) {}
+  std::vector<std::function<void()>> pending;
+  void append_durable(const std::string& session, const std::string& key, std::uint64_t seq,
+                      std::string data, std::function<void()> on_durable) override {
+    append(session, key, seq, std::move(data));
+    pending.push_back(std::move(on_durable));
+  }
+};
+
+TEST_CASE("a stream lets readers send only what the store holds durably", "[session]") {
+  DeferredStore store;
+  auto s = std::make_shared<Stream>("sid", 3, store);
+  int woken = 0;
+  s->attach([&] { ++woken; });
+  s->append("a");
+  s->append("b");
+  CHECK(s->last_seq() == 2);
+  CHECK(s->durable_seq() == 0);  // stored, not yet durable: not to be sent
+  CHECK(woken == 0);
+  store.pending[0]();
+  CHECK(s->durable_seq() == 1);
+  CHECK(woken == 1);
+  store.pending[1]();
+  CHECK(s->durable_seq() == 2);
+  store.pending[0]();  // a late report never moves the mark back
+  CHECK(s->durable_seq() == 2);
 }
 
 TEST_CASE("a long session forgets its oldest finished streams and their events", "[session]") {
@@ -179,4 +210,22 @@ TEST_CASE("Accept, Origin and Host helpers", "[endpoint]") {
   CHECK(is_local_host("[::1]:9"));
   CHECK_FALSE(is_local_host("evil.example:8080"));
   CHECK_FALSE(is_local_host(""));
+}
+
+TEST_CASE("a restored session numbers its POST streams apart from its creator's", "[session]") {
+  MemoryEventStore store(100);
+  Session creator("sid", "alice", {}, std::make_shared<mcp::SessionState>("2025-11-25"), store);
+  CHECK(creator.open_post_stream()->number() == 1);
+  Session restored("sid", "alice", {}, std::make_shared<mcp::SessionState>("2025-11-25"), store);
+  restored.number_streams_apart();
+  const auto a = restored.open_post_stream()->number();
+  const auto b = restored.open_post_stream()->number();
+  CHECK(a >= (std::uint64_t{1} << 32));
+  CHECK(a < (std::uint64_t{1} << 53));
+  CHECK(b == a + 1);
+  CHECK(creator.open_post_stream()->number() == 2);  // the creator's own count goes on below
+  // A stream the store holds events of is found by its number, whoever opened it.
+  store.append("sid", stream_key("sid", 77), 1, "x");
+  REQUIRE(restored.stream(77));
+  CHECK(restored.stream(77)->finished());
 }
