@@ -156,7 +156,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   if (secret.generated)
     spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
                  secret.origin, token_hint);
-  auth::ApiTokenService api_tokens(*database.tokens);
+  auth::ApiTokenService api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl);
   auth::Authenticator authenticator(
       cfg.auth.required,
       auth::JwtVerifier({secret.value, cfg.auth.issuer, cfg.auth.audience,

@@ -35,9 +35,32 @@ CreatedApiToken ApiTokenService::create(const NewApiToken& req, std::int64_t now
   return out;
 }
 
+std::optional<store::ApiTokenRecord> ApiTokenService::record_of(const std::string& hash) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(hash); it != cache_.end() && now - it->second.read < cache_ttl_)
+      return it->second.record;
+  }
+  auto rec = repo_.find_by_hash(hash);  // throws store::DatabaseError: nothing cached then
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() >= kMaxCached) cache_.clear();
+  cache_[hash] = {rec, now};
+  return rec;
+}
+
+bool ApiTokenService::revoke(const std::string& id, std::int64_t now_ms) {
+  const bool revoked = repo_.revoke(id, now_ms);
+  if (revoked) {
+    std::lock_guard lock(cache_mutex_);
+    cache_.clear();  // by id, not hash: start over, the next checks read the database again
+  }
+  return revoked;
+}
+
 ApiTokenVerdict ApiTokenService::verify(const std::string& token, std::int64_t now_ms) {
   if (!looks_like_api_token(token)) return {std::nullopt, "token is malformed"};
-  auto rec = repo_.find_by_hash(crypto::sha256_hex(token));
+  auto rec = record_of(crypto::sha256_hex(token));
   if (!rec) return {std::nullopt, "token is not known"};
   if (rec->revoked_at) return {std::nullopt, "token has been revoked"};
   if (rec->expires_at && now_ms >= *rec->expires_at) return {std::nullopt, "token has expired"};

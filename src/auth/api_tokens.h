@@ -3,8 +3,10 @@
 // creation; only its SHA-256 is stored, so a database leak reveals no usable token.
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/principal.h"
@@ -32,13 +34,19 @@ struct ApiTokenVerdict {
   std::string reason;
 };
 
+// Verification reads the database (the token's record by its hash) at most once per token per
+// cache_ttl: a request is checked on an I/O thread, and a query on every request would put the
+// database's latency (a network round trip with PostgreSQL) into every request. A token revoked
+// here stops working at once; one revoked through another node stops here within cache_ttl.
 class ApiTokenService {
  public:
-  explicit ApiTokenService(store::ApiTokenRepository& repo) : repo_(repo) {}
+  explicit ApiTokenService(store::ApiTokenRepository& repo,
+                           std::chrono::milliseconds cache_ttl = std::chrono::seconds(10))
+      : repo_(repo), cache_ttl_(cache_ttl) {}
 
   CreatedApiToken create(const NewApiToken& req, std::int64_t now_ms);
   ApiTokenVerdict verify(const std::string& token, std::int64_t now_ms);
-  bool revoke(const std::string& id, std::int64_t now_ms) { return repo_.revoke(id, now_ms); }
+  bool revoke(const std::string& id, std::int64_t now_ms);
   std::vector<store::ApiTokenRecord> list() { return repo_.list(); }
   std::vector<store::ApiTokenRecord> page(const store::ApiTokenRepository::PageQuery& q) {
     return repo_.page(q);
@@ -48,7 +56,18 @@ class ApiTokenService {
   static bool looks_like_api_token(std::string_view token);
 
  private:
+  // The record of a token hash (nullopt: unknown) as read at `read`.
+  struct Cached {
+    std::optional<store::ApiTokenRecord> record;
+    std::chrono::steady_clock::time_point read;
+  };
+  static constexpr std::size_t kMaxCached = 10'000;  // then it starts over: bounded memory
+  std::optional<store::ApiTokenRecord> record_of(const std::string& hash);
+
   store::ApiTokenRepository& repo_;
+  const std::chrono::milliseconds cache_ttl_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace mcpgw::auth

@@ -148,6 +148,10 @@ constexpr Field kFields[] = {
     {"auth", "audience", [](Config& c, auto& k, auto& v) { c.auth.audience = parse_string(k, v); }},
     {"auth", "leeway",
      [](Config& c, auto& k, auto& v) { c.auth.leeway = parse_dur(k, v, milliseconds(0)); }},
+    {"auth", "api_token_cache_ttl",
+     [](Config& c, auto& k, auto& v) {
+       c.auth.api_token_cache_ttl = parse_dur(k, v, milliseconds(0));
+     }},
     {"database", "path",
      [](Config& c, auto& k, auto& v) {
        c.database.path = parse_string(k, v);

@@ -32,6 +32,9 @@ struct AuthConfig {
   std::string issuer = "mcpgw";
   std::string audience = "mcpgw";
   milliseconds leeway{30'000};
+  // How long a checked API token's database record is reused (a revocation elsewhere is seen
+  // within it).
+  milliseconds api_token_cache_ttl{10'000};
 
   bool operator==(const AuthConfig&) const = default;
 };

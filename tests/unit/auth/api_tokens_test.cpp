@@ -1,6 +1,7 @@
 #include "auth/api_tokens.h"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "auth/authenticator.h"
 #include "common/clock.h"
@@ -112,4 +113,55 @@ TEST_CASE("the authenticator reads Bearer headers and tells absent from bad", "[
   REQUIRE(anon.principal);
   CHECK(anon.principal->has_scope("admin"));
   CHECK(anon.principal->has_scope("mcp"));
+}
+
+namespace {
+// Counts the lookups that reach the database.
+struct CountingRepo : store::ApiTokenRepository {
+  explicit CountingRepo(store::ApiTokenRepository& inner) : inner(inner) {}
+  store::ApiTokenRepository& inner;
+  int lookups = 0;
+  void insert(const store::ApiTokenRecord& r) override { inner.insert(r); }
+  std::optional<store::ApiTokenRecord> find_by_hash(const std::string& h) override {
+    ++lookups;
+    return inner.find_by_hash(h);
+  }
+  std::optional<store::ApiTokenRecord> find_by_id(const std::string& id) override {
+    return inner.find_by_id(id);
+  }
+  std::vector<store::ApiTokenRecord> list() override { return inner.list(); }
+  std::vector<store::ApiTokenRecord> page(const PageQuery& q) override { return inner.page(q); }
+  bool revoke(const std::string& id, std::int64_t now) override { return inner.revoke(id, now); }
+};
+}  // namespace
+
+TEST_CASE("API token checks read the database once per token per cache TTL", "[api_tokens]") {
+  Fixture f;
+  CountingRepo counting(*f.repo);
+  auth::ApiTokenService service(counting, std::chrono::milliseconds(200));
+  auto t = service.create({"", "bot", {"mcp"}, {}, std::nullopt}, kNow);
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(service.verify(t.token, kNow + i).principal);
+  CHECK(counting.lookups == 1);
+  // Unknown tokens are remembered too: a flood of one bad token is not a flood of queries.
+  const std::string bogus = "mcpgw_" + std::string(64, 'a');
+  CHECK_FALSE(service.verify(bogus, kNow).principal);
+  CHECK_FALSE(service.verify(bogus, kNow).principal);
+  CHECK(counting.lookups == 2);
+  // Revoked here: refused at once.
+  CHECK(service.revoke(t.record.id, kNow + 10));
+  CHECK(service.verify(t.token, kNow + 11).reason == "token has been revoked");
+}
+
+TEST_CASE("a token revoked through another node stops working within the cache TTL",
+          "[api_tokens]") {
+  Fixture f;
+  auth::ApiTokenService here(*f.repo, std::chrono::milliseconds(100));
+  auth::ApiTokenService elsewhere(*f.repo);
+  auto t = here.create({"", "bot", {"mcp"}, {}, std::nullopt}, kNow);
+  REQUIRE(here.verify(t.token, kNow).principal);
+  REQUIRE(elsewhere.revoke(t.record.id, kNow + 1));
+  CHECK(here.verify(t.token, kNow + 2).principal);  // still cached
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  CHECK(here.verify(t.token, kNow + 3).reason == "token has been revoked");
 }
