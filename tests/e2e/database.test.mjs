@@ -6,10 +6,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Daemon, psql, repoRoot } from './lib/daemon.mjs';
+import { Daemon, postgresDatabase, repoRoot } from './lib/daemon.mjs';
 import { initialize, post } from './lib/mcp.mjs';
 import { slowdown } from './lib/proc.mjs';
 import { until } from './lib/wait.mjs';
@@ -22,16 +22,11 @@ describe('the database goes away and comes back', () => {
     const pgDir = mkdtempSync(join(tmpdir(), 'mcpgw-pg-outage-'));
     t.after(() => { try { pgCluster('stop', pgDir); } catch { /* gone */ } rmSync(pgDir, { recursive: true, force: true }); });
     pgCluster('start', pgDir);
-    const admin = new URL(pgCluster('url', pgDir));
-    psql(admin.toString(), 'CREATE DATABASE outage');
-    admin.pathname = '/outage';
-    const url = new URL(admin);
     const dir = mkdtempSync(join(tmpdir(), 'mcpgw-e2e-'));
-    writeFileSync(join(dir, 'pg.password'), `${decodeURIComponent(url.password)}\n`, { mode: 0o600 });
-    url.password = '';
+    const db = postgresDatabase(pgCluster('url', pgDir), dir, 'outage');
     const d = new Daemon({
-      database: { url: url.toString(), password_file: join(dir, 'pg.password'), connect_timeout: '2s' },
-    }, { pg: { name: 'outage', adminUrl: admin.toString() } });
+      database: { url: db.url, password_file: db.passwordFile, connect_timeout: '2s' },
+    }, { pg: db });
     t.after(async () => { await d.cleanup(); rmSync(dir, { recursive: true, force: true }); });
     await d.start();
     const root = d.token('--sub', 'root', '--scope', 'admin');

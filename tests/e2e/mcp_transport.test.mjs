@@ -476,16 +476,23 @@ describe('resumption', () => {
   });
 });
 
+// A daemon with event_store: database, an admin and a user token, and a session of the user with
+// its GET stream open past the priming event.
+async function durableSession(t) {
+  const d = new Daemon({ transport: { event_store: 'database' } });
+  t.after(() => d.cleanup());
+  await d.start();
+  const admin = d.token('--sub', 'root', '--scope', 'admin');
+  const user = d.token('--sub', 'alice', '--scope', 'mcp');
+  const s = await initialize(`${d.base}/mcp`, user);
+  const stream = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
+  await stream.next(); // priming
+  return { d, admin, user, s, stream };
+}
+
 describe('durable event store (event_store: database)', () => {
   test('a session and its missed events survive a daemon restart', async (t) => {
-    const d = new Daemon({ transport: { event_store: 'database' } });
-    t.after(() => d.cleanup());
-    await d.start();
-    const admin = d.token('--sub', 'root', '--scope', 'admin');
-    const user = d.token('--sub', 'alice', '--scope', 'mcp');
-    const s = await initialize(`${d.base}/mcp`, user);
-    const first = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
-    await first.next(); // priming
+    const { d, admin, user, s, stream: first } = await durableSession(t);
     await addTool(d, admin, 'before_restart');
     const seen = await first.next();
     assert.equal(JSON.parse(seen.data).method, 'notifications/tools/list_changed');
@@ -515,14 +522,7 @@ describe('durable event store (event_store: database)', () => {
   });
 
   test('kill -9 loses nothing the client was sent: events are durable before they go out', async (t) => {
-    const d = new Daemon({ transport: { event_store: 'database' } });
-    t.after(() => d.cleanup());
-    await d.start();
-    const admin = d.token('--sub', 'root', '--scope', 'admin');
-    const user = d.token('--sub', 'alice', '--scope', 'mcp');
-    const s = await initialize(`${d.base}/mcp`, user);
-    const g = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
-    await g.next(); // priming
+    const { d, admin, user, s, stream: g } = await durableSession(t);
     // Catalog changes as fast as they commit; the daemon dies the moment the client has 8.
     // (Each write may fail once the daemon is gone: caught at once, not left unhandled.)
     const writes = Array.from({ length: 24 }, (_, i) => addTool(d, admin, `k${i}`).catch(() => {}));

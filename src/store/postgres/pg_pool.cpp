@@ -112,21 +112,36 @@ class PgConnection final : public sql::Connection {
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r.get(), "statement failed");
   }
 
-  // The name of the statement prepared for text with these parameter types.
-  const std::string& prepared(const std::string& text, const std::vector<Oid>& types,
+  // A statement's text in PostgreSQL's placeholders and the $N it names: worked out once per
+  // text on this connection, not on every execution.
+  struct Translation {
+    std::string text;
+    std::set<int> used;
+  };
+  const Translation& translation(const std::string& text) {
+    auto it = translations_.find(text);
+    if (it != translations_.end()) return it->second;
+    std::string translated = sql::numbered_placeholders(text);
+    auto used = referenced(translated);
+    return translations_.emplace(text, Translation{std::move(translated), std::move(used)})
+        .first->second;
+  }
+
+  // The name of the statement prepared for it with these parameter types.
+  const std::string& prepared(const Translation& t, const std::vector<Oid>& types,
                               std::string key) {
     auto it = statements_.find(key);
     if (it != statements_.end()) return it->second;
-    const std::string translated = sql::numbered_placeholders(text);
     const std::string name = "mcpgw_" + std::to_string(statements_.size() + 1);
-    Result r(PQprepare(conn_, name.c_str(), translated.c_str(), static_cast<int>(types.size()),
+    Result r(PQprepare(conn_, name.c_str(), t.text.c_str(), static_cast<int>(types.size()),
                        types.data()));
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(r.get(), "cannot prepare");
     return statements_.emplace(std::move(key), name).first->second;
   }
 
   Result run(const std::string& text, const sql::Params& params) {
-    const auto used = referenced(sql::numbered_placeholders(text));
+    const Translation& t = translation(text);
+    const auto& used = t.used;
     std::vector<Oid> types(params.size());
     std::vector<std::string> ints(params.size());
     std::vector<const char*> values(params.size());
@@ -160,7 +175,7 @@ class PgConnection final : public sql::Connection {
       }
       key += std::to_string(types[i]) + ",";
     }
-    const std::string& name = prepared(text, types, std::move(key));
+    const std::string& name = prepared(t, types, std::move(key));
     Result r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
                             lengths.data(), formats.data(), 0));
     const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
@@ -195,7 +210,8 @@ class PgConnection final : public sql::Connection {
   PGconn* conn_;
   bool broken_ = false;
   bool in_tx_ = false;
-  std::unordered_map<std::string, std::string> statements_;  // text + types -> prepared name
+  std::unordered_map<std::string, Translation> translations_;  // by the statement's text
+  std::unordered_map<std::string, std::string> statements_;    // text + types -> prepared name
 };
 
 std::string seconds_text(std::chrono::milliseconds ms) {

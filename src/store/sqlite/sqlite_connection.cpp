@@ -5,10 +5,21 @@
 #include <unordered_map>
 
 #include "store/database.h"
-#include "store/sqlite/sql.h"
 
 namespace mcpgw::store::sqlite {
 namespace {
+
+// Runs f, turning SQLiteCpp's exceptions into the store's own: a UNIQUE or PRIMARY KEY violation
+// into Conflict, anything else into DatabaseError, each with SQLite's message.
+template <class F>
+decltype(auto) translated(F&& f) {
+  try {
+    return std::forward<F>(f)();
+  } catch (const SQLite::Exception& e) {
+    if (is_unique_violation(e)) throw Conflict(e.what());
+    throw DatabaseError(e.what());
+  }
+}
 
 class SqliteConnection final : public sql::Connection {
  public:

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Daemon, psql, repoRoot } from './daemon.mjs';
+import { Daemon, postgresDatabase, psql, repoRoot } from './daemon.mjs';
 
 let own; // the cluster this process started, if any
 process.on('exit', () => {
@@ -30,15 +30,10 @@ export class Cluster {
   // n nodes, each with `overrides` (sections of the config, as Daemon takes them).
   constructor(n, overrides = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'mcpgw-cluster-'));
-    const admin = new URL(postgresUrl());
-    this.dbName = `cluster_${randomBytes(6).toString('hex')}`;
-    psql(admin.toString(), `CREATE DATABASE ${this.dbName}`);
-    admin.pathname = `/${this.dbName}`;
-    this.adminUrl = admin.toString();
-    const url = new URL(this.adminUrl);
-    writeFileSync(join(this.dir, 'pg.password'), `${decodeURIComponent(url.password)}\n`, { mode: 0o600 });
-    url.password = '';
-    this.url = url.toString();
+    this.db = postgresDatabase(postgresUrl(), this.dir, `cluster_${randomBytes(6).toString('hex')}`);
+    this.dbName = this.db.name;
+    this.adminUrl = this.db.adminUrl;
+    this.url = this.db.url;
     writeFileSync(join(this.dir, 'jwt.secret'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
     writeFileSync(join(this.dir, 'credentials.key'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
     this.nodes = [];
@@ -50,7 +45,7 @@ export class Cluster {
     const d = new Daemon({
       ...overrides,
       database: {
-        url: this.url, password_file: join(this.dir, 'pg.password'),
+        url: this.url, password_file: this.db.passwordFile,
         credentials_key_file: join(this.dir, 'credentials.key'), ...(overrides.database ?? {}),
       },
       auth: { jwt_secret_file: join(this.dir, 'jwt.secret'), ...(overrides.auth ?? {}) },

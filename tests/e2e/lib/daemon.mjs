@@ -22,27 +22,28 @@ export function psql(url, statements) {
     { encoding: 'utf8' });
 }
 
-// A fresh database for a daemon's dir (or the one made for that dir before), its password in a
-// file: the daemon gets the URL without it and reads database.password_file.
+// A database named `name` in the cluster at `base` (created unless `exists`), its password in
+// dir/pg.password: {name, url (without the password, for database.url), passwordFile, adminUrl
+// (with it, for psql)}.
+export function postgresDatabase(base, dir, name, { exists = false } = {}) {
+  if (!exists) psql(base, `CREATE DATABASE ${name}`);
+  const admin = new URL(base);
+  admin.pathname = `/${name}`;
+  const u = new URL(admin);
+  const passwordFile = join(dir, 'pg.password');
+  writeFileSync(passwordFile, `${decodeURIComponent(u.password)}\n`, { mode: 0o600 });
+  u.password = '';
+  return { name, url: u.toString(), passwordFile, adminUrl: admin.toString() };
+}
+
+// A fresh database for a daemon's dir (or the one made for that dir before).
 function postgresFor(dir) {
   const nameFile = join(dir, 'pg.dbname');
-  let name;
-  if (existsSync(nameFile)) {
-    name = readFileSync(nameFile, 'utf8').trim();
-  } else {
-    name = `e2e_${randomBytes(6).toString('hex')}`;
-    psql(pgBase, `CREATE DATABASE ${name}`);
-    writeFileSync(nameFile, `${name}\n`);
-  }
-  const u = new URL(pgBase);
-  const password = decodeURIComponent(u.password);
-  u.password = '';
-  u.pathname = `/${name}`;
-  const passwordFile = join(dir, 'pg.password');
-  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-  const withPassword = new URL(pgBase);
-  withPassword.pathname = `/${name}`;
-  return { name, url: u.toString(), passwordFile, password, adminUrl: withPassword.toString() };
+  if (existsSync(nameFile)) return postgresDatabase(pgBase, dir, readFileSync(nameFile, 'utf8').trim(), { exists: true });
+  const name = `e2e_${randomBytes(6).toString('hex')}`;
+  const db = postgresDatabase(pgBase, dir, name);
+  writeFileSync(nameFile, `${name}\n`);
+  return db;
 }
 
 const live = new Set();
