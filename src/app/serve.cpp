@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "admin/gateways_api.h"
 #include "admin/openapi_api.h"
 #include "admin/tokens_api.h"
+#include "app/cluster.h"
 #include "app/database.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
@@ -66,7 +68,8 @@ struct Database {
   std::unique_ptr<store::sql::Pool> pool;
   std::unique_ptr<store::SqlCatalogStore> catalog;
   std::unique_ptr<store::SqlApiTokenRepository> tokens;
-  std::unique_ptr<store::ChangeFeed> feed;  // null: one node (SQLite)
+  std::unique_ptr<store::ChangeFeed> feed;      // null: one node (SQLite)
+  std::unique_ptr<store::NodeDirectory> nodes;  // null: one node (SQLite)
 };
 Database open_database(const config::Config& cfg) {
   Database d;
@@ -76,6 +79,7 @@ Database open_database(const config::Config& cfg) {
   d.catalog = std::make_unique<store::SqlCatalogStore>(*d.pool);
   d.tokens = std::make_unique<store::SqlApiTokenRepository>(*d.pool);
   d.feed = store::open_change_feed(d.opts, *d.pool);
+  d.nodes = store::open_node_directory(d.opts, *d.pool);
   return d;
 }
 
@@ -90,22 +94,46 @@ std::string load_credentials_key(const config::Config& cfg) {
 }
 
 // The database keeps events and sessions across restarts; memory is faster and forgets them.
+// With several nodes on the database (PostgreSQL) and sessions kept in it, the sessions are
+// shared by the nodes: the durable store knows this node, and the cluster its peers.
 struct EventStores {
   std::unique_ptr<transport::EventStore> events;
   transport::SessionRegistry* registry = nullptr;  // null: sessions live in memory only
+  transport::DurableEventStore* shared = nullptr;  // null: sessions are this node's alone
+  std::unique_ptr<Cluster> cluster;                // with shared
 };
-EventStores make_event_stores(const config::Config& cfg, const store::DatabaseOptions& dbopts) {
+EventStores make_event_stores(const config::Config& cfg, const Database& db,
+                              const std::string& node_id) {
   EventStores out;
   if (cfg.transport.event_store == config::EventStoreKind::database) {
+    const bool shared = db.nodes != nullptr;
     auto durable = std::make_unique<transport::DurableEventStore>(
-        dbopts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl);
+        db.opts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl,
+        shared ? node_id : "", Cluster::kLease);
     out.registry = durable.get();
+    if (shared) {
+      out.shared = durable.get();
+      out.cluster = std::make_unique<Cluster>(*db.nodes, *db.feed, node_id);
+    }
     out.events = std::move(durable);
   } else {
     out.events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
   }
   return out;
 }
+
+// The feed between the nodes, running for the scope of this object.
+struct FeedRun {
+  explicit FeedRun(store::ChangeFeed* f) : feed(f) {
+    if (feed) feed->start();
+  }
+  ~FeedRun() {
+    if (feed) feed->stop();
+  }
+  FeedRun(const FeedRun&) = delete;
+  FeedRun& operator=(const FeedRun&) = delete;
+  store::ChangeFeed* feed;
+};
 
 // Runs the io_context on `workers` threads until the drain that the first SIGINT or SIGTERM
 // starts (before_drain runs first) ends; a second signal stops at once. The exit status.
@@ -143,6 +171,16 @@ int run_until_drained(asio::io_context& ioc, unsigned workers, http::HttpServer&
 
 }  // namespace
 
+// The verifier of this gateway's own JWTs (the secret generated on first start, and said so).
+auth::JwtVerifier jwt_verifier(const config::Config& cfg, const std::string& token_hint) {
+  auto secret = auth::load_or_create_jwt_secret(cfg);
+  if (secret.generated)
+    spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
+                 secret.origin, token_hint);
+  return auth::JwtVerifier({secret.value, cfg.auth.issuer, cfg.auth.audience,
+                            std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.leeway)});
+}
+
 int serve(const config::Config& cfg, const std::string& token_hint) {
   spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
   if (!cfg.auth.required)
@@ -151,17 +189,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
         "local development only");
   const Database database = open_database(cfg);
   store::CatalogStore& db = *database.catalog;
-
-  auto secret = auth::load_or_create_jwt_secret(cfg);
-  if (secret.generated)
-    spdlog::warn("no JWT secret configured: generated {} (mode 0600). Mint an admin token with: {}",
-                 secret.origin, token_hint);
   auth::ApiTokenService api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl);
-  auth::Authenticator authenticator(
-      cfg.auth.required,
-      auth::JwtVerifier({secret.value, cfg.auth.issuer, cfg.auth.audience,
-                         std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.leeway)}),
-      &api_tokens);
+  auth::Authenticator authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens);
 
   const unsigned workers =
       cfg.server.workers ? cfg.server.workers : std::max(1u, std::thread::hardware_concurrency());
@@ -170,8 +199,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
 
   gateway::CatalogService catalog;
   const std::string credentials_key = load_credentials_key(cfg);
-  gateway::CatalogSync sync(db.reader(), catalog, credentials_key, database.feed.get(),
-                            crypto::random_hex(6));
+  const std::string node_id = crypto::random_hex(6);
+  gateway::CatalogSync sync(db.reader(), catalog, credentials_key, database.feed.get(), node_id);
   sync.reload();
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
@@ -188,14 +217,18 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   mcp::Dispatcher dispatcher;
   mcp::register_methods(dispatcher, services);
   const mcp::Server mcp_server(dispatcher, catalog, identity, cfg.transport.input_ttl);
-  EventStores stores = make_event_stores(cfg, database.opts);
-  transport::SessionManager sessions(cfg.transport, *stores.events, stores.registry);
+  EventStores stores = make_event_stores(cfg, database, node_id);
+  transport::SessionManager sessions(cfg.transport, *stores.events, stores.registry,
+                                     stores.cluster.get());
   mcp::on_list_changes(catalog, [&sessions, &listeners](mcp::ListChanges& changes) {
     sessions.deliver(changes);
     listeners.deliver(changes);
   });
   sessions.start_reaper(ioc.get_executor());
   sync.start();  // other nodes' catalog changes reach this node's sessions from here on
+  if (stores.cluster) stores.cluster->start(sessions, *stores.shared);
+  // Stopped before what its handlers reach goes, however serve() ends (the port may be taken).
+  const FeedRun feed_run(database.feed.get());
 
   auth::RouteGuard guard(authenticator);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
@@ -215,10 +248,12 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
                workers);
   const int exit_code = run_until_drained(ioc, workers, server, cfg.server.shutdown_grace, [&] {
     sessions.stop_reaper();
-    sync.stop();
     listeners.close_all();  // their requests end with a result: a graceful end for the client
     federation.stop();
   });
+  // After the drain: until its requests are answered, this node's lease holds them.
+  if (database.feed) database.feed->stop();
+  if (stores.cluster) stores.cluster->stop();
   blocking.join();
   spdlog::info("stopped");
   return exit_code;

@@ -351,6 +351,7 @@ Catalog load_catalog(store::CatalogReader& store, const std::string& credentials
   add_resources(c, rows.resources);
   add_prompts(c, rows.prompts);
   add_servers(c, rows);
+  c.epoch = rows.epoch;
   return c;
 }
 

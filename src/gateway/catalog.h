@@ -69,7 +69,8 @@ inline constexpr ItemKind kAllKinds[] = {ItemKind::tool, ItemKind::resource,
                                          ItemKind::resource_template, ItemKind::prompt};
 
 struct Catalog {
-  std::uint64_t version = 0;
+  std::uint64_t version = 0;  // this node's count of snapshots
+  std::int64_t epoch = 0;     // the database's number of the change it shows (store::CatalogRows)
   std::vector<CatalogItem> tools, resources, resource_templates, prompts;  // sorted by key
   std::map<std::string, VirtualServer> servers;
   // Enabled upstream MCP servers, by gateway id.

@@ -14,9 +14,7 @@ CatalogSync::CatalogSync(store::CatalogReader& reader, CatalogService& catalog,
       feed_(feed),
       node_id_(std::move(node_id)) {}
 
-CatalogSync::~CatalogSync() {
-  stop();
-}
+CatalogSync::~CatalogSync() = default;
 
 void CatalogSync::reload() {
   std::lock_guard lock(mutex_);
@@ -24,6 +22,8 @@ void CatalogSync::reload() {
 }
 
 void CatalogSync::republish() {
+  // Numbered first, so that this snapshot and every node's next one carry the change's number.
+  if (feed_) reader_.mark_changed();
   reload();
   if (!feed_) return;
   try {
@@ -35,7 +35,7 @@ void CatalogSync::republish() {
 
 void CatalogSync::start() {
   if (!feed_) return;
-  feed_->start({kChannel}, [this](const std::string&, const std::string& from) {
+  feed_->subscribe(kChannel, [this](const std::string&, const std::string& from) {
     if (from == node_id_) return;  // this node's own change, published already
     try {
       reload();
@@ -44,10 +44,6 @@ void CatalogSync::start() {
       spdlog::error("catalog reload after another node's change failed: {}", e.what());
     }
   });
-}
-
-void CatalogSync::stop() {
-  if (feed_) feed_->stop();
 }
 
 }  // namespace mcpgw::gateway

@@ -28,9 +28,9 @@ class CatalogSync {
   void republish();
   // Rebuilds and publishes the snapshot without announcing it. Blocking.
   void reload();
-  // Follows the other nodes' announcements (each reloads here); a no-op without a feed.
+  // Subscribes to the other nodes' announcements (each reloads here), before the feed starts;
+  // a no-op without a feed.
   void start();
-  void stop();
 
   static constexpr const char* kChannel = "mcpgw_catalog";
 

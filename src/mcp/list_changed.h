@@ -26,6 +26,8 @@ class ListChanges {
   // not change. Valid as long as this object.
   const std::vector<std::string>& for_scope(const Scope& scope);
   std::uint64_t version() const { return after_.version; }
+  // The database-wide number of the change (gateway::Catalog::epoch).
+  std::int64_t epoch() const { return after_.epoch; }
 
  private:
   const gateway::Catalog& before_;

@@ -112,7 +112,12 @@ bool SessionState::on_cancel(const json::value& id, std::function<void()> hook) 
 
 json::value SessionState::next_request_id() {
   std::lock_guard lock(mutex_);
-  return json::value("mcpgw-" + std::to_string(++next_id_));
+  return json::value(id_prefix_ + std::to_string(++next_id_));
+}
+
+void SessionState::set_request_id_prefix(std::string prefix) {
+  std::lock_guard lock(mutex_);
+  id_prefix_ = std::move(prefix);
 }
 
 void SessionState::await_reply(const json::value& id, ReplyHandler on_reply) {

@@ -69,6 +69,9 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   // error when there is none).
   using ReplyHandler = std::function<void(Outcome)>;
   json::value next_request_id();
+  // Ids this session's server-to-client requests start with ("mcpgw-" unless set): with several
+  // nodes, "mcpgw-<node>-", so that a client's answer reaching another node finds its way here.
+  void set_request_id_prefix(std::string prefix);
   void await_reply(const json::value& id, ReplyHandler on_reply);
   // Routes a response message from the client; false if nothing was waiting for that id.
   bool deliver_reply(const jsonrpc::Message& response);
@@ -92,6 +95,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   std::unordered_map<std::string, InFlight> in_flight_;
   std::unordered_map<std::string, ReplyHandler> waiting_;
   std::uint64_t next_id_ = 0;
+  std::string id_prefix_ = "mcpgw-";
   std::set<std::string> subscriptions_;
   std::mutex standalone_mutex_;  // only around the two functions: they take the stream's locks
   std::function<bool(std::string)> send_standalone_;

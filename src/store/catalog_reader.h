@@ -15,7 +15,7 @@ struct GatewayRow {
   std::string headers;                            // JSON object text
   std::optional<std::string> sealed_credentials;  // nullopt: none
   std::int64_t timeout_ms = 0;
-  std::int64_t updated_at = 0;  // epoch ms
+  std::int64_t updated_at = 0;   // epoch ms
   std::string protocol_version;  // the revision its last discovery settled on; "" none yet
 };
 
@@ -61,6 +61,8 @@ struct CatalogRows {
   std::vector<ServerRow> servers;
   // (server id, item id) for every tool, resource and prompt a server holds.
   std::vector<std::pair<std::string, std::string>> memberships;
+  // The database-wide number of the latest catalog change (mark_changed).
+  std::int64_t epoch = 0;
 };
 
 class CatalogReader {
@@ -68,6 +70,9 @@ class CatalogReader {
   virtual ~CatalogReader() = default;
   // Everything above as of one moment (one read transaction). Throws DatabaseError.
   virtual CatalogRows read_catalog() = 0;
+  // Numbers a committed change of the catalog, database-wide (several nodes: each delivers it
+  // under that number). Blocking; throws DatabaseError.
+  virtual void mark_changed() = 0;
 };
 
 }  // namespace mcpgw::store

@@ -17,9 +17,12 @@ class ChangeFeed {
   // Tells every node listening on channel (this one too). Blocking (one statement); throws
   // DatabaseError.
   virtual void publish(const std::string& channel, const std::string& payload) = 0;
-  // Listens on channels from its own thread, which runs handler; reconnects by itself.
-  virtual void start(std::vector<std::string> channels, Handler handler) = 0;
-  // Ends the thread; the handler is not called after stop() returns.
+  // Before start(): handler runs for the notices on channel (several subscribers may share one).
+  virtual void subscribe(const std::string& channel, Handler handler) = 0;
+  // Listens on every subscribed channel from its own thread, which runs the handlers;
+  // reconnects by itself.
+  virtual void start() = 0;
+  // Ends the thread; no handler is called after stop() returns.
   virtual void stop() = 0;
 };
 

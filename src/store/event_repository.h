@@ -28,6 +28,18 @@ class EventRepository {
   virtual void erase_stream_events(const std::string& stream_id) = 0;
   // Blocking. The session's events ordered by (stream_id, seq).
   virtual std::vector<EventRow> session_events(const std::string& session_id) = 0;
+
+  // A stream that several nodes append to (a session's GET stream when nodes share the
+  // database): the database gives the event the stream's next seq (stream_heads, under that
+  // row's lock), so seqs follow commit order across nodes and a reader that saw seq n has seen
+  // every event before it. An event whose dedupe key (when not empty) the stream has already is
+  // not added. Keeps the stream's newest `keep` events; after_commit as above.
+  virtual void append_sequenced_event(const std::string& session_id, const std::string& stream_id,
+                                      std::string payload, std::string dedupe, std::uint64_t keep,
+                                      std::function<void()> after_commit) = 0;
+  // Blocking. Up to max events of the stream with seq > after, oldest first.
+  virtual std::vector<EventRow> events_after(const std::string& stream_id, std::uint64_t after,
+                                             std::size_t max) = 0;
 };
 
 }  // namespace mcpgw::store

@@ -1,5 +1,7 @@
 #include "store/open.h"
 
+#include "store/sql/sql_node_directory.h"
+
 #include "store/database.h"
 #include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_pool.h"
@@ -39,6 +41,11 @@ MigrationReport migrate_database(const DatabaseOptions& opts) {
 std::unique_ptr<ChangeFeed> open_change_feed(const DatabaseOptions& opts, sql::Pool& pool) {
   if (!opts.postgresql()) return nullptr;
   return postgres::make_change_feed(opts, pool);
+}
+
+std::unique_ptr<NodeDirectory> open_node_directory(const DatabaseOptions& opts, sql::Pool& pool) {
+  if (!opts.postgresql()) return nullptr;
+  return make_node_directory(pool);
 }
 
 }  // namespace mcpgw::store

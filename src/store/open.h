@@ -6,6 +6,7 @@
 #include "store/change_feed.h"
 #include "store/database_options.h"
 #include "store/migrations.h"
+#include "store/node_directory.h"
 #include "store/sql/connection.h"
 
 namespace mcpgw::store {
@@ -21,5 +22,9 @@ MigrationReport migrate_database(const DatabaseOptions& opts);
 // The feed between the nodes of one PostgreSQL database (publishing through pool); null for
 // SQLite, which has one node.
 std::unique_ptr<ChangeFeed> open_change_feed(const DatabaseOptions& opts, sql::Pool& pool);
+
+// The heartbeats and mailboxes of the nodes of one PostgreSQL database (through pool); null for
+// SQLite.
+std::unique_ptr<NodeDirectory> open_node_directory(const DatabaseOptions& opts, sql::Pool& pool);
 
 }  // namespace mcpgw::store

@@ -1,6 +1,12 @@
 #include "transport/durable_event_store.h"
 
+#include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
+
 #include "common/clock.h"
+#include "common/json_parse.h"
+#include "protocol/message.h"
 #include "store/sql/sql_session_event_store.h"
 
 namespace mcpgw::transport {
@@ -29,13 +35,166 @@ SessionRecord from_row(store::SessionRow r) {
 }  // namespace
 
 DurableEventStore::DurableEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
-                                     std::chrono::milliseconds max_age)
+                                     std::chrono::milliseconds max_age, std::string node_id,
+                                     std::chrono::milliseconds lease)
     : max_per_stream_(max_per_stream),
       max_age_(max_age),
+      node_id_(std::move(node_id)),
+      lease_(lease),
       memory_(max_per_stream),
-      durable_(store::make_session_event_store(std::move(db), max_age, kMaxQueuedWrites)) {}
+      durable_(store::make_session_event_store(std::move(db), max_age, kMaxQueuedWrites)) {
+  if (shared()) follower_ = std::thread([this] { follow_loop(); });
+}
 
-DurableEventStore::~DurableEventStore() = default;
+DurableEventStore::~DurableEventStore() {
+  {
+    std::lock_guard lock(follow_mutex_);
+    stopping_ = true;
+  }
+  follow_wake_.notify_all();
+  if (follower_.joinable()) follower_.join();
+}
+
+void DurableEventStore::append_sequenced(const std::string& session_id,
+                                         const std::string& stream_key, std::string data,
+                                         std::string dedupe) {
+  // The event comes back through step() once committed, in the database's order with the
+  // other nodes' events.
+  durable_->append_sequenced_event(session_id, stream_key, std::move(data), std::move(dedupe),
+                                   max_per_stream_, [this, stream_key] { refresh(stream_key); });
+}
+
+void DurableEventStore::follow(const std::string& stream_key,
+                               std::weak_ptr<StreamFollower> follower, bool remote) {
+  std::lock_guard lock(follow_mutex_);
+  auto* raw = follower.lock().get();
+  followed_[stream_key] = {std::move(follower), raw, remote};
+}
+
+void DurableEventStore::unfollow(const std::string& stream_key, const StreamFollower* follower) {
+  std::lock_guard lock(follow_mutex_);
+  if (auto it = followed_.find(stream_key); it != followed_.end() && it->second.raw == follower)
+    followed_.erase(it);
+}
+
+void DurableEventStore::refresh(const std::string& stream_key) {
+  {
+    std::lock_guard lock(follow_mutex_);
+    if (!followed_.count(stream_key)) return;
+    pending_.insert(stream_key);
+  }
+  follow_wake_.notify_one();
+}
+
+void DurableEventStore::notify(const std::string& stream_key) {
+  if (!stream_key.empty()) return refresh(stream_key);
+  {
+    std::lock_guard lock(follow_mutex_);
+    for (const auto& [key, f] : followed_)
+      pending_.insert(key);
+  }
+  follow_wake_.notify_one();
+}
+
+void DurableEventStore::catch_up(const std::string& stream_key) {
+  if (shared()) step(stream_key, true);
+}
+
+void DurableEventStore::follow_loop() {
+  auto next_poll = std::chrono::steady_clock::now() + kFollowPoll;
+  std::unique_lock lock(follow_mutex_);
+  while (!stopping_) {
+    follow_wake_.wait_until(lock, next_poll, [&] { return stopping_ || !pending_.empty(); });
+    if (stopping_) return;
+    std::set<std::string> keys;
+    keys.swap(pending_);
+    // Another node's POST stream is polled (its commits are not announced); a GET stream only
+    // when announced, or when its own append came back.
+    if (std::chrono::steady_clock::now() >= next_poll) {
+      for (const auto& [key, f] : followed_)
+        if (f.remote) keys.insert(key);
+      next_poll = std::chrono::steady_clock::now() + kFollowPoll;
+    }
+    lock.unlock();
+    for (const auto& key : keys)
+      step(key);
+    lock.lock();
+  }
+}
+
+void DurableEventStore::step(const std::string& stream_key, bool always) {
+  constexpr std::size_t kBatch = 256;
+  std::shared_ptr<StreamFollower> follower;
+  bool remote = false;
+  {
+    std::lock_guard lock(follow_mutex_);
+    auto it = followed_.find(stream_key);
+    if (it == followed_.end()) return;
+    follower = it->second.follower.lock();
+    remote = it->second.remote;
+  }
+  // A GET stream nobody reads here is not fetched (attach and catch_up bring it up to date);
+  // another node's POST stream is: it must end, or be answered for a dead node.
+  if (!follower || (!remote && !always && !follower->wanted())) return;
+  const auto dot = stream_key.rfind('.');
+  const std::string session_id = stream_key.substr(0, dot);
+  std::lock_guard serial(catching_up_mutex_);
+  try {
+    // The record before the events: a stream found finished has all its events committed.
+    std::optional<store::PostStreamRow> record;
+    if (remote) record = durable_->find_post_stream(stream_key, lease_);
+    const auto events = durable_->events_after(stream_key, memory_.last_seq(stream_key), kBatch);
+    for (const auto& e : events)
+      memory_.append(session_id, stream_key, e.seq, e.payload);
+    if (!events.empty()) follower->advanced(events.back().seq);
+    if (events.size() == kBatch) return refresh(stream_key);
+    if (!remote) return;
+    if (!record || record->finished) {
+      follower->ended();
+      return unfollow(stream_key, follower.get());  // nothing more to poll for
+    }
+    if (!record->node_alive &&
+        durable_->take_over_post_stream(stream_key, session_id, record->node_id, node_id_,
+                                        lost_calls(record->request_ids))) {
+      spdlog::warn(
+          "stream {}…: node {} stopped before answering it; answered its {} request(s) "
+          "with lost-call errors",
+          stream_key.substr(0, 8), record->node_id, record->request_ids.size());
+      refresh(stream_key);
+    }
+  } catch (const std::exception& e) {
+    // Retried at the next announcement or poll.
+    spdlog::warn("following stream {}… from the database: {}", stream_key.substr(0, 8), e.what());
+  }
+}
+
+std::vector<std::string> DurableEventStore::lost_calls(
+    const std::vector<std::string>& request_ids) const {
+  std::vector<std::string> out;
+  for (const auto& id_text : request_ids) {
+    boost::system::error_code ec;
+    auto id = parse_json(id_text, ec);
+    if (ec) continue;
+    out.push_back(boost::json::serialize(jsonrpc::error_response(
+        id, {jsonrpc::kInternalError,
+             "Request lost: the gateway node that was answering it stopped; it may be retried",
+             boost::json::object{{"lost", true}, {"retryable", true}}})));
+  }
+  return out;
+}
+
+void DurableEventStore::open_post_stream(const std::string& session_id,
+                                         const std::string& stream_key,
+                                         const std::vector<std::string>& request_ids,
+                                         std::function<void()> on_durable) {
+  if (!shared()) return on_durable();
+  durable_->open_post_stream({stream_key, session_id, node_id_, request_ids, false, true},
+                             std::move(on_durable));
+}
+
+void DurableEventStore::finish_post_stream(const std::string& stream_key) {
+  if (shared()) durable_->finish_post_stream(stream_key);
+}
 
 void DurableEventStore::flush() {
   durable_->flush();

@@ -6,8 +6,12 @@
 // thread that commits in batches. After a restart, a session and its events are loaded from
 // the database the first time the session is used.
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "store/database_options.h"
@@ -20,12 +24,38 @@ class SessionEventStore;
 
 namespace mcpgw::transport {
 
+//
+// Shared (a node_id given: nodes share the PostgreSQL database): the GET streams are numbered by
+// the database, POST streams are recorded with the node that answers them, and one thread here
+// follows the streams this node's clients read but other nodes write: at once when the
+// database announces a commit (notify), else by polling a followed POST stream every
+// kFollowPoll; a POST stream whose node's lease ran out unanswered is answered here with
+// lost-call errors.
 class DurableEventStore final : public EventStore, public SessionRegistry {
  public:
   // max_age: events and sessions older than this are deleted (retention by age).
   DurableEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
-                    std::chrono::milliseconds max_age);
+                    std::chrono::milliseconds max_age, std::string node_id = {},
+                    std::chrono::milliseconds lease = std::chrono::seconds(5));
   ~DurableEventStore() override;  // commits what is queued
+
+  static constexpr std::chrono::milliseconds kFollowPoll{100};
+
+  bool shared() const override { return !node_id_.empty(); }
+  void append_sequenced(const std::string& session_id, const std::string& stream_key,
+                        std::string data, std::string dedupe) override;
+  void follow(const std::string& stream_key, std::weak_ptr<StreamFollower> follower,
+              bool remote) override;
+  void unfollow(const std::string& stream_key, const StreamFollower* follower) override;
+  void refresh(const std::string& stream_key) override;
+  void catch_up(const std::string& stream_key) override;
+  void open_post_stream(const std::string& session_id, const std::string& stream_key,
+                        const std::vector<std::string>& request_ids,
+                        std::function<void()> on_durable) override;
+  void finish_post_stream(const std::string& stream_key) override;
+  // The database announced commits to this stream (empty: the announcements may have been
+  // missed, so every followed stream).
+  void notify(const std::string& stream_key);
 
   void append(const std::string& session_id, const std::string& stream_key, std::uint64_t seq,
               std::string data) override;
@@ -37,6 +67,7 @@ class DurableEventStore final : public EventStore, public SessionRegistry {
                                       std::size_t max) const override;
   std::uint64_t last_seq(const std::string& stream_key) const override;
   void erase_session(const std::string& session_id) override;
+  void forget_session(const std::string& session_id) override { memory_.erase_session(session_id); }
   void erase_stream(const std::string& session_id, const std::string& stream_key) override;
 
   void save(const SessionRecord& record) override;
@@ -48,9 +79,30 @@ class DurableEventStore final : public EventStore, public SessionRegistry {
   void flush() override;
 
  private:
+  struct Followed {
+    std::weak_ptr<StreamFollower> follower;
+    const StreamFollower* raw = nullptr;
+    bool remote = false;
+  };
+  void follow_loop();
+  // One step of following: the stream's new events into memory, then (remote) its end or its
+  // take-over. Serialized per stream by catching_up_mutex_.
+  // always: even a stream nobody reads yet (catch_up, before its reader attaches).
+  void step(const std::string& stream_key, bool always = false);
+  std::vector<std::string> lost_calls(const std::vector<std::string>& request_ids) const;
+
   std::size_t max_per_stream_;
   std::chrono::milliseconds max_age_;
+  const std::string node_id_;
+  const std::chrono::milliseconds lease_;
   MemoryEventStore memory_;
+  std::mutex follow_mutex_;  // followed_, pending_, stopping_
+  std::condition_variable follow_wake_;
+  std::unordered_map<std::string, Followed> followed_;
+  std::set<std::string> pending_;
+  bool stopping_ = false;
+  std::mutex catching_up_mutex_;
+  std::thread follower_;  // only when shared
   // Sessions whose removal is queued but not yet committed: restore() must not bring them back.
   std::mutex removing_mutex_;
   std::unordered_set<std::string> removing_;

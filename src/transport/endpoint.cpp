@@ -18,6 +18,7 @@
 #include "protocol/versions.h"
 #include "transport/memory_event_store.h"
 #include "transport/modern_endpoint.h"
+#include "transport/resume.h"
 #include "transport/session_manager.h"
 #include "transport/stream_pump.h"
 #include "transport/wire.h"
@@ -71,6 +72,7 @@ struct PostJob {
   std::string log_id;
   std::vector<jsonrpc::Message> requests;
   std::vector<jsonrpc::Parsed::Invalid> invalid;
+  std::vector<std::pair<std::string, std::string>> forward;  // (node, answer) for other nodes
 };
 
 class Endpoint : public std::enable_shared_from_this<Endpoint> {
@@ -291,6 +293,11 @@ awaitable<Response> Endpoint::post(http::Exchange& hc) {
         "Invalid Request: JSON-RPC batches are not part of protocol version " + job->version);
 
   take_messages(*job, parsed, hc.request_id);
+  if (!job->forward.empty())
+    co_await offload(blocking_, [this, &job] {
+      for (auto& [node, text] : job->forward)
+        sessions_.peers()->send(node, job->session->id(), std::move(text));
+    });
   if (job->requests.empty() && job->invalid.empty()) {
     Response res{Status::accepted, 11};
     co_return res;
@@ -353,9 +360,19 @@ void Endpoint::take_messages(PostJob& job, jsonrpc::Parsed& parsed, const std::s
         break;
       }
       case jsonrpc::Message::Kind::response:
-        if (!job.session || !job.session->state().deliver_reply(m))
-          spdlog::debug("request {}: response to unknown id {} ignored", log_id,
-                        json::serialize(m.id));
+        if (job.session && job.session->state().deliver_reply(m)) break;
+        if (auto* peers = sessions_.peers(); peers && job.session && m.id.is_string()) {
+          // An answer to a request another node of the database sent: handed to it.
+          if (auto node = node_of_request_id(m.id.get_string());
+              node && *node != peers->node_id()) {
+            job.forward.emplace_back(
+                *node, json::serialize(m.error ? jsonrpc::error_response(m.id, *m.error)
+                                               : jsonrpc::response(m.id, m.result)));
+            break;
+          }
+        }
+        spdlog::debug("request {}: response to unknown id {} ignored", log_id,
+                      json::serialize(m.id));
         break;
     }
   }
@@ -375,7 +392,10 @@ awaitable<Response> Endpoint::answer_json(PostJob& job, bool batch) {
 
 awaitable<Response> Endpoint::answer_sse(http::Exchange& hc, std::shared_ptr<PostJob> job) {
   if (job->session) {
-    job->stream = job->session->open_post_stream();
+    std::vector<std::string> ids;
+    for (const auto& m : job->requests)
+      ids.push_back(json::serialize(m.id));
+    job->stream = job->session->open_post_stream(ids);
   } else {
     job->own_store = std::make_unique<MemoryEventStore>(o_.transport.max_events_per_stream);
     job->stream = std::make_shared<Stream>("stateless", 1, *job->own_store);
@@ -413,38 +433,28 @@ awaitable<Response> Endpoint::get(http::Exchange& hc) {
   if (!c.session) co_return session_required();
   auto session = c.session;
   const std::string& version = session->state().protocol_version();
-
-  std::shared_ptr<Stream> stream;
-  std::uint64_t after = 0;
+  const auto last = header(hc.request, protocol::header::kLastEventId);
+  // With a shared store this reads the database (the stream's events from other nodes); not
+  // a co_await inside a conditional expression (GCC 12, common/offload.h).
+  Resume r;
+  if (session->store().shared())
+    r = co_await offload(blocking_, [&] { return resolve_resume(*session, last); });
+  else
+    r = resolve_resume(*session, last);
+  // A finished stream with nothing left to replay: 405 tells the client to stop polling.
+  if (r.ended) {
+    auto res = rpc_error(Status::method_not_allowed, protocol::error::kServerError,
+                         "Method Not Allowed: that stream has ended and nothing is left to replay");
+    res.set(bhttp::field::allow, "GET, POST, DELETE");
+    co_return res;
+  }
   std::optional<std::string> priming;
-  if (auto last = header(hc.request, protocol::header::kLastEventId)) {
-    auto id = parse_event_id(*last);
-    // Only this session's own streams: an id from another session, or one the store does not
-    // know, replays nothing.
-    if (id && id->session_id == session->id()) {
-      stream = id->stream == 0 ? session->standalone() : session->stream(id->stream);
-      if (stream && id->seq > stream->last_seq()) stream = nullptr;  // an id from the future
-      if (stream) {
-        after = id->seq;
-        // A finished stream with nothing left to replay: 405 tells the client to stop polling.
-        if (stream->finished() && after >= stream->last_seq()) {
-          auto res =
-              rpc_error(Status::method_not_allowed, protocol::error::kServerError,
-                        "Method Not Allowed: that stream has ended and nothing is left to replay");
-          res.set(bhttp::field::allow, "GET, POST, DELETE");
-          co_return res;
-        }
-      }
-    }
-  }
-  if (!stream) {
-    stream = session->standalone();
-    after = stream->last_seq();
-    if (protocol::wants_priming_event(version)) priming = event_id(session->id(), 0, after);
-  }
-  hc.streamer = [self = shared_from_this(), stream, session, after,
+  if (r.fresh && protocol::wants_priming_event(version))
+    priming = event_id(session->id(), 0, r.after);
+  hc.streamer = [self = shared_from_this(), r = std::move(r), session,
                  priming](http::ResponseStream& rs) -> awaitable<void> {
-    co_await self->pump(rs, stream, session, after, priming);
+    if (!r.notice.empty() && !co_await rs.write(r.notice)) co_return;
+    co_await self->pump(rs, r.stream, session, r.after, priming);
   };
   co_return sse_response(&session->id());
 }
@@ -456,6 +466,8 @@ awaitable<Response> Endpoint::del(http::Exchange& hc) {
   if (c.error) co_return std::move(*c.error);
   if (!c.session) co_return session_required();
   sessions_.remove(c.session->id());
+  if (auto* peers = sessions_.peers())
+    co_await offload(blocking_, [peers, &c] { peers->session_ended(c.session->id()); });
   Response res{Status::no_content, 11};
   co_return res;
 }

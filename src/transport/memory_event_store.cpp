@@ -16,6 +16,9 @@ void MemoryEventStore::append(const std::string& session_id, const std::string& 
     auto& s = shard(stream_key);
     std::lock_guard lock(s.mutex);
     auto& ring = s.streams[stream_key];
+    // A stream's events arrive in seq order; one already here (a session restored twice, a
+    // stream followed from the database by two threads) is not added again.
+    if (!ring.empty() && seq <= ring.back().seq) return;
     first = ring.empty();
     ring.push_back({seq, std::move(data)});
     while (ring.size() > max_per_stream_)

@@ -11,19 +11,42 @@ std::int64_t now_ticks() {
 }
 }  // namespace
 
-Stream::Stream(std::string session_id, std::uint64_t number, EventStore& store)
+Stream::Stream(std::string session_id, std::uint64_t number, EventStore& store, Kind kind)
     : session_id_(std::move(session_id)),
       number_(number),
       key_(stream_key(session_id_, number)),
+      kind_(kind),
       store_(store),
       seq_(store.last_seq(key_)),
       durable_(seq_) {}
 
-std::uint64_t Stream::append(std::string data) {
+Stream::~Stream() {
+  if (kind_ != Kind::local) store_.unfollow(key_, this);
+}
+
+void Stream::follow() {
+  if (kind_ == Kind::local) return;
+  store_.follow(key_, weak_from_this(), kind_ == Kind::remote);
+  store_.refresh(key_);
+}
+
+void Stream::advanced(std::uint64_t seq) {
+  {
+    std::lock_guard lock(mutex_);
+    seq_ = std::max(seq_, seq);
+  }
+  mark_durable(seq);
+}
+
+std::uint64_t Stream::append(std::string data, std::string dedupe) {
   std::uint64_t seq = 0;
   {
     std::lock_guard lock(mutex_);
-    if (finished_) return 0;
+    if (finished_ || kind_ == Kind::remote) return 0;
+    if (kind_ == Kind::sequenced) {
+      store_.append_sequenced(session_id_, key_, std::move(data), std::move(dedupe));
+      return seq_ + 1;
+    }
     seq = ++seq_;
     store_.append_durable(session_id_, key_, seq, std::move(data), [weak = weak_from_this(), seq] {
       if (auto self = weak.lock()) self->mark_durable(seq);
@@ -40,6 +63,11 @@ void Stream::mark_durable(std::uint64_t seq) {
   wake();
 }
 
+void Stream::mark_recorded() {
+  recorded_.store(true, std::memory_order_release);
+  wake();
+}
+
 void Stream::wake() {
   std::function<void()> w;
   {
@@ -52,7 +80,10 @@ void Stream::wake() {
 void Stream::finish() {
   {
     std::lock_guard lock(mutex_);
+    if (finished_) return;
     finished_ = true;
+    // After its last event, in the store's order: a node that follows it ends with it.
+    if (kind_ == Kind::local && number_ != 0) store_.finish_post_stream(key_);
   }
   wake();
 }
@@ -77,6 +108,8 @@ std::uint64_t Stream::attach(std::function<void()> waker) {
     token = reader_ = ++next_token_;
   }
   if (previous) previous();
+  // Whatever reached the store while nobody read this stream here.
+  if (kind_ != Kind::local) store_.refresh(key_);
   return token;
 }
 
@@ -114,16 +147,28 @@ Session::~Session() {
 }
 
 std::shared_ptr<Stream> Session::standalone() {
-  std::lock_guard lock(mutex_);
-  auto& s = streams_[0];
-  if (!s) s = std::make_shared<Stream>(id_, 0, store_);
-  return s;
+  std::shared_ptr<Stream> made;
+  {
+    std::lock_guard lock(mutex_);
+    auto& s = streams_[0];
+    if (s) return s;
+    s = made = std::make_shared<Stream>(
+        id_, 0, store_, store_.shared() ? Stream::Kind::sequenced : Stream::Kind::local);
+  }
+  made->follow();  // outside the lock: the store may tell it of events at once
+  return made;
 }
 
-std::shared_ptr<Stream> Session::open_post_stream() {
+std::shared_ptr<Stream> Session::open_post_stream(const std::vector<std::string>& request_ids) {
   std::lock_guard lock(mutex_);
   const auto n = next_stream_++;
   auto s = std::make_shared<Stream>(id_, n, store_);
+  if (store_.shared()) {
+    s->expect_record();
+    store_.open_post_stream(id_, s->key(), request_ids, [weak = std::weak_ptr<Stream>(s)] {
+      if (auto stream = weak.lock()) stream->mark_recorded();
+    });
+  }
   if (closed_) s->finish();
   streams_[n] = s;
   // Forget the oldest finished POST streams beyond the bound, and their events with them: a long
@@ -144,9 +189,19 @@ std::shared_ptr<Stream> Session::open_post_stream() {
 std::shared_ptr<Stream> Session::stream(std::uint64_t number) {
   std::lock_guard lock(mutex_);
   if (auto it = streams_.find(number); it != streams_.end()) return it->second;
+  if (number == 0) return nullptr;
+  // Another node's POST stream (or one of this node's before a restart), followed from the
+  // store until it ends.
+  if (store_.shared()) {
+    auto s = std::make_shared<Stream>(id_, number, store_, Stream::Kind::remote);
+    if (closed_) s->finish();
+    streams_[number] = s;
+    s->follow();
+    return s;
+  }
   // After a restart the stream objects are gone but their events may be in the store: a finished
   // stream that can still be replayed.
-  if (number != 0 && store_.last_seq(stream_key(id_, number)) > 0) {
+  if (store_.last_seq(stream_key(id_, number)) > 0) {
     auto s = std::make_shared<Stream>(id_, number, store_);
     s->finish();
     streams_[number] = s;

@@ -20,23 +20,42 @@ namespace mcpgw::transport {
 // store holds it durably (durable_seq), so the connection that carries the stream is only a
 // reader of the store; at most one reader is attached at a time (a new one replaces the old:
 // nothing is ever broadcast to two connections).
-class Stream : public std::enable_shared_from_this<Stream> {
+//
+// Where several nodes share the store (EventStore::shared), a stream is one of three kinds:
+// local (this node numbers its events: its POST streams), sequenced (the store numbers them, as
+// any node may append: the GET stream), or remote (another node's POST stream that a client
+// resumed here, only read). The last two learn of their events through the store (follow()).
+class Stream : public std::enable_shared_from_this<Stream>, public StreamFollower {
  public:
-  Stream(std::string session_id, std::uint64_t number, EventStore& store);
+  enum class Kind { local, sequenced, remote };
+  Stream(std::string session_id, std::uint64_t number, EventStore& store, Kind kind = Kind::local);
+  ~Stream() override;
+  // A sequenced or remote stream starts following the store (it needs shared_from_this).
+  void follow();
+  Kind kind() const { return kind_; }
 
   const std::string& key() const { return key_; }
   std::uint64_t number() const { return number_; }
   const std::string& session_id() const { return session_id_; }
 
-  // Stores a message as the next event and wakes the reader. Returns its seq; 0 when the stream
-  // is already finished (the message is dropped).
-  std::uint64_t append(std::string data);
+  // Stores a message as the next event and wakes the reader. Returns its seq (for a sequenced
+  // stream, nonzero: the store gives the seq); 0 when the stream is already finished, or remote
+  // (the message is dropped).
+  // dedupe (a sequenced stream only): a key the stream keeps one event of, whichever nodes
+  // append it (a catalog change every node holding the session announces).
+  std::uint64_t append(std::string data, std::string dedupe = {});
   // No more events: the POST stream's response is in, or the session ended.
   void finish();
   bool finished() const;
   std::uint64_t last_seq() const;
   // The highest seq up to which every event is durable: what a reader may send.
   std::uint64_t durable_seq() const { return durable_.load(std::memory_order_acquire); }
+
+  // A shared store's record of this POST stream (EventStore::open_post_stream) is on its way:
+  // until recorded(), a reader sends nothing, not even the priming event with the stream's id.
+  void expect_record() { recorded_.store(false, std::memory_order_release); }
+  void mark_recorded();
+  bool recorded() const { return recorded_.load(std::memory_order_acquire); }
 
   // Attaches a reader and returns its token; a previous reader is woken and sees is_reader false.
   std::uint64_t attach(std::function<void()> waker);
@@ -46,10 +65,16 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   EventStore& store() const { return store_; }
 
+  // StreamFollower: the store holds this stream's events up to seq; a remote stream ended.
+  void advanced(std::uint64_t seq) override;
+  void ended() override { finish(); }
+  bool wanted() const override { return has_reader(); }
+
  private:
   const std::string session_id_;
   const std::uint64_t number_;
   const std::string key_;
+  const Kind kind_;
   void mark_durable(std::uint64_t seq);
   void wake();
 
@@ -58,6 +83,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::uint64_t seq_;
   bool finished_ = false;
   std::atomic<std::uint64_t> durable_;
+  std::atomic<bool> recorded_{true};
   // Apart from mutex_: a store may report durability from inside append (memory) or from its
   // writer thread while an append waits for room in its queue.
   mutable std::mutex reader_mutex_;  // reader_, next_token_, waker_
@@ -79,8 +105,13 @@ class Session {
   EventStore& store() const { return store_; }
 
   std::shared_ptr<Stream> standalone();
-  std::shared_ptr<Stream> open_post_stream();
+  // request_ids (JSON texts of the ids of the requests it answers): with a shared store, the
+  // stream is recorded with them and this node, before its first event and before a reader
+  // sends even its id, so that a node the client resumes it on knows whose it is.
+  std::shared_ptr<Stream> open_post_stream(const std::vector<std::string>& request_ids = {});
   // A stream of this session by number (for Last-Event-ID); null when unknown or long gone.
+  // With a shared store, a POST stream this node does not know is another node's: followed
+  // from the store (Stream::Kind::remote).
   std::shared_ptr<Stream> stream(std::uint64_t number);
   // This session was restored from the registry (after a restart, or on another node than the
   // one that created it, which may still be serving it too): its POST streams are numbered in

@@ -26,9 +26,22 @@ struct SessionManager::Reaper {
   std::atomic<bool> stopped{false};
 };
 
+std::string request_id_prefix(std::string_view node_id) {
+  return "mcpgw-" + std::string(node_id) + "-";
+}
+
+std::optional<std::string> node_of_request_id(std::string_view id) {
+  constexpr std::string_view kHead = "mcpgw-";
+  if (id.substr(0, kHead.size()) != kHead) return std::nullopt;
+  const auto rest = id.substr(kHead.size());
+  const auto dash = rest.find('-');
+  if (dash == std::string_view::npos || dash == 0) return std::nullopt;
+  return std::string(rest.substr(0, dash));
+}
+
 SessionManager::SessionManager(const config::TransportConfig& cfg, EventStore& store,
-                               SessionRegistry* registry)
-    : cfg_(cfg), store_(store), registry_(registry) {}
+                               SessionRegistry* registry, Peers* peers)
+    : cfg_(cfg), store_(store), registry_(registry), peers_(peers) {}
 
 SessionManager::~SessionManager() {
   stop_reaper();
@@ -36,6 +49,7 @@ SessionManager::~SessionManager() {
 
 std::shared_ptr<Session> SessionManager::make(const std::string& subject, mcp::Scope scope,
                                               std::shared_ptr<mcp::SessionState> state) {
+  if (peers_) state->set_request_id_prefix(request_id_prefix(peers_->node_id()));
   // 128 bits from the CSPRNG, hex: visible ASCII only, as the specification asks.
   return std::make_shared<Session>(crypto::random_hex(16), subject, std::move(scope),
                                    std::move(state), store_);
@@ -95,6 +109,7 @@ std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
   s->state().set_client(info.is_object() ? info.get_object() : json::object{},
                         caps.is_object() ? caps.get_object() : json::object{});
   s->state().mark_initialized();
+  if (peers_) s->state().set_request_id_prefix(request_id_prefix(peers_->node_id()));
   s->number_streams_apart();
   std::unique_lock lock(mutex_);
   auto [it, inserted] = sessions_.emplace(id, s);  // another request may have restored it first
@@ -119,6 +134,34 @@ bool SessionManager::remove(const std::string& id) {
   return true;
 }
 
+void SessionManager::forget(const std::string& id) {
+  std::shared_ptr<Session> s;
+  {
+    std::unique_lock lock(mutex_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    s = std::move(it->second);
+    sessions_.erase(it);
+  }
+  s->close();
+  store_.forget_session(id);
+  std::lock_guard lock(persisted_mutex_);
+  persisted_touch_.erase(id);
+}
+
+void SessionManager::deliver_from_peer(const std::string& session_id, const std::string& message) {
+  auto s = find(session_id);
+  boost::system::error_code ec;
+  const auto v = parse_json(message, ec);
+  jsonrpc::Error why;
+  json::value id;
+  std::optional<jsonrpc::Message> m;
+  if (!ec) m = jsonrpc::to_message(v, why, id);
+  if (!s || !m || m->kind != jsonrpc::Message::Kind::response || !s->state().deliver_reply(*m))
+    spdlog::debug("session {}…: a message from another node found nothing waiting for it",
+                  session_id.substr(0, 8));
+}
+
 void SessionManager::touch(Session& s) {
   s.touch();
   if (!registry_) return;
@@ -140,8 +183,16 @@ std::size_t SessionManager::reap(std::chrono::steady_clock::time_point now) {
       if (now - s->last_used() > cfg_.session_idle_ttl && !s->has_reader()) idle.push_back(id);
   }
   std::size_t n = 0;
-  for (const auto& id : idle)
-    n += remove(id) ? 1 : 0;
+  // With other nodes, an idle session here may be busy there: it leaves this node's memory,
+  // and the database's retention ends it once no node used it for the TTL.
+  for (const auto& id : idle) {
+    if (peers_) {
+      forget(id);
+      ++n;
+    } else {
+      n += remove(id) ? 1 : 0;
+    }
+  }
   if (n) {
     spdlog::info("closed {} idle session(s)", n);
 #ifdef __GLIBC__
@@ -199,8 +250,12 @@ void SessionManager::deliver(mcp::ListChanges& changes) {
     const auto& messages = changes.for_scope(s->scope());
     if (messages.empty()) continue;
     auto stream = s->standalone();
-    for (const auto& m : messages)
-      stream->append(m);
+    // Every node that holds the session learns of the change and appends it to the shared GET
+    // stream under the change's number: the stream keeps it once.
+    for (std::size_t i = 0; i < messages.size(); ++i)
+      stream->append(messages[i],
+                     peers_ ? "catalog:" + std::to_string(changes.epoch()) + ":" + std::to_string(i)
+                            : std::string());
     ++notified;
   }
   if (notified)

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "mcp/list_changed.h"
+#include "transport/peers.h"
 #include "transport/session.h"
 #include "transport/session_registry.h"
 
@@ -17,8 +18,9 @@ namespace mcpgw::transport {
 
 class SessionManager {
  public:
-  // registry may be null (sessions then live in memory only).
-  SessionManager(const config::TransportConfig& cfg, EventStore& store, SessionRegistry* registry);
+  // registry may be null (sessions then live in memory only); peers is null for one node.
+  SessionManager(const config::TransportConfig& cfg, EventStore& store, SessionRegistry* registry,
+                 Peers* peers = nullptr);
   ~SessionManager();
 
   // A new session object around the protocol state initialize made, not yet registered.
@@ -41,8 +43,15 @@ class SessionManager {
     if (registry_) registry_->flush();
   }
 
-  // Ends and forgets the session; false when unknown.
+  // Ends and forgets the session; false when unknown. With peers, the caller tells them
+  // (Peers::session_ended, blocking).
   bool remove(const std::string& id);
+  // Another node ended the session, or it idled here while other nodes may still serve it:
+  // closed and dropped from this node's memory only.
+  void forget(const std::string& id);
+  Peers* peers() const { return peers_; }
+  // A message another node handed over (a client's answer to one of this node's requests).
+  void deliver_from_peer(const std::string& session_id, const std::string& message);
   // Ends sessions idle for longer than the TTL that have no open stream. Returns how many.
   std::size_t reap(std::chrono::steady_clock::time_point now);
   // Records use of the session (persisted at most once a minute).
@@ -62,6 +71,7 @@ class SessionManager {
   const config::TransportConfig cfg_;
   EventStore& store_;
   SessionRegistry* registry_;
+  Peers* peers_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
   std::mutex persisted_mutex_;

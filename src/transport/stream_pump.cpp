@@ -27,6 +27,9 @@ boost::asio::awaitable<bool> pump(http::ResponseStream& rs, Stream& stream, std:
                                   const PumpOptions& o) {
   const auto token = stream.attach(rs.waker());
   bool drained = false;
+  // Not even the stream's id before the store knows the stream (a shared store's record).
+  while (!stream.recorded() && stream.is_reader(token) && !rs.closing())
+    co_await rs.wait(o.keepalive);
   if (priming_id) {
     const std::string priming = sse_priming(*priming_id, kRetryMs);
     if (!co_await rs.write(priming)) {
@@ -44,11 +47,18 @@ boost::asio::awaitable<bool> pump(http::ResponseStream& rs, Stream& stream, std:
     while (!events.empty() && events.back().seq > durable)
       events.pop_back();
     if (!events.empty()) {
-      // The store dropped events this reader never sent: it fell too far behind. Close; the
-      // client resumes from what it has.
+      // The store no longer keeps events this reader was to send (it resumed from an old event
+      // id, or fell too far behind): it is told which, then gets the oldest ones kept.
       if (events.front().seq != after + 1) {
-        spdlog::warn("stream {}: reader fell behind the event store; closing it", stream.key());
-        break;
+        const auto first = events.front().seq;
+        spdlog::info("stream {}…: events {} to {} are no longer kept; the reader is told so",
+                     stream.key().substr(0, 8), after + 1, first - 1);
+        const std::string notice = lost_events_notice(
+            event_id(stream.session_id(), stream.number(), after),
+            "Events after the Last-Event-ID are no longer kept (transport.max_events_per_stream "
+            "per stream); the stream continues with the oldest event kept",
+            {{"missedFrom", after + 1}, {"missedThrough", first - 1}});
+        if (!co_await rs.write(notice)) break;
       }
       bool ok = true;
       for (auto& e : events) {

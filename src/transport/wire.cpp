@@ -40,6 +40,15 @@ std::string sse_priming(std::string_view id, int retry_ms) {
   return "id: " + std::string(id) + "\nretry: " + std::to_string(retry_ms) + "\ndata: \n\n";
 }
 
+std::string lost_events_notice(std::string_view last_event_id, std::string_view message,
+                               json::object detail) {
+  detail["message"] = message;
+  detail["lastEventId"] = last_event_id;
+  json::object params{{"level", "warning"}, {"logger", "mcpgw"}, {"data", std::move(detail)}};
+  return sse_event("", json::serialize(jsonrpc::notification(protocol::notification::kMessage,
+                                                             std::move(params))));
+}
+
 Response sse_response(const std::string* session_id) {
   Response res{Status::ok, 11};
   res.set(bhttp::field::content_type, "text/event-stream");

@@ -24,6 +24,11 @@ std::string sse_event(std::string_view id, std::string_view data);
 // 2025-11-25: an event with an id and empty data, so a client can resume a stream that has not
 // carried a message yet, with a retry hint. Older clients choke on it and never get one.
 std::string sse_priming(std::string_view id, int retry_ms);
+// What a client resuming a stream is told when the events it asks for are no longer kept (an
+// SSE event without an id, so its Last-Event-ID stays as it was): a notifications/message at
+// level warning from logger "mcpgw", data {message, lastEventId, ...detail}.
+std::string lost_events_notice(std::string_view last_event_id, std::string_view message,
+                               boost::json::object detail);
 // The head of an SSE response (no caching, no proxy buffering), with the session id when given.
 http::Response sse_response(const std::string* session_id);
 

@@ -430,7 +430,7 @@ describe('resumption', () => {
     resumed.close();
   });
 
-  test('an event id of another session, or one the store never gave, replays nothing', async () => {
+  test('an event id of another session, or one the store never gave, replays nothing (the latter says so)', async () => {
     const a = await initialize(url, user);
     const b = await initialize(url, user);
     const ga = await openSse(url, { headers: mcpHeaders(user, a.headers) });
@@ -441,7 +441,16 @@ describe('resumption', () => {
     for (const lastId of [ev.id, `${b.sid}.0.999`, 'garbage']) {
       const gb = await openSse(url, { headers: mcpHeaders(user, { ...b.headers, 'last-event-id': lastId }) });
       assert.equal(gb.status, 200);
-      const firstEvent = await gb.next();
+      let firstEvent = await gb.next();
+      if (lastId.startsWith(b.sid)) {
+        // Its own session's id that names nothing here: told so, without an id, before the rest.
+        assert.equal(firstEvent.id, undefined);
+        const notice = JSON.parse(firstEvent.data);
+        assert.equal(notice.method, 'notifications/message');
+        assert.equal(notice.params.level, 'warning');
+        assert.equal(notice.params.data.lastEventId, lastId);
+        firstEvent = await gb.next();
+      }
       assert.equal(firstEvent.data, '', `a fresh stream (priming only) for ${lastId}`);
       await assert.rejects(gb.next({ timeoutMs: 400 }), /no SSE event/);
       gb.close();

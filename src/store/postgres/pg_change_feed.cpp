@@ -32,9 +32,13 @@ class PgChangeFeed final : public ChangeFeed {
     pool_.acquire()->query("SELECT pg_notify(?, ?)", {channel, payload});
   }
 
-  void start(std::vector<std::string> channels, Handler handler) override {
-    channels_ = std::move(channels);
-    handler_ = std::move(handler);
+  void subscribe(const std::string& channel, Handler handler) override {
+    if (std::find(channels_.begin(), channels_.end(), channel) == channels_.end())
+      channels_.push_back(channel);
+    handlers_.emplace_back(channel, std::move(handler));
+  }
+
+  void start() override {
     thread_ = std::thread([this] { run(); });
   }
 
@@ -96,7 +100,7 @@ class PgChangeFeed final : public ChangeFeed {
       // Whatever changed while this node was not listening (at start: since the snapshot it
       // loaded) is caught up by one reload per channel.
       for (const auto& ch : channels_)
-        handler_(ch, "");
+        dispatch(ch, "");
       follow(c);
       PQfinish(c);
     }
@@ -116,15 +120,20 @@ class PgChangeFeed final : public ChangeFeed {
         PQfreemem(n);
       }
       for (const auto& [ch, payload] : got)
-        handler_(ch, payload);
+        dispatch(ch, payload);
       if (PQstatus(c) != CONNECTION_OK) return;
     }
+  }
+
+  void dispatch(const std::string& channel, const std::string& payload) {
+    for (const auto& [ch, handler] : handlers_)
+      if (ch == channel) handler(channel, payload);
   }
 
   DatabaseOptions opts_;
   sql::Pool& pool_;
   std::vector<std::string> channels_;
-  Handler handler_;
+  std::vector<std::pair<std::string, Handler>> handlers_;
   std::atomic<bool> stopping_{false};
   bool down_ = false;
   int wake_[2] = {-1, -1};

@@ -103,4 +103,9 @@ std::string numbered_placeholders(std::string_view sql) {
   return out;
 }
 
+std::string now_ms_expression(Engine e) {
+  return e == Engine::postgresql ? "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+                                 : "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+}
+
 }  // namespace mcpgw::store::sql

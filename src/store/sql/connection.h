@@ -181,6 +181,10 @@ class Pool {
   virtual void release(std::unique_ptr<Connection> c) = 0;
 };
 
+// An SQL expression for now in epoch ms by the database's clock: the one clock all the nodes of a
+// database share (leases then do not depend on the nodes' clocks agreeing).
+std::string now_ms_expression(Engine e);
+
 // `?N` and `?` placeholders as PostgreSQL's `$N`; quoted literals and identifiers are left as
 // they are.
 std::string numbered_placeholders(std::string_view sql);

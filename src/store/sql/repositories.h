@@ -11,6 +11,7 @@ class SqlCatalogReader final : public CatalogReader {
  public:
   explicit SqlCatalogReader(Pool& pool) : pool_(pool) {}
   CatalogRows read_catalog() override;
+  void mark_changed() override;
 
  private:
   Pool& pool_;

@@ -114,8 +114,13 @@ CatalogRows SqlCatalogReader::read_catalog() {
   out.resources = read_resources(*db);
   out.prompts = read_prompts(*db);
   read_servers(*db, out);
+  out.epoch = db->query("SELECT n FROM catalog_epoch WHERE id = 1")[0].integer("n");
   tx.commit();
   return out;
+}
+
+void SqlCatalogReader::mark_changed() {
+  pool_.acquire()->exec("UPDATE catalog_epoch SET n = n + 1 WHERE id = 1");
 }
 
 }  // namespace mcpgw::store::sql

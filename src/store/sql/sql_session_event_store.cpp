@@ -12,12 +12,18 @@ namespace {
 using sql::from_json_array;
 using sql::to_json_array;
 
-// Retention by age, on the writer thread when it is idle.
+// Trimming a stream to its bound costs a DELETE; do it every few appends, not every one.
+constexpr std::uint64_t kTrimEvery = 16;
+
+// Retention by age, on the writer thread when it is idle. The records of streams are kept as
+// long as their session.
 BatchWriter::Op prune_older_than(std::chrono::milliseconds age) {
   return [age](sql::Connection& d) {
     const auto cutoff = static_cast<std::int64_t>(unix_ms() - age.count());
     d.exec("DELETE FROM events WHERE created_at < ?", {cutoff});
     d.exec("DELETE FROM sessions WHERE last_used_at < ?", {cutoff});
+    d.exec("DELETE FROM stream_heads WHERE session_id NOT IN (SELECT id FROM sessions)");
+    d.exec("DELETE FROM streams WHERE session_id NOT IN (SELECT id FROM sessions)");
   };
 }
 
@@ -38,6 +44,19 @@ class SqlSessionEventStore final : public SessionEventStore {
   void erase_session_events(const std::string& session_id) override;
   void erase_stream_events(const std::string& stream_id) override;
   std::vector<EventRow> session_events(const std::string& session_id) override;
+  void append_sequenced_event(const std::string& session_id, const std::string& stream_id,
+                              std::string payload, std::string dedupe, std::uint64_t keep,
+                              std::function<void()> after_commit) override;
+  std::vector<EventRow> events_after(const std::string& stream_id, std::uint64_t after,
+                                     std::size_t max) override;
+
+  void open_post_stream(const PostStreamRow& row, std::function<void()> after_commit) override;
+  void finish_post_stream(const std::string& stream_id) override;
+  std::optional<PostStreamRow> find_post_stream(const std::string& stream_id,
+                                                std::chrono::milliseconds lease) override;
+  bool take_over_post_stream(const std::string& stream_id, const std::string& session_id,
+                             const std::string& dead_node, const std::string& node_id,
+                             const std::vector<std::string>& messages) override;
 
  private:
   std::unique_ptr<sql::Pool> reads_;
@@ -67,15 +86,134 @@ void SqlSessionEventStore::append_event(const std::string& session_id, EventRow 
       std::move(after_commit));
 }
 
+void SqlSessionEventStore::append_sequenced_event(const std::string& session_id,
+                                                  const std::string& stream_id, std::string payload,
+                                                  std::string dedupe, std::uint64_t keep,
+                                                  std::function<void()> after_commit) {
+  writer_.enqueue(
+      [session_id, stream_id, payload = std::move(payload), dedupe = std::move(dedupe),
+       keep](sql::Connection& d) {
+        // The head row's lock orders the nodes' appends: a node's next seq waits for the
+        // commit of the one before it.
+        const auto head = d.query(
+            "INSERT INTO stream_heads(stream_id, session_id, last_seq) VALUES(?1, ?2, "
+            "COALESCE((SELECT MAX(seq) FROM events WHERE stream_id = ?1), 0) + 1) "
+            "ON CONFLICT(stream_id) DO UPDATE SET last_seq = stream_heads.last_seq + 1 "
+            "RETURNING last_seq",
+            {stream_id, session_id});
+        const auto seq = head[0].integer("last_seq");
+        // Under the head's lock: another node's event with this key is committed, or not yet
+        // begun. Found, the number given above is taken back.
+        if (!dedupe.empty() &&
+            !d.query("SELECT 1 AS one FROM events WHERE stream_id = ? AND dedupe = ?",
+                     {stream_id, dedupe})
+                 .empty()) {
+          d.exec("UPDATE stream_heads SET last_seq = last_seq - 1 WHERE stream_id = ?",
+                 {stream_id});
+          return;
+        }
+        d.exec(
+            "INSERT INTO events(stream_id, seq, session_id, payload, created_at, dedupe) "
+            "VALUES(?,?,?,?,?,?) ON CONFLICT(stream_id, seq) DO UPDATE SET payload = "
+            "excluded.payload, created_at = excluded.created_at, dedupe = excluded.dedupe",
+            {stream_id, seq, session_id, payload, static_cast<std::int64_t>(unix_ms()),
+             dedupe.empty() ? sql::Param(nullptr) : sql::Param(dedupe)});
+        const auto kept = static_cast<std::int64_t>(keep);
+        if (seq > kept && seq % static_cast<std::int64_t>(kTrimEvery) == 0)
+          d.exec("DELETE FROM events WHERE stream_id = ? AND seq <= ?", {stream_id, seq - kept});
+        // Delivered at commit, once per stream however many of its events the batch holds.
+        if (d.engine() == sql::Engine::postgresql)
+          d.query("SELECT pg_notify(?, ?)", {std::string(kStreamChannel), stream_id});
+      },
+      std::move(after_commit));
+}
+
+std::vector<EventRow> SqlSessionEventStore::events_after(const std::string& stream_id,
+                                                         std::uint64_t after, std::size_t max) {
+  return reads_->acquire()
+      ->query(
+          "SELECT seq, payload FROM events WHERE stream_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+          {stream_id, static_cast<std::int64_t>(after), static_cast<std::int64_t>(max)})
+      .map([&](const sql::Rows::Row& r) {
+        return EventRow{stream_id, static_cast<std::uint64_t>(r.integer("seq")), r.text("payload")};
+      });
+}
+
+void SqlSessionEventStore::open_post_stream(const PostStreamRow& row,
+                                            std::function<void()> after_commit) {
+  writer_.enqueue(
+      [row](sql::Connection& d) {
+        d.exec(
+            "INSERT INTO streams(stream_id, session_id, node_id, request_ids, finished, "
+            "created_at) "
+            "VALUES(?,?,?,?,0,?) ON CONFLICT(stream_id) DO UPDATE SET node_id = excluded.node_id, "
+            "request_ids = excluded.request_ids, finished = 0",
+            {row.stream_id, row.session_id, row.node_id, to_json_array(row.request_ids),
+             static_cast<std::int64_t>(unix_ms())});
+      },
+      std::move(after_commit));
+}
+
+void SqlSessionEventStore::finish_post_stream(const std::string& stream_id) {
+  writer_.enqueue([stream_id](sql::Connection& d) {
+    d.exec("UPDATE streams SET finished = 1 WHERE stream_id = ?", {stream_id});
+  });
+}
+
+std::optional<PostStreamRow> SqlSessionEventStore::find_post_stream(
+    const std::string& stream_id, std::chrono::milliseconds lease) {
+  auto c = reads_->acquire();
+  const auto rows = c->query(
+      "SELECT s.session_id, s.node_id, s.request_ids, s.finished, CASE WHEN n.heartbeat_at >= " +
+          sql::now_ms_expression(c->engine()) +
+          " - ? THEN 1 ELSE 0 END AS alive FROM streams s LEFT JOIN nodes n ON n.id = s.node_id "
+          "WHERE s.stream_id = ?",
+      {static_cast<std::int64_t>(lease.count()), stream_id});
+  if (rows.empty()) return std::nullopt;
+  const auto r = rows[0];
+  return PostStreamRow{stream_id,
+                       r.text("session_id"),
+                       r.text("node_id"),
+                       from_json_array(r.text("request_ids")),
+                       r.boolean("finished"),
+                       r.boolean("alive")};
+}
+
+bool SqlSessionEventStore::take_over_post_stream(const std::string& stream_id,
+                                                 const std::string& session_id,
+                                                 const std::string& dead_node,
+                                                 const std::string& node_id,
+                                                 const std::vector<std::string>& messages) {
+  auto c = reads_->acquire();
+  sql::Transaction tx(*c, sql::TxMode::plain);
+  // The row's lock: of two nodes taking over at once, one changes it and the other finds it
+  // finished.
+  if (c->exec("UPDATE streams SET finished = 1, node_id = ? WHERE stream_id = ? AND finished = 0 "
+              "AND node_id = ?",
+              {node_id, stream_id, dead_node}) == 0)
+    return false;
+  auto seq = c->query("SELECT COALESCE(MAX(seq), 0) AS last FROM events WHERE stream_id = ?",
+                      {stream_id})[0]
+                 .integer("last");
+  for (const auto& m : messages)
+    c->exec("INSERT INTO events(stream_id, seq, session_id, payload, created_at) VALUES(?,?,?,?,?)",
+            {stream_id, ++seq, session_id, m, static_cast<std::int64_t>(unix_ms())});
+  tx.commit();
+  return true;
+}
+
 void SqlSessionEventStore::erase_session_events(const std::string& session_id) {
   writer_.enqueue([session_id](sql::Connection& d) {
     d.exec("DELETE FROM events WHERE session_id = ?", {session_id});
+    d.exec("DELETE FROM stream_heads WHERE session_id = ?", {session_id});
+    d.exec("DELETE FROM streams WHERE session_id = ?", {session_id});
   });
 }
 
 void SqlSessionEventStore::erase_stream_events(const std::string& stream_id) {
   writer_.enqueue([stream_id](sql::Connection& d) {
     d.exec("DELETE FROM events WHERE stream_id = ?", {stream_id});
+    d.exec("DELETE FROM streams WHERE stream_id = ?", {stream_id});
   });
 }
 

@@ -229,3 +229,14 @@ TEST_CASE("a restored session numbers its POST streams apart from its creator's"
   REQUIRE(restored.stream(77));
   CHECK(restored.stream(77)->finished());
 }
+
+TEST_CASE("server-to-client request ids name their node when nodes share sessions", "[session]") {
+  CHECK(request_id_prefix("a1b2c3") == "mcpgw-a1b2c3-");
+  CHECK(node_of_request_id("mcpgw-a1b2c3-17") == std::optional<std::string>("a1b2c3"));
+  CHECK_FALSE(node_of_request_id("mcpgw-17"));  // one node's ids
+  CHECK_FALSE(node_of_request_id("mcpgw--17"));
+  CHECK_FALSE(node_of_request_id("client-a-1"));
+  mcp::SessionState state("2025-11-25");
+  state.set_request_id_prefix(request_id_prefix("n1"));
+  CHECK(state.next_request_id() == "mcpgw-n1-1");
+}

@@ -1,0 +1,80 @@
+#include "app/cluster.h"
+
+#include <spdlog/spdlog.h>
+
+#include "store/session_event_store.h"
+
+namespace mcpgw::app {
+
+Cluster::Cluster(store::NodeDirectory& nodes, store::ChangeFeed& feed, std::string node_id)
+    : nodes_(nodes), feed_(feed), node_id_(std::move(node_id)) {}
+
+Cluster::~Cluster() {
+  stop();
+}
+
+void Cluster::start(transport::SessionManager& sessions, transport::DurableEventStore& events) {
+  feed_.subscribe(
+      store::SessionEventStore::kStreamChannel,
+      [&events](const std::string&, const std::string& stream_key) { events.notify(stream_key); });
+  feed_.subscribe(store::NodeDirectory::kMailboxChannel,
+                  [this, &sessions](const std::string&, const std::string& node) {
+                    if (!node.empty() && node != node_id_) return;
+                    try {
+                      for (const auto& m : nodes_.take(node_id_))
+                        sessions.deliver_from_peer(m.session_id, m.payload);
+                    } catch (const std::exception& e) {
+                      spdlog::warn("messages from other nodes not taken: {}", e.what());
+                    }
+                  });
+  feed_.subscribe(kSessionChannel, [&sessions](const std::string&, const std::string& id) {
+    if (!id.empty()) sessions.forget(id);
+  });
+  nodes_.heartbeat(node_id_);
+  heart_ = std::thread([this] { beat(); });
+  spdlog::info("node {} joined the database's nodes (heartbeat every {} ms, lease {} ms)", node_id_,
+               kHeartbeat.count(), kLease.count());
+}
+
+void Cluster::beat() {
+  bool failing = false;
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, kHeartbeat, [this] { return stopping_; })) {
+    lock.unlock();
+    try {
+      nodes_.heartbeat(node_id_);
+      if (failing) spdlog::info("node heartbeat: written again");
+      failing = false;
+    } catch (const std::exception& e) {
+      // Once the lease runs out, other nodes answer this node's open requests as lost.
+      if (!failing) spdlog::error("node heartbeat failed: {}", e.what());
+      failing = true;
+    }
+    lock.lock();
+  }
+}
+
+void Cluster::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || !heart_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  heart_.join();
+  try {
+    nodes_.leave(node_id_);
+  } catch (const std::exception& e) {
+    spdlog::warn("node {} could not record that it left: {}", node_id_, e.what());
+  }
+}
+
+void Cluster::send(const std::string& node_id, const std::string& session_id, std::string message) {
+  nodes_.post(node_id, {session_id, std::move(message)});
+}
+
+void Cluster::session_ended(const std::string& session_id) {
+  feed_.publish(kSessionChannel, session_id);
+}
+
+}  // namespace mcpgw::app
