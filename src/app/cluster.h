@@ -7,7 +7,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "store/change_feed.h"
 #include "store/node_directory.h"
@@ -28,25 +30,33 @@ class Cluster final : public transport::Peers {
   ~Cluster() override;  // stop()
 
   // Subscribes the feed's handlers (before the feed starts) and starts the heartbeat, after a
-  // first one (blocking: throws DatabaseError when the database cannot take it).
-  void start(transport::SessionManager& sessions, transport::DurableEventStore& events);
+  // first one (blocking: throws DatabaseError when the database cannot take it). sessions and
+  // events are null when the nodes do not share sessions (transport.event_store: memory).
+  void start(transport::SessionManager* sessions, transport::DurableEventStore* events);
   // Ends the heartbeat and tells the others this node left (what it held is theirs at once).
   void stop();
 
   const std::string& node_id() const override { return node_id_; }
+  // Whether this node does the chore (an upstream's health checks and discovery refreshes:
+  // its gateway id; the database's retention: "retention") now. Each chore has one node of
+  // those alive (rendezvous hashing over the heartbeats, refreshed with each of this node's),
+  // so chores spread over the nodes and move when one dies (within the lease) or joins.
+  bool leads(std::string_view chore) const;
   void send(const std::string& node_id, const std::string& session_id,
             std::string message) override;
   void session_ended(const std::string& session_id) override;
 
  private:
   void beat();
+  void refresh_alive();
 
   store::NodeDirectory& nodes_;
   store::ChangeFeed& feed_;
   const std::string node_id_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;  // stopping_, alive_
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::vector<std::string> alive_;  // the other nodes alive at the last heartbeat
   std::thread heart_;
 };
 

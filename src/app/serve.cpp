@@ -100,21 +100,22 @@ struct EventStores {
   std::unique_ptr<transport::EventStore> events;
   transport::SessionRegistry* registry = nullptr;  // null: sessions live in memory only
   transport::DurableEventStore* shared = nullptr;  // null: sessions are this node's alone
-  std::unique_ptr<Cluster> cluster;                // with shared
+  std::unique_ptr<Cluster> cluster;                // several nodes (PostgreSQL)
 };
 EventStores make_event_stores(const config::Config& cfg, const Database& db,
                               const std::string& node_id) {
   EventStores out;
+  // Several nodes (PostgreSQL): heartbeats and chores shared out, whatever the event store.
+  if (db.nodes) out.cluster = std::make_unique<Cluster>(*db.nodes, *db.feed, node_id);
   if (cfg.transport.event_store == config::EventStoreKind::database) {
     const bool shared = db.nodes != nullptr;
+    std::function<bool()> prunes_here;
+    if (shared) prunes_here = [c = out.cluster.get()] { return c->leads("retention"); };
     auto durable = std::make_unique<transport::DurableEventStore>(
         db.opts, cfg.transport.max_events_per_stream, cfg.transport.session_idle_ttl,
-        shared ? node_id : "", Cluster::kLease);
+        shared ? node_id : "", Cluster::kLease, std::move(prunes_here));
     out.registry = durable.get();
-    if (shared) {
-      out.shared = durable.get();
-      out.cluster = std::make_unique<Cluster>(*db.nodes, *db.feed, node_id);
-    }
+    if (shared) out.shared = durable.get();
     out.events = std::move(durable);
   } else {
     out.events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
@@ -219,14 +220,17 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   const mcp::Server mcp_server(dispatcher, catalog, identity, cfg.transport.input_ttl);
   EventStores stores = make_event_stores(cfg, database, node_id);
   transport::SessionManager sessions(cfg.transport, *stores.events, stores.registry,
-                                     stores.cluster.get());
+                                     stores.shared ? stores.cluster.get() : nullptr);
   mcp::on_list_changes(catalog, [&sessions, &listeners](mcp::ListChanges& changes) {
     sessions.deliver(changes);
     listeners.deliver(changes);
   });
   sessions.start_reaper(ioc.get_executor());
   sync.start();  // other nodes' catalog changes reach this node's sessions from here on
-  if (stores.cluster) stores.cluster->start(sessions, *stores.shared);
+  if (auto* c = stores.cluster.get()) {
+    c->start(stores.shared ? &sessions : nullptr, stores.shared);
+    federation.set_leadership([c](const std::string& gateway) { return c->leads(gateway); });
+  }
   // Stopped before what its handlers reach goes, however serve() ends (the port may be taken).
   const FeedRun feed_run(database.feed.get());
 

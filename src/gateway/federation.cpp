@@ -91,6 +91,7 @@ struct Federation::Monitor {
   std::uint64_t requested = 0, completed = 0;  // discovery generations
   bool check_now = false;
   bool discovered_once = false;  // a discovery has completed (successfully or not)
+  bool led = false;              // this node did the last periodic round (several nodes)
   std::vector<std::pair<std::uint64_t, std::function<void(const DiscoveryReport&)>>> waiting;
   std::function<void()> wake;
   std::shared_ptr<Abort> listening;
@@ -322,6 +323,73 @@ awaitable<DiscoveryReport> Federation::discover(Monitor& m) {
   co_return report;
 }
 
+// One round of a gateway this node leads: discovery when due or asked for, else a ping; then
+// its status.
+awaitable<void> Federation::check(Monitor& m, std::uint64_t target, bool& need_discovery) {
+  std::string failure;
+  if (need_discovery || target > m.completed) {
+    DiscoveryReport report = co_await discover(m);
+    if (m.stopped) co_return;
+    std::vector<std::function<void(const DiscoveryReport&)>> done;
+    {
+      std::lock_guard lock(m.mutex);
+      m.completed = target;
+      m.discovered_once = true;
+      for (auto it = m.waiting.begin(); it != m.waiting.end();) {
+        if (it->first <= target) {
+          done.push_back(std::move(it->second));
+          it = m.waiting.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& d : done)
+      d(report);
+    failure = report.failure;
+    need_discovery = !failure.empty();
+    if (failure.empty())
+      spdlog::info(
+          "upstream {}: discovered {} tools, {} resources, {} resource templates, {} "
+          "prompts",
+          m.endpoint->name, report.tools, report.resources, report.resource_templates,
+          report.prompts);
+    else
+      spdlog::warn("upstream {}: discovery failed: {}", m.endpoint->name, failure);
+  } else {
+    UpstreamResult r = co_await m.control->ping();
+    if (m.stopped) co_return;
+    if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure->text();
+  }
+  if (failure.empty()) {
+    if (!m.reachable) need_discovery = true;  // it may have changed while away
+    m.failures = 0;
+    set_status(m, true, "");
+  } else {
+    ++m.failures;
+    const bool down = m.failures >= cfg_.unhealthy_after;
+    set_status(m, down ? false : m.reachable.load(), failure);
+  }
+}
+
+// A gateway another node leads: its status as that node recorded it.
+awaitable<void> Federation::follow_status(Monitor& m) {
+  std::optional<store::GatewayRecord> rec;
+  try {
+    rec = co_await offload(blocking_,
+                           [this, &m] { return db_.gateways().find(m.endpoint->gateway_id); });
+  } catch (const std::exception& e) {
+    spdlog::debug("gateway {}: status not read: {}", m.endpoint->gateway_id, e.what());
+    co_return;
+  }
+  if (!rec) co_return;
+  {
+    std::lock_guard lock(m.mutex);
+    m.last_error = rec->last_error.value_or("");
+  }
+  m.reachable = rec->status != "unreachable";
+}
+
 awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
   bool need_discovery = true;
   while (!m->stopped) {
@@ -331,50 +399,13 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
       target = m->requested;
       m->check_now = false;  // this round is the check
     }
-    std::string failure;
-    if (need_discovery || target > m->completed) {
-      DiscoveryReport report = co_await discover(*m);
-      if (m->stopped) break;
-      std::vector<std::function<void(const DiscoveryReport&)>> done;
-      {
-        std::lock_guard lock(m->mutex);
-        m->completed = target;
-        m->discovered_once = true;
-        for (auto it = m->waiting.begin(); it != m->waiting.end();) {
-          if (it->first <= target) {
-            done.push_back(std::move(it->second));
-            it = m->waiting.erase(it);
-          } else {
-            ++it;
-          }
-        }
-      }
-      for (auto& d : done)
-        d(report);
-      failure = report.failure;
-      need_discovery = !failure.empty();
-      if (failure.empty())
-        spdlog::info(
-            "upstream {}: discovered {} tools, {} resources, {} resource templates, {} "
-            "prompts",
-            m->endpoint->name, report.tools, report.resources, report.resource_templates,
-            report.prompts);
-      else
-        spdlog::warn("upstream {}: discovery failed: {}", m->endpoint->name, failure);
-    } else {
-      UpstreamResult r = co_await m->control->ping();
-      if (m->stopped) break;
-      if (!r.ok()) failure = r.error ? "ping: " + r.error->message : r.failure->text();
-    }
-    if (failure.empty()) {
-      if (!m->reachable) need_discovery = true;  // it may have changed while away
-      m->failures = 0;
-      set_status(*m, true, "");
-    } else {
-      ++m->failures;
-      const bool down = m->failures >= cfg_.unhealthy_after;
-      set_status(*m, down ? false : m->reachable.load(), failure);
-    }
+    // An explicit refresh (the admin API, a list change this node heard) is done here; the
+    // periodic rounds only by the node that leads the gateway.
+    if (target <= m->completed && !take_turn(*m))
+      co_await follow_status(*m);
+    else
+      co_await check(*m, target, need_discovery);
+    if (m->stopped) break;
 
     Wakeup w(m->strand);
     {
@@ -399,10 +430,28 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
   m->waiting.clear();
 }
 
+bool Federation::leads(const Monitor& m) const {
+  return !leads_ || leads_(m.endpoint->gateway_id);
+}
+
+bool Federation::take_turn(Monitor& m) {
+  const bool mine = leads(m);
+  if (leads_ && mine != m.led) {
+    if (mine)
+      spdlog::info("upstream {}: this node checks its health and refreshes its discovery now",
+                   m.endpoint->name);
+    else
+      spdlog::info("upstream {}: another node checks it now; its status is read from the database",
+                   m.endpoint->name);
+  }
+  m.led = mine;
+  return mine;
+}
+
 awaitable<void> Federation::listen(std::shared_ptr<Monitor> m) {
   auto backoff = std::chrono::milliseconds(1000);
   while (!m->stopped) {
-    if (!m->control->initialized() || !m->reachable) {
+    if (!m->control->initialized() || !m->reachable || !leads(*m)) {
       Wakeup idle(m->strand);
       co_await idle.wait(std::chrono::seconds(1));
       continue;

@@ -65,6 +65,12 @@ class Federation {
   Federation(const Federation&) = delete;
   Federation& operator=(const Federation&) = delete;
 
+  // With several nodes: whether this node does a gateway's periodic health checks, discovery
+  // refreshes and list-change listening (null, the default: always). Another node's gateway's
+  // status is read from the database here, every health_interval. Set before start().
+  void set_leadership(std::function<bool(const std::string& gateway_id)> leads) {
+    leads_ = std::move(leads);
+  }
   // Starts a monitor for each gateway in the catalog, and follows catalog changes from then on.
   void start();
   // Stops every monitor (on shutdown).
@@ -90,6 +96,11 @@ class Federation {
   struct Monitor;
   void on_catalog_change(const Catalog& after);
   boost::asio::awaitable<void> run(std::shared_ptr<Monitor> m);
+  boost::asio::awaitable<void> check(Monitor& m, std::uint64_t target, bool& need_discovery);
+  boost::asio::awaitable<void> follow_status(Monitor& m);
+  bool leads(const Monitor& m) const;
+  // leads(m), logging when that changed since the last round.
+  bool take_turn(Monitor& m);
   boost::asio::awaitable<void> listen(std::shared_ptr<Monitor> m);
   boost::asio::awaitable<DiscoveryReport> discover(Monitor& m);
   void set_status(Monitor& m, bool reachable, const std::string& error);
@@ -102,6 +113,7 @@ class Federation {
   CatalogService& catalog_;
   const config::FederationConfig cfg_;
   CatalogSync& sync_;
+  std::function<bool(const std::string& gateway_id)> leads_;
   // Status writes, one at a time and in the order they were made: two concurrent writes of one
   // gateway's status could commit out of order and leave the older one in the database (seen
   // on PostgreSQL: "unreachable" overwritten by the "healthy" write just before it).

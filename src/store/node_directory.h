@@ -23,6 +23,8 @@ class NodeDirectory {
   virtual void leave(const std::string& node_id) = 0;
   // Blocking. Whether node_id's last heartbeat is younger than lease.
   virtual bool alive(const std::string& node_id, std::chrono::milliseconds lease) = 0;
+  // Blocking. Every node whose last heartbeat is younger than lease, by id.
+  virtual std::vector<std::string> alive_nodes(std::chrono::milliseconds lease) = 0;
   // Blocking. Leaves a message for node_id (its feed is told: kMailboxChannel, node_id).
   virtual void post(const std::string& node_id, const NodeMessage& message) = 0;
   // Blocking. Takes (and deletes) the messages left for node_id, oldest first.

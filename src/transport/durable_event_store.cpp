@@ -36,13 +36,15 @@ SessionRecord from_row(store::SessionRow r) {
 
 DurableEventStore::DurableEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
                                      std::chrono::milliseconds max_age, std::string node_id,
-                                     std::chrono::milliseconds lease)
+                                     std::chrono::milliseconds lease,
+                                     std::function<bool()> prunes_here)
     : max_per_stream_(max_per_stream),
       max_age_(max_age),
       node_id_(std::move(node_id)),
       lease_(lease),
       memory_(max_per_stream),
-      durable_(store::make_session_event_store(std::move(db), max_age, kMaxQueuedWrites)) {
+      durable_(store::make_session_event_store(std::move(db), max_age, kMaxQueuedWrites,
+                                               std::move(prunes_here))) {
   if (shared()) follower_ = std::thread([this] { follow_loop(); });
 }
 

@@ -34,9 +34,11 @@ namespace mcpgw::transport {
 class DurableEventStore final : public EventStore, public SessionRegistry {
  public:
   // max_age: events and sessions older than this are deleted (retention by age).
+  // prunes_here (several nodes): whether this node does the retention now.
   DurableEventStore(store::DatabaseOptions db, std::size_t max_per_stream,
                     std::chrono::milliseconds max_age, std::string node_id = {},
-                    std::chrono::milliseconds lease = std::chrono::seconds(5));
+                    std::chrono::milliseconds lease = std::chrono::seconds(5),
+                    std::function<bool()> prunes_here = {});
   ~DurableEventStore() override;  // commits what is queued
 
   static constexpr std::chrono::milliseconds kFollowPoll{100};

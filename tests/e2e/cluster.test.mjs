@@ -1,11 +1,13 @@
 // Several nodes on one PostgreSQL database (issue 13): they migrate once when they start
-// together, and a catalog change made through one node reaches the sessions of every node.
+// together, a catalog change made through one node reaches the sessions of every node, and each
+// upstream is health-checked by one node at a time.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cluster } from './lib/cluster.mjs';
 import { initialize, openSse, post, mcpHeaders } from './lib/mcp.mjs';
 import { slowdown } from './lib/proc.mjs';
-import { until } from './lib/wait.mjs';
+import { until, sleep } from './lib/wait.mjs';
+import { startFidelityUpstream } from './lib/fidelity_upstream.mjs';
 
 const restTool = (name) => ({ name, integration_type: 'REST', url: 'http://127.0.0.1:9/x' });
 
@@ -94,5 +96,57 @@ describe('several nodes on one PostgreSQL database', () => {
     await until(async () => (await toolNames(b, agent, onB)).includes('while_away'), 'while_away listed on b');
     await b.waitForLog(/database change feed: (connection lost|listening again)/);
     onB.stream.close();
+  });
+
+  test('each upstream is checked by one node at a time; another takes over when it dies; every node shows its status', async (t) => {
+    const up = await startFidelityUpstream({ name: 'fa' });
+    const c = new Cluster(3, { federation: { health_interval: '200ms', unhealthy_after: 2, discovery_timeout: '5s' } });
+    t.after(async () => { await c.cleanup(); await up.stop(); });
+    await c.start();
+    const admin = c.nodes[0].token('--sub', 'root', '--scope', 'admin');
+    const created = await fetch(`${c.nodes[0].base}/v1/gateways`, {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'fa', url: up.url }),
+    });
+    assert.equal(created.status, 201);
+    const id = (await created.json()).id;
+    // What a node's log last said about the upstream: it checks it, or another node does. (Nodes
+    // that start together each check everything until their first heartbeats see each other.)
+    const leads = (d) => {
+      const said = [...d.log.matchAll(/upstream fa: (this node checks|another node checks)/g)];
+      return said.length > 0 && said.at(-1)[1] === 'this node checks';
+    };
+    const slow = slowdown(c.nodes[0].proc.pid);
+    const settled = (nodes) => async () => {
+      if (nodes.filter(leads).length !== 1) return false;
+      await sleep(1500 * slow);  // a heartbeat later, still one
+      return nodes.filter(leads).length === 1;
+    };
+    await until(settled(c.nodes), () => `one node to check fa:\n${c.nodes.map((d) => d.log).join('\n--\n')}`, { timeoutMs: 10000 * slow });
+    const leaders = c.nodes.filter(leads);
+    // In a window of several health intervals, the pings come from one upstream session.
+    const pingers = async () => {
+      const since = Date.now();
+      await sleep(1500 * slow);
+      return new Set(up.state.pings.filter((p) => p.at >= since).map((p) => p.session));
+    };
+    const first = await pingers();
+    assert.equal(first.size, 1, `pinged by ${[...first]}`);
+
+    await leaders[0].stop('SIGKILL');
+    const others = c.nodes.filter((d) => d !== leaders[0]);
+    // Within the lease (5 s) and a heartbeat, another node takes it.
+    await until(settled(others), 'another node to take the checks', { timeoutMs: 15000 * slow });
+    const second = await pingers();
+    assert.equal(second.size, 1, `pinged by ${[...second]}`);
+    assert.notDeepEqual([...second], [...first]);
+
+    // The upstream goes away: the node that checks it records so, and every node shows it.
+    await up.stop();
+    for (const d of others)
+      await until(async () => {
+        const r = await fetch(`${d.base}/v1/gateways/${id}`, { headers: { authorization: `Bearer ${admin}` } });
+        return (await r.json()).status === 'unreachable';
+      }, `unreachable shown by ${d.base}`, { timeoutMs: 10000 * slow });
   });
 });

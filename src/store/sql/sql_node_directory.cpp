@@ -31,6 +31,15 @@ class SqlNodeDirectory final : public NodeDirectory {
                 .empty();
   }
 
+  std::vector<std::string> alive_nodes(std::chrono::milliseconds lease) override {
+    auto c = pool_.acquire();
+    return c
+        ->query("SELECT id FROM nodes WHERE heartbeat_at >= " +
+                    sql::now_ms_expression(c->engine()) + " - ? ORDER BY id",
+                {static_cast<std::int64_t>(lease.count())})
+        .map([](const sql::Rows::Row& r) { return r.text("id"); });
+  }
+
   void post(const std::string& node_id, const NodeMessage& m) override {
     auto c = pool_.acquire();
     sql::Transaction tx(*c, sql::TxMode::plain);

@@ -17,8 +17,9 @@ constexpr std::uint64_t kTrimEvery = 16;
 
 // Retention by age, on the writer thread when it is idle. The records of streams are kept as
 // long as their session.
-BatchWriter::Op prune_older_than(std::chrono::milliseconds age) {
-  return [age](sql::Connection& d) {
+BatchWriter::Op prune_older_than(std::chrono::milliseconds age, std::function<bool()> prunes_here) {
+  return [age, prunes_here = std::move(prunes_here)](sql::Connection& d) {
+    if (prunes_here && !prunes_here()) return;  // another node of the database does it
     const auto cutoff = static_cast<std::int64_t>(unix_ms() - age.count());
     d.exec("DELETE FROM events WHERE created_at < ?", {cutoff});
     d.exec("DELETE FROM sessions WHERE last_used_at < ?", {cutoff});
@@ -29,8 +30,8 @@ BatchWriter::Op prune_older_than(std::chrono::milliseconds age) {
 
 class SqlSessionEventStore final : public SessionEventStore {
  public:
-  SqlSessionEventStore(DatabaseOptions db, std::chrono::milliseconds max_age,
-                       std::size_t max_queue);
+  SqlSessionEventStore(DatabaseOptions db, std::chrono::milliseconds max_age, std::size_t max_queue,
+                       std::function<bool()> prunes_here);
 
   void save_session(const SessionRow& row) override;
   void touch_session(const std::string& id, std::int64_t last_used_at) override;
@@ -64,9 +65,10 @@ class SqlSessionEventStore final : public SessionEventStore {
 };
 
 SqlSessionEventStore::SqlSessionEventStore(DatabaseOptions db, std::chrono::milliseconds max_age,
-                                           std::size_t max_queue)
+                                           std::size_t max_queue, std::function<bool()> prunes_here)
     : reads_(open_pool(db)),
-      writer_(open_pool(db), max_queue, prune_older_than(max_age), std::chrono::minutes(1)) {}
+      writer_(open_pool(db), max_queue, prune_older_than(max_age, std::move(prunes_here)),
+              std::chrono::minutes(1)) {}
 
 void SqlSessionEventStore::append_event(const std::string& session_id, EventRow event,
                                         std::optional<std::uint64_t> trim_through,
@@ -282,8 +284,10 @@ std::vector<EventRow> SqlSessionEventStore::session_events(const std::string& se
 
 std::unique_ptr<SessionEventStore> make_session_event_store(DatabaseOptions db,
                                                             std::chrono::milliseconds max_age,
-                                                            std::size_t max_queue) {
-  return std::make_unique<SqlSessionEventStore>(std::move(db), max_age, max_queue);
+                                                            std::size_t max_queue,
+                                                            std::function<bool()> prunes_here) {
+  return std::make_unique<SqlSessionEventStore>(std::move(db), max_age, max_queue,
+                                                std::move(prunes_here));
 }
 
 }  // namespace mcpgw::store

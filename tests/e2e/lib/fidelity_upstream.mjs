@@ -71,6 +71,7 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
     getStreams: [],       // session ids that opened a GET stream
     calls: [],            // every tools/call received: { tool, session, args }
     updatesSent: [],      // every notifications/resources/updated sent: { session, uri }
+    pings: [],            // every ping request received: { session, at }
   };
 
   const makeServer = () => {
@@ -266,7 +267,14 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
         entry = { server, transport };
       }
       if (req.method === 'GET') state.getStreams.push(sid);
-      await entry.transport.handleRequest(req, res);
+      let body;
+      if (req.method === 'POST') {
+        const chunks = [];
+        for await (const c of req) chunks.push(c);
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (body?.method === 'ping') state.pings.push({ session: sid, at: Date.now() });
+      }
+      await entry.transport.handleRequest(req, res, body);
     } catch (e) {
       if (!res.headersSent) res.writeHead(500).end(String(e));
     }

@@ -86,6 +86,9 @@ TEST_CASE("a POST stream record: found, finished, taken over once from a dead no
   CHECK(s->find_post_stream("sid.1", std::chrono::seconds(5))->node_alive);
   CHECK(nodes->alive("node-a", std::chrono::seconds(5)));
   CHECK_FALSE(nodes->alive("node-b", std::chrono::seconds(5)));
+  nodes->heartbeat("node-0");
+  CHECK(nodes->alive_nodes(std::chrono::seconds(5)) ==
+        std::vector<std::string>{"node-0", "node-a"});
   nodes->leave("node-a");
   CHECK_FALSE(nodes->alive("node-a", std::chrono::seconds(5)));
 
