@@ -39,6 +39,9 @@ pg_dir=$(mktemp -d /tmp/mcpgw-pg.XXXXXX)
 trap 'scripts/pg_cluster.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 PG_FSYNC=off scripts/pg_cluster.sh start "$pg_dir" >/dev/null
 pg_url=$(scripts/pg_cluster.sh url "$pg_dir")
+# The SQLite passes' multi-node tests (tests/e2e/lib/cluster.mjs) use it too, instead of each
+# test file starting a cluster of its own.
+export MCPGW_TEST_CLUSTER_POSTGRES_URL=$pg_url
 
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 

@@ -394,14 +394,17 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
   bool need_discovery = true;
   while (!m->stopped) {
     std::uint64_t target;
+    bool asked;
     {
       std::lock_guard lock(m->mutex);
       target = m->requested;
       m->check_now = false;  // this round is the check
+      // Someone waits for a discovery (the admin API; a registration waits for the first one).
+      asked = target > m->completed || !m->waiting.empty();
     }
     // An explicit refresh (the admin API, a list change this node heard) is done here; the
     // periodic rounds only by the node that leads the gateway.
-    if (target <= m->completed && !take_turn(*m))
+    if (!asked && !take_turn(*m))
       co_await follow_status(*m);
     else
       co_await check(*m, target, need_discovery);
@@ -411,7 +414,7 @@ awaitable<void> Federation::run(std::shared_ptr<Monitor> m) {
     {
       std::lock_guard lock(m->mutex);
       m->wake = w.waker();
-      if (m->requested > m->completed || m->check_now) continue;
+      if (m->requested > m->completed || m->check_now || !m->waiting.empty()) continue;
     }
     // An unreachable upstream is checked more often, so that it is back soon after it is.
     const auto interval =

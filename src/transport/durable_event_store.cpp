@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+
 #include <boost/json/serialize.hpp>
 
 #include "common/clock.h"
@@ -135,9 +137,9 @@ void DurableEventStore::step(const std::string& stream_key, bool always) {
     follower = it->second.follower.lock();
     remote = it->second.remote;
   }
-  // A GET stream nobody reads here is not fetched (attach and catch_up bring it up to date);
-  // another node's POST stream is: it must end, or be answered for a dead node.
-  if (!follower || (!remote && !always && !follower->wanted())) return;
+  // A stream nobody reads here is not fetched: a reader's attach (refresh) and a GET's
+  // resolution (catch_up) bring it up to date, and a dead node's POST stream is answered then.
+  if (!follower || (!always && !follower->wanted())) return;
   const auto dot = stream_key.rfind('.');
   const std::string session_id = stream_key.substr(0, dot);
   std::lock_guard serial(catching_up_mutex_);
@@ -155,28 +157,42 @@ void DurableEventStore::step(const std::string& stream_key, bool always) {
       follower->ended();
       return unfollow(stream_key, follower.get());  // nothing more to poll for
     }
-    if (!record->node_alive &&
-        durable_->take_over_post_stream(stream_key, session_id, record->node_id, node_id_,
-                                        lost_calls(record->request_ids))) {
+    if (record->node_alive) return;
+    const auto lost = lost_calls(stream_key, record->request_ids);
+    if (durable_->take_over_post_stream(stream_key, session_id, record->node_id, node_id_, lost)) {
       spdlog::warn(
           "stream {}…: node {} stopped before answering it; answered its {} request(s) "
           "with lost-call errors",
-          stream_key.substr(0, 8), record->node_id, record->request_ids.size());
+          stream_key.substr(0, 8), record->node_id, lost.size());
       refresh(stream_key);
     }
   } catch (const std::exception& e) {
-    // Retried at the next announcement or poll.
-    spdlog::warn("following stream {}… from the database: {}", stream_key.substr(0, 8), e.what());
+    // Retried at the next announcement or poll; said at most once a second (an outage).
+    static std::atomic<std::int64_t> last_said{0};
+    const auto now = static_cast<std::int64_t>(unix_ms());
+    if (auto said = last_said.load();
+        now - said >= 1000 && last_said.compare_exchange_strong(said, now))
+      spdlog::warn("following stream {}… from the database: {}", stream_key.substr(0, 8), e.what());
   }
 }
 
+// An error for each request of the stream that has no response in it yet: the node may have
+// committed a response and died before its record said the stream finished.
 std::vector<std::string> DurableEventStore::lost_calls(
-    const std::vector<std::string>& request_ids) const {
+    const std::string& stream_key, const std::vector<std::string>& request_ids) const {
+  std::set<std::string> answered;
+  for (const auto& e : memory_.read_after(stream_key, 0, max_per_stream_)) {
+    boost::system::error_code ec;
+    const auto v = parse_json(e.data, ec);
+    const auto* o = ec ? nullptr : v.if_object();
+    if (o && !o->contains("method") && o->contains("id"))
+      answered.insert(boost::json::serialize(o->at("id")));
+  }
   std::vector<std::string> out;
   for (const auto& id_text : request_ids) {
     boost::system::error_code ec;
     auto id = parse_json(id_text, ec);
-    if (ec) continue;
+    if (ec || answered.count(boost::json::serialize(id))) continue;
     out.push_back(boost::json::serialize(jsonrpc::error_response(
         id, {jsonrpc::kInternalError,
              "Request lost: the gateway node that was answering it stopped; it may be retried",

@@ -91,7 +91,8 @@ class DurableEventStore final : public EventStore, public SessionRegistry {
   // take-over. Serialized per stream by catching_up_mutex_.
   // always: even a stream nobody reads yet (catch_up, before its reader attaches).
   void step(const std::string& stream_key, bool always = false);
-  std::vector<std::string> lost_calls(const std::vector<std::string>& request_ids) const;
+  std::vector<std::string> lost_calls(const std::string& stream_key,
+                                      const std::vector<std::string>& request_ids) const;
 
   std::size_t max_per_stream_;
   std::chrono::milliseconds max_age_;

@@ -138,8 +138,11 @@ Session::Session(std::string id, std::string subject, mcp::Scope scope,
       state_(std::move(state)),
       store_(store),
       last_used_(now_ticks()) {
+  // With a shared store the client's GET may be held by another node: its answer to a request
+  // sent there finds its way back here (Peers), so a request is not refused for want of a
+  // reader on this node.
   state_->set_standalone([this](std::string m) { return standalone()->append(std::move(m)) != 0; },
-                         [this] { return standalone()->has_reader(); });
+                         [this] { return store_.shared() || standalone()->has_reader(); });
 }
 
 Session::~Session() {

@@ -36,6 +36,20 @@ async function nextMessage(stream, timeoutMs) {
   }
 }
 
+// The node that does a chore (app/cluster.cpp, Cluster::leads): the highest FNV-1a + fmix64
+// score of "<node>\0<chore>", ties to the lower id.
+function leaderOf(nodeIds, chore) {
+  const M = (1n << 64n) - 1n;
+  const score = (node) => {
+    let h = 14695981039346656037n;
+    for (const b of Buffer.from(`${node}\0${chore}`, 'utf8')) { h ^= BigInt(b); h = (h * 1099511628211n) & M; }
+    h ^= h >> 33n; h = (h * 0xff51afd7ed558ccdn) & M; h ^= h >> 33n; h = (h * 0xc4ceb9fe1a85ec53n) & M; h ^= h >> 33n;
+    return h;
+  };
+  return [...nodeIds].sort().reduce((best, n) => (score(n) > score(best) ? n : best));
+}
+const nodeIdOf = (d) => /node ([0-9a-f]+) joined/.exec(d.log)[1];
+
 async function toolNames(node, token, s) {
   const r = await post(`${node.base}/mcp`, token, { jsonrpc: '2.0', id: 9, method: 'tools/list' }, s.headers);
   return r.json.result.tools.map((t) => t.name);
@@ -109,7 +123,9 @@ describe('several nodes on one PostgreSQL database', () => {
       body: JSON.stringify({ name: 'fa', url: up.url }),
     });
     assert.equal(created.status, 201);
-    const id = (await created.json()).id;
+    const body = await created.json();
+    assert.equal(body.discovery.ok, true, JSON.stringify(body.discovery));
+    const id = body.id;
     // What a node's log last said about the upstream: it checks it, or another node does. (Nodes
     // that start together each check everything until their first heartbeats see each other.)
     const leads = (d) => {
@@ -124,6 +140,15 @@ describe('several nodes on one PostgreSQL database', () => {
     };
     await until(settled(c.nodes), () => `one node to check fa:\n${c.nodes.map((d) => d.log).join('\n--\n')}`, { timeoutMs: 10000 * slow });
     const leaders = c.nodes.filter(leads);
+    // A refresh asked of a node that does not check the upstream is done there, at once (it
+    // hung until its deadline once: a node that had never discovered it waited for a first
+    // discovery that only the checking node makes).
+    for (const d of c.nodes.filter((x) => !leads(x))) {
+      const r = await fetch(`${d.base}/v1/gateways/${id}/refresh`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      const b = await r.json();
+      assert.equal(r.status, 200, JSON.stringify(b));
+      assert.equal(b.discovery.ok, true, JSON.stringify(b.discovery));
+    }
     // In a window of several health intervals, the pings come from one upstream session.
     const pingers = async () => {
       const since = Date.now();
@@ -140,6 +165,26 @@ describe('several nodes on one PostgreSQL database', () => {
     const second = await pingers();
     assert.equal(second.size, 1, `pinged by ${[...second]}`);
     assert.notDeepEqual([...second], [...first]);
+
+    // A node that joins now and does not check the upstream (chosen so) has never discovered
+    // it: a refresh asked of it is still done there, at once. (It waited for a first discovery
+    // that only the checking node makes, until its deadline.)
+    let late;
+    for (let i = 0; i < 8 && !late; i++) {
+      const d = c.node({ federation: { health_interval: '200ms', unhealthy_after: 2, discovery_timeout: '5s' } });
+      c.nodes.push(d);
+      await d.start();
+      const ids = [...others, d].map(nodeIdOf);
+      if (leaderOf(ids, id) !== nodeIdOf(d)) late = d;
+      else await d.stop();
+    }
+    assert.ok(late, 'a joining node that does not check the upstream');
+    await sleep(1500 * slow);  // its heartbeats see the others
+    const refreshed = await fetch(`${late.base}/v1/gateways/${id}/refresh`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    const rb = await refreshed.json();
+    assert.equal(refreshed.status, 200, JSON.stringify(rb));
+    assert.equal(rb.discovery.ok, true, JSON.stringify(rb.discovery));
+    assert.equal(leads(late), false);
 
     // The upstream goes away: the node that checks it records so, and every node shows it.
     await up.stop();

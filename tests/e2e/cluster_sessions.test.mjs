@@ -26,7 +26,9 @@ async function cluster(t, n = 3) {
     method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'fa', url: up.url }),
   });
-  assert.equal(res.status, 201, await res.text());
+  const created = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(created));
+  assert.equal(created.discovery.ok, true, JSON.stringify(created.discovery));
   const token = c.nodes[0].token('--sub', 'alice', '--scope', 'mcp');
   // Every node lists the gateway's tools before the test goes on.
   for (const node of c.nodes)
@@ -171,6 +173,27 @@ describe('sessions shared by several nodes', () => {
     assert.equal(answer.status, 202, answer.text);
     const got = await readUntilResponse(call, 21, 10000 * slowdown(a.proc.pid));
     assert.deepEqual(got.at(-1).message?.result?.content, [{ type: 'text', text: 'sampled: hi there (test-model)' }]);
+  });
+
+  test('a request an upstream sends on its GET stream reaches the client through the node that holds the client\'s GET, and the answer comes back through a third', async (t) => {
+    const { c, token } = await cluster(t, 3);
+    const [a, b, third] = c.nodes;
+    const h = await session(a, token, { roots: {} });
+    const get = await openSse(`${b.base}/mcp`, { headers: { ...mcpHeaders(token, h), accept: 'text/event-stream' } });
+    assert.equal(get.status, 200);
+    const call = await callSse(a, token, h, 31, 'fa__ask_roots', {});
+    let request;
+    for (;;) {
+      const e = await get.next({ timeoutMs: 10000 * slowdown(b.proc.pid) });
+      assert.notEqual(e, null, 'the GET stream ended');
+      const m = e.data ? JSON.parse(e.data) : null;
+      if (m?.method === 'roots/list') { request = m; break; }
+    }
+    const answer = await post(`${third.base}/mcp`, token, { jsonrpc: '2.0', id: request.id, result: { roots: [{ uri: 'file:///tmp/x', name: 'x' }] } }, h);
+    assert.equal(answer.status, 202, answer.text);
+    const got = await readUntilResponse(call, 31, 10000 * slowdown(a.proc.pid));
+    assert.deepEqual(JSON.parse(got.at(-1).message.result.content[0].text), [{ uri: 'file:///tmp/x', name: 'x' }]);
+    get.close();
   });
 
   test('a DELETE on one node ends the session on every node', async (t) => {

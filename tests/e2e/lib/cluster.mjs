@@ -1,7 +1,8 @@
 // Several mcpgw nodes on one PostgreSQL database, as an operator runs them: one database, one JWT
 // secret, one credentials key. The PostgreSQL cluster is the run's (MCPGW_TEST_POSTGRES_URL) or,
-// in the SQLite pass, one this file starts for itself in a temp dir (scripts/pg_cluster.sh) and
-// stops by PID at exit.
+// in the SQLite pass, the one scripts/test.sh started for the run (MCPGW_TEST_CLUSTER_POSTGRES_URL:
+// only these tests use it) or else one this file starts for itself in a temp dir
+// (scripts/pg_cluster.sh, several seconds) and stops by PID at exit.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ process.on('exit', () => {
 // The admin URL (with its password) of a PostgreSQL cluster for this test process.
 export function postgresUrl() {
   if (process.env.MCPGW_TEST_POSTGRES_URL) return process.env.MCPGW_TEST_POSTGRES_URL;
+  if (process.env.MCPGW_TEST_CLUSTER_POSTGRES_URL) return process.env.MCPGW_TEST_CLUSTER_POSTGRES_URL;
   if (!own) {
     own = mkdtempSync(join(tmpdir(), 'mcpgw-pg-'));
     execFileSync(join(repoRoot, 'scripts/pg_cluster.sh'), ['start', own], { env: { ...process.env, PG_FSYNC: 'off' }, stdio: 'ignore' });

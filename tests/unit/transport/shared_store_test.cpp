@@ -166,3 +166,21 @@ TEST_CASE("resumption from an event the store no longer keeps says so", "[event_
   CHECK(r.fresh);
   CHECK(r.notice.empty());
 }
+
+TEST_CASE("shared store: a dead node's response that made it to the store is not answered again",
+          "[event_store][cluster]") {
+  TwoNodes n(false);
+  auto sa = session_on(*n.a);
+  auto p = sa->open_post_stream({"7", "8"});
+  p->append(R"({"jsonrpc":"2.0","id":7,"result":{}})");  // a batch: 7 answered, 8 not yet
+  n.a->flush();  // node-a dies here, before its record says the stream finished
+  auto sb = session_on(*n.b);
+  auto r = resolve_resume(*sb, event_id("sid", p->number(), 0));
+  REQUIRE(r.stream);
+  REQUIRE(eventually([&] { return r.stream->finished() && r.stream->durable_seq() == 2; }));
+  const auto events = n.b->read_after(r.stream->key(), 0, 10);
+  REQUIRE(events.size() == 2);
+  boost::system::error_code ec;
+  CHECK(parse_json(events[1].data, ec).at("id") == 8);
+  CHECK(parse_json(events[1].data, ec).at("error").at("data").at("lost") == true);
+}
