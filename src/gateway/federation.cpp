@@ -383,10 +383,8 @@ awaitable<void> Federation::follow_status(Monitor& m) {
     co_return;
   }
   if (!rec) co_return;
-  {
-    std::lock_guard lock(m.mutex);
-    m.last_error = rec->last_error.value_or("");
-  }
+  std::lock_guard lock(m.mutex);
+  m.last_error = rec->last_error.value_or("");
   m.reachable = rec->status != "unreachable";
 }
 

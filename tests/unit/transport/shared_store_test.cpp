@@ -106,6 +106,7 @@ TEST_CASE("shared store: a POST stream resumed on another node is followed to it
   REQUIRE(pb);
   CHECK(pb->kind() == Stream::Kind::remote);
   CHECK(pb->append("not here") == 0);  // only its node writes it
+  pb->attach([] {});  // a client reads it here (a stream nobody reads is not polled)
   n.b->catch_up(pb->key());
   CHECK(pb->durable_seq() == 1);
   CHECK_FALSE(pb->finished());
@@ -137,6 +138,7 @@ TEST_CASE("shared store: a dead node's unanswered request is answered as lost on
   auto sb = session_on(*n.b);
   auto r = resolve_resume(*sb, event_id("sid", p->number(), 1));
   REQUIRE(r.stream);
+  r.stream->attach([] {});  // the GET's reader
   REQUIRE(eventually([&] { return r.stream->finished() && r.stream->durable_seq() == 3; }));
   const auto events = n.b->read_after(r.stream->key(), 1, 10);
   REQUIRE(events.size() == 2);
@@ -177,6 +179,7 @@ TEST_CASE("shared store: a dead node's response that made it to the store is not
   auto sb = session_on(*n.b);
   auto r = resolve_resume(*sb, event_id("sid", p->number(), 0));
   REQUIRE(r.stream);
+  r.stream->attach([] {});
   REQUIRE(eventually([&] { return r.stream->finished() && r.stream->durable_seq() == 2; }));
   const auto events = n.b->read_after(r.stream->key(), 0, 10);
   REQUIRE(events.size() == 2);
