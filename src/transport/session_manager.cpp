@@ -251,11 +251,11 @@ void SessionManager::deliver(mcp::ListChanges& changes) {
     if (messages.empty()) continue;
     auto stream = s->standalone();
     // Every node that holds the session learns of the change and appends it to the shared GET
-    // stream under the change's number: the stream keeps it once.
-    for (std::size_t i = 0; i < messages.size(); ++i)
-      stream->append(messages[i],
-                     peers_ ? "catalog:" + std::to_string(changes.epoch()) + ":" + std::to_string(i)
-                            : std::string());
+    // stream under the change's number and the notification itself (nodes that saw the change
+    // from different snapshots may name other lists): the stream keeps each once.
+    for (const auto& m : messages)
+      stream->append(
+          m, peers_ ? "catalog:" + std::to_string(changes.epoch()) + ":" + m : std::string());
     ++notified;
   }
   if (notified)

@@ -13,6 +13,7 @@
 #include "transport/durable_event_store.h"
 #include "transport/resume.h"
 #include "transport/session.h"
+#include "transport/session_manager.h"
 
 using namespace mcpgw;
 using namespace mcpgw::transport;
@@ -186,4 +187,62 @@ TEST_CASE("shared store: a dead node's response that made it to the store is not
   boost::system::error_code ec;
   CHECK(parse_json(events[1].data, ec).at("id") == 8);
   CHECK(parse_json(events[1].data, ec).at("error").at("data").at("lost") == true);
+}
+
+namespace {
+struct FakePeers : Peers {
+  explicit FakePeers(std::string id) : id_(std::move(id)) {}
+  const std::string& node_id() const override { return id_; }
+  void send(const std::string&, const std::string&, std::string) override {}
+  void session_ended(const std::string&) override {}
+  std::string id_;
+};
+gateway::CatalogItem item(std::string name) {
+  return {name + "-id", name, json::object{{"name", name}}, {}, nullptr, nullptr};
+}
+}  // namespace
+
+TEST_CASE(
+    "shared store: a catalog change reaches a shared GET stream once per list, whatever "
+    "each node saw before it",
+    "[event_store][cluster]") {
+  TwoNodes n;
+  config::TransportConfig cfg;
+  FakePeers pa("node-a"), pb("node-b");
+  SessionManager ma(cfg, *n.a, n.a.get(), &pa), mb(cfg, *n.b, n.b.get(), &pb);
+  auto s = ma.make("alice", {}, "2025-11-25");
+  REQUIRE(ma.add(s));
+  s->state().mark_initialized();
+  ma.flush_registry();
+  auto sb = mb.restore(s->id());
+  REQUIRE(sb);
+  const auto key = s->standalone()->key();
+  s->standalone()->attach([] {});
+  // Change 8 added a tool and a resource. Node b had already loaded the tool (an earlier
+  // snapshot), so it sees only the resource; node a sees both. b tells it first.
+  gateway::Catalog old_a, old_b, after;
+  old_b.tools = {item("t")};
+  after.tools = {item("t")};
+  after.resources = {item("r")};
+  after.epoch = 8;
+  mcp::ListChanges seen_by_b(old_b, after), seen_by_a(old_a, after);
+  mb.deliver(seen_by_b);
+  n.b->flush();
+  ma.deliver(seen_by_a);
+  n.a->flush();
+  n.a->catch_up(key);
+  std::vector<std::string> methods;
+  for (const auto& e : n.a->read_after(key, 0, 10)) {
+    boost::system::error_code ec;
+    methods.push_back(std::string(parse_json(e.data, ec).at("method").as_string()));
+  }
+  std::sort(methods.begin(), methods.end());
+  CHECK(methods == std::vector<std::string>{"notifications/resources/list_changed",
+                                            "notifications/tools/list_changed"});
+  // Told again by either node: kept once.
+  mcp::ListChanges again(old_a, after);
+  mb.deliver(again);
+  n.b->flush();
+  n.a->catch_up(key);
+  CHECK(n.a->read_after(key, 0, 10).size() == 2);
 }
