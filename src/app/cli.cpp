@@ -299,6 +299,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       return 0;
     }
     // serve
+    hold_stop_signals();  // before the logger's thread, which would take them otherwise
     observability::init_logging(cfg.logging);
     int rc = 1;
     try {

@@ -136,11 +136,23 @@ struct FeedRun {
   store::ChangeFeed* feed;
 };
 
+// The signals that stop the daemon (a drain; a second one at once).
+sigset_t stop_signals() {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  sigaddset(&s, SIGTERM);
+  return s;
+}
+
 // Runs the io_context on `workers` threads until the drain that the first SIGINT or SIGTERM
 // starts (before_drain runs first) ends; a second signal stops at once. The exit status.
 int run_until_drained(asio::io_context& ioc, unsigned workers, http::HttpServer& server,
                       std::chrono::milliseconds grace, const std::function<void()>& before_drain) {
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  // Handled from here on (announce_start held them): one already pending is delivered now.
+  const sigset_t stop = stop_signals();
+  pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
   int exit_code = 0;
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
                                                                       int sig) {
@@ -170,7 +182,20 @@ int run_until_drained(asio::io_context& ioc, unsigned workers, http::HttpServer&
   return exit_code;
 }
 
+void announce_start(const config::Config& cfg) {
+  spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
+  if (!cfg.auth.required)
+    spdlog::warn(
+        "auth.required is false: every request is treated as an admin. Use this for "
+        "local development only");
+}
+
 }  // namespace
+
+void hold_stop_signals() {
+  const sigset_t stop = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+}
 
 // The verifier of this gateway's own JWTs (the secret generated on first start, and said so).
 auth::JwtVerifier jwt_verifier(const config::Config& cfg, const std::string& token_hint) {
@@ -183,11 +208,7 @@ auth::JwtVerifier jwt_verifier(const config::Config& cfg, const std::string& tok
 }
 
 int serve(const config::Config& cfg, const std::string& token_hint) {
-  spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
-  if (!cfg.auth.required)
-    spdlog::warn(
-        "auth.required is false: every request is treated as an admin. Use this for "
-        "local development only");
+  announce_start(cfg);
   const Database database = open_database(cfg);
   store::CatalogStore& db = *database.catalog;
   auth::ApiTokenService api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl);

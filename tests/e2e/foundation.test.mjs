@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Daemon, rawExchange, statusOf, binary, repoRoot } from './lib/daemon.mjs';
@@ -243,6 +243,26 @@ describe('limits and modes', () => {
       assert.match(r.stderr, /^mcpgw: .*mcpgw\.yaml:\d+: server\.port: /);
       assert.equal(r.stderr.trim().split('\n').length, 1);
     } finally { await d.cleanup(); }
+  });
+
+  test('SIGTERM while it is still starting: it drains once it can and exits 0', async (t) => {
+    // Before the signal handling existed a SIGTERM took the default action (killed by signal):
+    // seen when a cluster test stopped a node right after it listened.
+    const d = new Daemon();
+    t.after(() => d.cleanup());
+    const proc = spawn(binary, ['serve', '-c', d.configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const exit = new Promise((r) => proc.on('close', (code, signal) => r({ code, signal })));
+    await new Promise((resolve) => {
+      let sent = false;
+      const on = (b) => {
+        log += b.toString();
+        if (!sent && /starting; config/.test(log)) { sent = true; proc.kill('SIGTERM'); resolve(); }
+      };
+      proc.stdout.on('data', on);
+      proc.stderr.on('data', on);
+    });
+    assert.deepEqual(await exit, { code: 0, signal: null }, log);
   });
 
   test('port in use: exit 1 with one clear line', async (t) => {
