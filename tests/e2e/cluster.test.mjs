@@ -115,7 +115,7 @@ describe('several nodes on one PostgreSQL database', () => {
   test('each upstream is checked by one node at a time; another takes over when it dies; every node shows its status', async (t) => {
     const up = await startFidelityUpstream({ name: 'fa' });
     const c = new Cluster(3, { federation: { health_interval: '200ms', unhealthy_after: 2, discovery_timeout: '5s' } });
-    t.after(async () => { await c.cleanup(); await up.stop(); });
+    t.after(async () => { try { await c.cleanup(); } finally { await up.stop(); } });
     await c.start();
     const admin = c.nodes[0].token('--sub', 'root', '--scope', 'admin');
     const created = await fetch(`${c.nodes[0].base}/v1/gateways`, {

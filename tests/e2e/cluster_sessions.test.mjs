@@ -19,7 +19,7 @@ const shared = { transport: { event_store: 'database' }, federation: { discovery
 async function cluster(t, n = 3) {
   const up = await startFidelityUpstream({ name: 'fa' });
   const c = new Cluster(n, shared);
-  t.after(async () => { await c.cleanup(); await up.stop(); });
+  t.after(async () => { try { await c.cleanup(); } finally { await up.stop(); } });
   await c.start();
   const admin = c.nodes[0].token('--sub', 'root', '--scope', 'admin');
   const res = await fetch(`${c.nodes[0].base}/v1/gateways`, {

@@ -37,9 +37,12 @@ describe('three nodes behind haproxy, round robin, no stickiness', () => {
   });
   after(async () => {
     for (const cl of clients) await cl.close().catch(() => {});
-    await lb.stop();
-    await c.cleanup();
-    await up?.stop();
+    try {
+      await lb.stop();
+      await c.cleanup();
+    } finally {
+      await up?.stop();
+    }
   });
 
   test('the 1.32 client: one session served by all three nodes, nothing lost between them', async () => {

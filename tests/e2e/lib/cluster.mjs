@@ -59,9 +59,13 @@ export class Cluster {
 
   async start() { await Promise.all(this.nodes.map((d) => d.start())); return this; }
 
+  // Every node is cleaned up even when one of them fails its check (the first failure is thrown
+  // after): a node left running keeps the test file's process alive, and the run hangs.
   async cleanup() {
     try {
-      for (const d of this.nodes) await d.cleanup();
+      const failures = [];
+      for (const d of this.nodes) await d.cleanup().catch((e) => failures.push(e));
+      if (failures.length) throw failures[0];
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
       try { psql(postgresUrl(), `DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`); } catch { /* thrown away */ }
