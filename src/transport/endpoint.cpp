@@ -392,9 +392,10 @@ awaitable<Response> Endpoint::answer_json(PostJob& job, bool batch) {
 
 awaitable<Response> Endpoint::answer_sse(http::Exchange& hc, std::shared_ptr<PostJob> job) {
   if (job->session) {
-    std::vector<std::string> ids;
-    for (const auto& m : job->requests)
-      ids.push_back(json::serialize(m.id));
+    std::vector<std::string> ids;  // recorded only where nodes share the store
+    if (job->session->store().shared())
+      for (const auto& m : job->requests)
+        ids.push_back(json::serialize(m.id));
     job->stream = job->session->open_post_stream(ids);
   } else {
     job->own_store = std::make_unique<MemoryEventStore>(o_.transport.max_events_per_stream);

@@ -151,12 +151,8 @@ void SessionManager::forget(const std::string& id) {
 
 void SessionManager::deliver_from_peer(const std::string& session_id, const std::string& message) {
   auto s = find(session_id);
-  boost::system::error_code ec;
-  const auto v = parse_json(message, ec);
-  jsonrpc::Error why;
-  json::value id;
-  std::optional<jsonrpc::Message> m;
-  if (!ec) m = jsonrpc::to_message(v, why, id);
+  const jsonrpc::Parsed parsed = jsonrpc::parse(message);
+  const jsonrpc::Message* m = parsed.messages.size() == 1 ? &parsed.messages[0] : nullptr;
   if (!s || !m || m->kind != jsonrpc::Message::Kind::response || !s->state().deliver_reply(*m))
     spdlog::debug("session {}…: a message from another node found nothing waiting for it",
                   session_id.substr(0, 8));
@@ -245,6 +241,9 @@ void SessionManager::deliver(mcp::ListChanges& changes) {
       sessions.push_back(s);
   }
   std::size_t notified = 0;
+  // With other nodes, each notification goes under the change's number (see below).
+  const std::string dedupe_prefix =
+      peers_ ? "catalog:" + std::to_string(changes.epoch()) + ":" : std::string();
   for (const auto& s : sessions) {
     if (s->closed() || !s->state().initialized()) continue;
     const auto& messages = changes.for_scope(s->scope());
@@ -254,8 +253,7 @@ void SessionManager::deliver(mcp::ListChanges& changes) {
     // stream under the change's number and the notification itself (nodes that saw the change
     // from different snapshots may name other lists): the stream keeps each once.
     for (const auto& m : messages)
-      stream->append(
-          m, peers_ ? "catalog:" + std::to_string(changes.epoch()) + ":" + m : std::string());
+      stream->append(m, peers_ ? dedupe_prefix + m : std::string());
     ++notified;
   }
   if (notified)

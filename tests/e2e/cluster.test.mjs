@@ -118,12 +118,9 @@ describe('several nodes on one PostgreSQL database', () => {
     t.after(async () => { try { await c.cleanup(); } finally { await up.stop(); } });
     await c.start();
     const admin = c.nodes[0].token('--sub', 'root', '--scope', 'admin');
-    const created = await fetch(`${c.nodes[0].base}/v1/gateways`, {
-      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'fa', url: up.url }),
-    });
+    const created = await Cluster.addGateway(c.nodes[0].base, admin, 'fa', up.url);
     assert.equal(created.status, 201);
-    const body = await created.json();
+    const { body } = created;
     assert.equal(body.discovery.ok, true, JSON.stringify(body.discovery));
     const id = body.id;
     // What a node's log last said about the upstream: it checks it, or another node does. (Nodes

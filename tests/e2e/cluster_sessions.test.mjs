@@ -22,12 +22,8 @@ async function cluster(t, n = 3) {
   t.after(async () => { try { await c.cleanup(); } finally { await up.stop(); } });
   await c.start();
   const admin = c.nodes[0].token('--sub', 'root', '--scope', 'admin');
-  const res = await fetch(`${c.nodes[0].base}/v1/gateways`, {
-    method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'fa', url: up.url }),
-  });
-  const created = await res.json();
-  assert.equal(res.status, 201, JSON.stringify(created));
+  const { status, body: created } = await Cluster.addGateway(c.nodes[0].base, admin, 'fa', up.url);
+  assert.equal(status, 201, JSON.stringify(created));
   assert.equal(created.discovery.ok, true, JSON.stringify(created.discovery));
   const token = c.nodes[0].token('--sub', 'alice', '--scope', 'mcp');
   // Every node lists the gateway's tools before the test goes on.

@@ -29,11 +29,8 @@ describe('three nodes behind haproxy, round robin, no stickiness', () => {
     await lb.start(c.nodes);
     const admin = c.nodes[0].token('--sub', 'root', '--scope', 'admin');
     user = c.nodes[0].token('--sub', 'alice', '--scope', 'mcp');
-    const r = await fetch(`${lb.base}/v1/gateways`, {
-      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'fa', url: up.url }),
-    });
-    assert.equal(r.status, 201, await r.text());
+    const r = await Cluster.addGateway(lb.base, admin, 'fa', up.url);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
   });
   after(async () => {
     for (const cl of clients) await cl.close().catch(() => {});

@@ -57,6 +57,16 @@ export class Cluster {
 
   sql(statements) { return psql(this.adminUrl, statements); }
 
+  // Registers an upstream MCP server through base (a node, or a load balancer in front of the
+  // nodes) with an admin token: { status, body } of the answer.
+  static async addGateway(base, adminToken, name, url) {
+    const r = await fetch(`${base}/v1/gateways`, {
+      method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, url }),
+    });
+    return { status: r.status, body: await r.json() };
+  }
+
   async start() { await Promise.all(this.nodes.map((d) => d.start())); return this; }
 
   // Every node is cleaned up even when one of them fails its check (the first failure is thrown
