@@ -41,7 +41,7 @@ class Cluster final : public transport::Peers {
   // its gateway id; the database's retention: "retention") now. Each chore has one node of
   // those alive (rendezvous hashing over the heartbeats, refreshed with each of this node's),
   // so chores spread over the nodes and move when one dies (within the lease) or joins.
-  bool leads(std::string_view chore) const;
+  bool leads(std::string_view chore) const override;
   void send(const std::string& node_id, const std::string& session_id,
             std::string message) override;
   void session_ended(const std::string& session_id) override;

@@ -46,6 +46,7 @@
 #include "transport/endpoint.h"
 #include "transport/memory_event_store.h"
 #include "transport/session_manager.h"
+#include "transport/subscription_keeper.h"
 
 namespace mcpgw::app {
 namespace asio = boost::asio;
@@ -121,6 +122,16 @@ EventStores make_event_stores(const config::Config& cfg, const Database& db,
     out.events = std::make_unique<transport::MemoryEventStore>(cfg.transport.max_events_per_stream);
   }
   return out;
+}
+
+// This node joins the others (several nodes): heartbeats, the session layer's channels, and
+// the chores of the upstreams shared out.
+void start_cluster(EventStores& stores, transport::SessionManager& sessions,
+                   gateway::Federation& federation) {
+  Cluster* c = stores.cluster.get();
+  if (!c) return;
+  c->start(stores.shared ? &sessions : nullptr, stores.shared);
+  federation.set_leadership([c](const std::string& gateway) { return c->leads(gateway); });
 }
 
 // The feed between the nodes, running for the scope of this object.
@@ -246,12 +257,12 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
     sessions.deliver(changes);
     listeners.deliver(changes);
   });
+  // Sessions kept in the database keep their resource subscriptions too.
+  std::optional<transport::SubscriptionKeeper> keeper;
+  if (stores.registry) keeper.emplace(sessions, mcp_server, blocking);
   sessions.start_reaper(ioc.get_executor());
   sync.start();  // other nodes' catalog changes reach this node's sessions from here on
-  if (auto* c = stores.cluster.get()) {
-    c->start(stores.shared ? &sessions : nullptr, stores.shared);
-    federation.set_leadership([c](const std::string& gateway) { return c->leads(gateway); });
-  }
+  start_cluster(stores, sessions, federation);
   // Stopped before what its handlers reach goes, however serve() ends (the port may be taken).
   const FeedRun feed_run(database.feed.get());
 
@@ -269,10 +280,12 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
 
   const auto port = server.start();
   federation.start();
+  if (keeper) keeper->start(ioc.get_executor());
   spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port,
                workers);
   const int exit_code = run_until_drained(ioc, workers, server, cfg.server.shutdown_grace, [&] {
     sessions.stop_reaper();
+    if (keeper) keeper->stop();
     listeners.close_all();  // their requests end with a result: a graceful end for the client
     federation.stop();
   });

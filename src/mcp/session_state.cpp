@@ -61,6 +61,30 @@ bool SessionState::subscribed(const std::string& uri) const {
   return subscriptions_.count(uri) != 0;
 }
 
+std::vector<std::string> SessionState::subscriptions() const {
+  std::lock_guard lock(mutex_);
+  return {subscriptions_.begin(), subscriptions_.end()};
+}
+
+bool SessionState::has_subscriptions() const {
+  std::lock_guard lock(mutex_);
+  return !subscriptions_.empty();
+}
+
+void SessionState::set_subscription_recorder(SubscriptionRecorder recorder) {
+  std::lock_guard lock(mutex_);
+  recorder_ = std::move(recorder);
+}
+
+boost::asio::awaitable<void> SessionState::record_subscription(const std::string& uri, bool held) {
+  SubscriptionRecorder recorder;
+  {
+    std::lock_guard lock(mutex_);
+    recorder = recorder_;
+  }
+  if (recorder) co_await recorder(uri, held);
+}
+
 void SessionState::set_log_level(std::string level) {
   std::lock_guard lock(mutex_);
   log_level_ = std::move(level);

@@ -4,6 +4,7 @@
 // server-to-client requests awaiting the client's answer. Safe to use from several connections.
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "gateway/upstream_session.h"
 #include "mcp/outcome.h"
@@ -61,6 +63,15 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   void subscribe(const std::string& uri);
   void unsubscribe(const std::string& uri);
   bool subscribed(const std::string& uri) const;
+  std::vector<std::string> subscriptions() const;
+  bool has_subscriptions() const;
+  // Where a change of them is recorded, so that they outlive this node (or this process): set
+  // by the transport when sessions are kept in a database. Awaited by resources/subscribe before
+  // it subscribes here (held), and by resources/unsubscribe once it unsubscribed here.
+  using SubscriptionRecorder =
+      std::function<boost::asio::awaitable<void>(const std::string& uri, bool held)>;
+  void set_subscription_recorder(SubscriptionRecorder recorder);
+  boost::asio::awaitable<void> record_subscription(const std::string& uri, bool held);
 
   // This session's sessions with upstream MCP servers.
   gateway::UpstreamSessions& upstreams() { return upstreams_; }
@@ -97,6 +108,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   std::uint64_t next_id_ = 0;
   std::string id_prefix_ = "mcpgw-";
   std::set<std::string> subscriptions_;
+  SubscriptionRecorder recorder_;
   std::mutex standalone_mutex_;  // only around the two functions: they take the stream's locks
   std::function<bool(std::string)> send_standalone_;
   std::function<bool()> standalone_has_reader_;

@@ -19,7 +19,8 @@ class NodeDirectory {
   virtual ~NodeDirectory() = default;
   // Blocking. Records that node_id is alive now, by the database's clock.
   virtual void heartbeat(const std::string& node_id) = 0;
-  // Blocking. node_id stopped: what it held is anyone's at once.
+  // Blocking. node_id stopped: what it held is anyone's at once (its heartbeat is zeroed; the
+  // database's retention deletes the row once nothing refers to it).
   virtual void leave(const std::string& node_id) = 0;
   // Blocking. Whether node_id's last heartbeat is younger than lease.
   virtual bool alive(const std::string& node_id, std::chrono::milliseconds lease) = 0;

@@ -19,6 +19,14 @@ struct PostStreamRow {
   bool node_alive = true;  // its node's heartbeat is within the lease (find_post_stream)
 };
 
+// A session's subscription to a resource and the node that holds it in its upstream session.
+struct SubscriptionRow {
+  std::string session_id;
+  std::string uri;
+  std::string node_id;
+  bool node_alive = false;  // (as read) its node's heartbeat is within the lease
+};
+
 class SessionEventStore : public SessionRepository, public EventRepository {
  public:
   // Where each commit of an append_sequenced_event is announced (payload: the stream id), on
@@ -38,6 +46,26 @@ class SessionEventStore : public SessionRepository, public EventRepository {
   virtual bool take_over_post_stream(const std::string& stream_id, const std::string& session_id,
                                      const std::string& dead_node, const std::string& node_id,
                                      const std::vector<std::string>& messages) = 0;
+
+  // Subscriptions (blocking, not queued: a node that restores the session must find them).
+  // hold records that row.node_id holds it and returns what held it before, if anything.
+  virtual std::optional<SubscriptionRow> hold_subscription(const SubscriptionRow& row,
+                                                           std::chrono::milliseconds lease) = 0;
+  // Removes it; what held it, if anything.
+  virtual std::optional<SubscriptionRow> drop_subscription(const std::string& session_id,
+                                                           const std::string& uri,
+                                                           std::chrono::milliseconds lease) = 0;
+  // Those node_id holds.
+  virtual std::vector<SubscriptionRow> held_subscriptions(const std::string& node_id) = 0;
+  // At most max of those held by nodes other than node_id whose heartbeat is older than lease:
+  // by the dead nodes' ids (an index lookup each), or (thorough) by a walk of the whole table,
+  // which also finds those of nodes whose row is gone.
+  virtual std::vector<SubscriptionRow> orphaned_subscriptions(const std::string& node_id,
+                                                              std::chrono::milliseconds lease,
+                                                              std::size_t max, bool thorough) = 0;
+  // Moves it to row.node_id when `from` still holds it; false when another node was first.
+  virtual bool claim_subscription(const SubscriptionRow& row, const std::string& from) = 0;
+
   // Returns once every write queued before the call is durable.
   virtual void flush() = 0;
 };

@@ -290,4 +290,44 @@ std::optional<SessionRecord> DurableEventStore::restore(const std::string& id,
   return from_row(std::move(*row));
 }
 
+namespace {
+std::optional<HeldSubscription> held(std::optional<store::SubscriptionRow> row) {
+  if (!row) return std::nullopt;
+  return HeldSubscription{std::move(row->session_id), std::move(row->uri), std::move(row->node_id),
+                          row->node_alive};
+}
+std::vector<HeldSubscription> held(std::vector<store::SubscriptionRow> rows) {
+  std::vector<HeldSubscription> out;
+  out.reserve(rows.size());
+  for (auto& r : rows)
+    out.push_back(*held(std::move(r)));
+  return out;
+}
+}  // namespace
+
+std::optional<HeldSubscription> DurableEventStore::hold_subscription(const std::string& session_id,
+                                                                     const std::string& uri) {
+  return held(durable_->hold_subscription({session_id, uri, node_id_, true}, lease_));
+}
+
+std::optional<HeldSubscription> DurableEventStore::drop_subscription(const std::string& session_id,
+                                                                     const std::string& uri) {
+  return held(durable_->drop_subscription(session_id, uri, lease_));
+}
+
+std::vector<HeldSubscription> DurableEventStore::held_subscriptions() {
+  return held(durable_->held_subscriptions(node_id_));
+}
+
+std::vector<HeldSubscription> DurableEventStore::orphaned_subscriptions(std::size_t max,
+                                                                        bool thorough) {
+  if (!shared()) return {};  // one node: what it holds (the empty id) is all there is
+  return held(durable_->orphaned_subscriptions(node_id_, lease_, max, thorough));
+}
+
+bool DurableEventStore::claim_subscription(const HeldSubscription& orphan) {
+  return durable_->claim_subscription({orphan.session_id, orphan.uri, node_id_, true},
+                                      orphan.node_id);
+}
+
 }  // namespace mcpgw::transport

@@ -77,6 +77,14 @@ class DurableEventStore final : public EventStore, public SessionRegistry {
   void remove(const std::string& id) override;
   std::optional<SessionRecord> restore(const std::string& id, std::uint64_t& max_stream) override;
 
+  std::optional<HeldSubscription> hold_subscription(const std::string& session_id,
+                                                    const std::string& uri) override;
+  std::optional<HeldSubscription> drop_subscription(const std::string& session_id,
+                                                    const std::string& uri) override;
+  std::vector<HeldSubscription> held_subscriptions() override;
+  std::vector<HeldSubscription> orphaned_subscriptions(std::size_t max, bool thorough) override;
+  bool claim_subscription(const HeldSubscription& orphan) override;
+
   // Waits until every write so far is committed.
   void flush() override;
 

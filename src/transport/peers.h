@@ -15,6 +15,9 @@ class Peers {
   // Blocking. The message arrives at that node's SessionManager::deliver_from_peer.
   virtual void send(const std::string& node_id, const std::string& session_id,
                     std::string message) = 0;
+  // Whether this node does the chore now (one live node does each: "session:<id>" for the
+  // renewal of a session's subscriptions that a dead node held).
+  virtual bool leads(std::string_view chore) const = 0;
   // Blocking. Every node forgets the session (SessionManager::forget).
   virtual void session_ended(const std::string& session_id) = 0;
 };

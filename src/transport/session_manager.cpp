@@ -51,8 +51,10 @@ std::shared_ptr<Session> SessionManager::make(const std::string& subject, mcp::S
                                               std::shared_ptr<mcp::SessionState> state) {
   if (peers_) state->set_request_id_prefix(request_id_prefix(peers_->node_id()));
   // 128 bits from the CSPRNG, hex: visible ASCII only, as the specification asks.
-  return std::make_shared<Session>(crypto::random_hex(16), subject, std::move(scope),
-                                   std::move(state), store_);
+  auto s = std::make_shared<Session>(crypto::random_hex(16), subject, std::move(scope),
+                                     std::move(state), store_);
+  if (on_session_) on_session_(*s);
+  return s;
 }
 
 std::shared_ptr<Session> SessionManager::make(const std::string& subject, mcp::Scope scope,
@@ -111,6 +113,7 @@ std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
   s->state().mark_initialized();
   if (peers_) s->state().set_request_id_prefix(request_id_prefix(peers_->node_id()));
   s->number_streams_apart();
+  if (on_session_) on_session_(*s);
   std::unique_lock lock(mutex_);
   auto [it, inserted] = sessions_.emplace(id, s);  // another request may have restored it first
   if (inserted) spdlog::info("session {}… restored from the database", id.substr(0, 8));
@@ -153,6 +156,10 @@ void SessionManager::deliver_from_peer(const std::string& session_id, const std:
   auto s = find(session_id);
   const jsonrpc::Parsed parsed = jsonrpc::parse(message);
   const jsonrpc::Message* m = parsed.messages.size() == 1 ? &parsed.messages[0] : nullptr;
+  if (m && m->kind == jsonrpc::Message::Kind::notification && on_peer_notice_) {
+    on_peer_notice_(session_id, *m);
+    return;
+  }
   if (!s || !m || m->kind != jsonrpc::Message::Kind::response || !s->state().deliver_reply(*m))
     spdlog::debug("session {}…: a message from another node found nothing waiting for it",
                   session_id.substr(0, 8));
@@ -176,7 +183,11 @@ std::size_t SessionManager::reap(std::chrono::steady_clock::time_point now) {
   {
     std::shared_lock lock(mutex_);
     for (const auto& [id, s] : sessions_)
-      if (now - s->last_used() > cfg_.session_idle_ttl && !s->has_reader()) idle.push_back(id);
+      // With other nodes, one holding resource subscriptions stays while the database keeps
+      // them for this node: the subscription keeper releases them once the session is gone.
+      if (now - s->last_used() > cfg_.session_idle_ttl && !s->has_reader() &&
+          !(peers_ && s->state().has_subscriptions()))
+        idle.push_back(id);
   }
   std::size_t n = 0;
   // With other nodes, an idle session here may be busy there: it leaves this node's memory,
@@ -200,6 +211,14 @@ std::size_t SessionManager::reap(std::chrono::steady_clock::time_point now) {
 #endif
   }
   return n;
+}
+
+std::vector<std::shared_ptr<Session>> SessionManager::with_subscriptions() const {
+  std::vector<std::shared_ptr<Session>> out;
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, s] : sessions_)
+    if (s->state().has_subscriptions()) out.push_back(s);
+  return out;
 }
 
 std::size_t SessionManager::size() const {

@@ -3,13 +3,16 @@
 // the list_changed notifications that mcp/list_changed.h composes.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "config/config.h"
 #include "mcp/list_changed.h"
+#include "protocol/message.h"
 #include "transport/peers.h"
 #include "transport/session.h"
 #include "transport/session_registry.h"
@@ -37,6 +40,7 @@ class SessionManager {
   // Blocking (run it off the I/O threads): a session from the registry after a restart.
   std::shared_ptr<Session> restore(const std::string& id);
   bool has_registry() const { return registry_ != nullptr; }
+  SessionRegistry* registry() const { return registry_; }
   // Blocking: returns once the sessions added so far are durable in the registry (any node can
   // then restore them). Nothing to wait for without a registry.
   void flush_registry() {
@@ -50,8 +54,16 @@ class SessionManager {
   // closed and dropped from this node's memory only.
   void forget(const std::string& id);
   Peers* peers() const { return peers_; }
-  // A message another node handed over (a client's answer to one of this node's requests).
+  // A message another node handed over: a client's answer to one of this node's requests, or
+  // a notice between nodes (a notification, to on_peer_notice's handler).
   void deliver_from_peer(const std::string& session_id, const std::string& message);
+  using PeerNotice = std::function<void(const std::string& session_id, const jsonrpc::Message&)>;
+  // Set before serving: what every session made or restored gets (the subscription keeper's
+  // recorder), and who takes the notices of other nodes.
+  void on_session(std::function<void(Session&)> hook) { on_session_ = std::move(hook); }
+  void on_peer_notice(PeerNotice handler) { on_peer_notice_ = std::move(handler); }
+  // The sessions here that hold resource subscriptions.
+  std::vector<std::shared_ptr<Session>> with_subscriptions() const;
   // Ends sessions idle for longer than the TTL that have no open stream. Returns how many.
   std::size_t reap(std::chrono::steady_clock::time_point now);
   // Records use of the session (persisted at most once a minute).
@@ -78,6 +90,8 @@ class SessionManager {
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> persisted_touch_;
   struct Reaper;
   std::shared_ptr<Reaper> reaper_;
+  std::function<void(Session&)> on_session_;
+  PeerNotice on_peer_notice_;
 };
 
 }  // namespace mcpgw::transport

@@ -241,4 +241,56 @@ describe('resumption beyond what the store keeps', () => {
     assert.match(next.id, /\.0\.7$/);
     resumed.close();
   });
+
+  test('a subscription outlives the node that held it: renewed elsewhere after kill -9, and an unsubscribe through any node ends it', async (t) => {
+    const { c, up, token } = await cluster(t);
+    const [a, b, third] = c.nodes;
+    const h = await session(a, token);
+    const get = await openSse(`${b.base}/mcp`, { headers: { ...mcpHeaders(token, h), accept: 'text/event-stream' } });
+    assert.equal(get.status, 200);
+    const sub = await post(`${a.base}/mcp`, token, { jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'fa+fid://counter' } }, h);
+    assert.deepEqual(sub.json?.result, {}, sub.text);
+    const held = up.state.subscribeCalls.at(-1).session;
+    await a.stop('SIGKILL');
+    // Within the lease and a scan, one of the others subscribes again, in an upstream session of
+    // its own that it follows.
+    await until(() => up.state.subscribeCalls.some((x) => x.method === 'subscribe' && x.session !== held),
+      () => `a renewal: ${JSON.stringify(up.state.subscribeCalls)}`, { timeoutMs: 20000 * slowdown(b.proc.pid) });
+    const renewals = up.state.subscribeCalls.filter((x) => x.method === 'subscribe' && x.session !== held);
+    assert.equal(renewals.length, 1, 'one node renews it');
+    const renewed = renewals[0].session;
+    assert.equal(renewals[0].uri, 'fid://counter');
+    await until(() => up.state.getStreams.includes(renewed), 'the renewing node to follow its upstream session');
+    // First the renewal's own update (the resource may have changed in the gap), then the live one.
+    const updated = async () => {
+      for (;;) {
+        const e = await get.next({ timeoutMs: 5000 * slowdown(b.proc.pid) });
+        assert.notEqual(e, null, 'the GET stream ended');
+        if (!e.data) continue;
+        assert.deepEqual(JSON.parse(e.data), { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'fa+fid://counter' } });
+        return;
+      }
+    };
+    await updated();
+    const sentBefore = up.state.updatesSent.filter((u) => u.session === renewed).length;
+    const bump = await post(`${third.base}/mcp`, token, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'fa__bump', arguments: {} } }, h);
+    assert.equal(bump.status, 200, bump.text);
+    assert.equal(up.state.updatesSent.filter((u) => u.session === renewed).length, sentBefore + 1, 'the upstream sent it to the renewed session');
+    await updated();
+    // The client unsubscribes through both live nodes in turn (a balancer picks one): the node
+    // that holds the subscription unsubscribes upstream, in the session it renewed it in.
+    for (const node of [b, third]) {
+      const r = await post(`${node.base}/mcp`, token, { jsonrpc: '2.0', id: 4, method: 'resources/unsubscribe', params: { uri: 'fa+fid://counter' } }, h);
+      assert.deepEqual(r.json?.result, {}, r.text);
+    }
+    await until(() => up.state.subscribeCalls.some((x) => x.method === 'unsubscribe' && x.session === renewed),
+      () => `the unsubscribe upstream: ${JSON.stringify(up.state.subscribeCalls)}`, { timeoutMs: 10000 });
+    // (The dead node's upstream session is subscribed still: nobody could tell the upstream.)
+    const live = () => up.state.updatesSent.filter((u) => u.session !== held).length;
+    const sent = live();
+    const again = await post(`${third.base}/mcp`, token, { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'fa__bump', arguments: {} } }, h);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(live(), sent, 'no live node\'s upstream session is subscribed any more');
+    get.close();
+  });
 });

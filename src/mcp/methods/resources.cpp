@@ -78,14 +78,21 @@ awaitable<Outcome> change_subscription(const Services& s, RequestContext& ctx, c
   if (!ctx.session())
     co_return Outcome::fail(jsonrpc::kInvalidRequest,
                             "subscriptions need a session; this server is stateless");
-  if (!on) ctx.session()->unsubscribe(p.uri);
+  // Gone here first, and from the record (where it would be renewed), whatever the upstream says.
+  if (!on) {
+    ctx.session()->unsubscribe(p.uri);
+    co_await ctx.session()->record_subscription(p.uri, false);
+  }
   const auto snapshot = s.catalog.current();
   const auto binding = binding_of(*snapshot, p.uri, ctx.scope());
   if (!binding) co_return not_found(p.uri);
   const std::string_view method =
       on ? protocol::method::kResourcesSubscribe : protocol::method::kResourcesUnsubscribe;
   Outcome out = co_await relay(ctx, upstreams(s), *binding, method, *p.raw, "uri", false);
-  if (on && !out.error) ctx.session()->subscribe(p.uri);
+  if (on && !out.error) {
+    co_await ctx.session()->record_subscription(p.uri, true);
+    ctx.session()->subscribe(p.uri);
+  }
   co_return out;
 }
 

@@ -20,7 +20,8 @@ class SqlNodeDirectory final : public NodeDirectory {
   }
 
   void leave(const std::string& node_id) override {
-    pool_.acquire()->exec("DELETE FROM nodes WHERE id = ?", {node_id});
+    // Kept, dead at once: what it held (streams, subscriptions) is found by its id.
+    pool_.acquire()->exec("UPDATE nodes SET heartbeat_at = 0 WHERE id = ?", {node_id});
   }
 
   bool alive(const std::string& node_id, std::chrono::milliseconds lease) override {

@@ -195,6 +195,7 @@ struct FakePeers : Peers {
   const std::string& node_id() const override { return id_; }
   void send(const std::string&, const std::string&, std::string) override {}
   void session_ended(const std::string&) override {}
+  bool leads(std::string_view) const override { return true; }
   std::string id_;
 };
 gateway::CatalogItem item(std::string name) {

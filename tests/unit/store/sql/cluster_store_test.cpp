@@ -154,3 +154,56 @@ TEST_CASE("a sequenced stream keeps one event per dedupe key, whichever node app
   b->flush();
   CHECK(a->events_after("sid2.0", 0, 10).size() == 1);
 }
+
+TEST_CASE(
+    "subscriptions: held, moved, dropped; a dead node's found by id or by a walk, claimed once",
+    "[store][cluster][subscriptions]") {
+  test::TestDatabase t;
+  store::migrate_database(t.opts);
+  auto s = store::make_session_event_store(t.opts, std::chrono::hours(1), 1000);
+  auto pool = store::open_pool(t.opts);
+  auto nodes = store::make_node_directory(*pool);
+  const std::chrono::seconds lease(5);
+  nodes->heartbeat("node-a");
+  nodes->heartbeat("node-b");
+  CHECK_FALSE(s->hold_subscription({"s1", "u1", "node-a"}, lease));
+  CHECK_FALSE(s->hold_subscription({"s1", "u2", "node-a"}, lease));
+  CHECK_FALSE(s->hold_subscription({"s2", "u1", "node-c"}, lease));  // a node never seen
+  // Held again by b: a held it, alive.
+  auto before = s->hold_subscription({"s1", "u2", "node-b"}, lease);
+  REQUIRE(before);
+  CHECK(before->node_id == "node-a");
+  CHECK(before->node_alive);
+  CHECK(s->held_subscriptions("node-a").size() == 1);
+  CHECK(s->held_subscriptions("node-b").size() == 1);
+
+  // Nobody is dead by heartbeat; c has no row at all: only a walk finds its subscription.
+  CHECK(s->orphaned_subscriptions("node-b", lease, 10, false).empty());
+  auto walked = s->orphaned_subscriptions("node-b", lease, 10, true);
+  REQUIRE(walked.size() == 1);
+  CHECK(walked[0].node_id == "node-c");
+  // a leaves: its row stays, dead, and its subscription is found by its id.
+  nodes->leave("node-a");
+  auto dead = s->orphaned_subscriptions("node-b", lease, 10, false);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].session_id == "s1");
+  CHECK(dead[0].uri == "u1");
+  CHECK(dead[0].node_id == "node-a");
+  CHECK(s->orphaned_subscriptions("node-b", lease, 10, true).size() == 2);
+  CHECK(s->orphaned_subscriptions("node-b", lease, 1, true).size() == 1);
+  // Claimed once: by b; d, a step behind, finds it taken.
+  CHECK(s->claim_subscription({"s1", "u1", "node-b"}, "node-a"));
+  CHECK_FALSE(s->claim_subscription({"s1", "u1", "node-d"}, "node-a"));
+  CHECK(s->held_subscriptions("node-b").size() == 2);
+  CHECK(s->orphaned_subscriptions("node-b", lease, 10, false).empty());
+
+  auto dropped = s->drop_subscription("s1", "u1", lease);
+  REQUIRE(dropped);
+  CHECK(dropped->node_id == "node-b");
+  CHECK(dropped->node_alive);
+  CHECK_FALSE(s->drop_subscription("s1", "u1", lease));
+  // A session's removal takes its subscriptions with it.
+  s->remove_session("s1", {});
+  s->flush();
+  CHECK(s->held_subscriptions("node-b").empty());
+}
