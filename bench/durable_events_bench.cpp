@@ -4,6 +4,9 @@
 //   open loop    each stream appends as fast as it can; events/s until the last one is durable
 //   closed loop  each stream appends its next event only once the last one is durable (a stream
 //                whose every event is waited for: the commit latency, amortized over K streams)
+//   SSE calls    (PostgreSQL, nodes sharing the store) what a relayed call answered on an SSE
+//                stream writes: the stream's record, e events, its end; K clients, each with
+//                one call at a time; calls/s, a call counted once its last event is durable
 // Usage: bench_durable_events DIR [POSTGRES_URL] [EVENTS]
 //   (the URL of an empty database the bench may write; without one, SQLite only)
 #include <atomic>
@@ -86,6 +89,51 @@ double closed_loop(transport::DurableEventStore& s, std::chrono::seconds run, st
          std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+double sse_calls(transport::DurableEventStore& s, std::size_t calls, std::size_t k, std::size_t e,
+                 const std::string& tag) {
+  std::atomic<std::size_t> done{0};
+  const auto t = Clock::now();
+  std::vector<std::thread> clients;
+  for (std::size_t c = 0; c < k; ++c)
+    clients.emplace_back([&, c] {
+      const std::string sid = tag + "s" + std::to_string(c);
+      std::mutex m;
+      std::condition_variable cv;
+      for (std::size_t i = 1; i <= calls / k; ++i) {
+        const std::string key = sid + "." + std::to_string(i);
+        bool last = false;
+        s.open_post_stream(sid, key, {std::to_string(i)}, [] {});
+        for (std::size_t ev = 1; ev <= e; ++ev)
+          s.append_durable(
+              sid, key, ev, kPayload, ev < e ? std::function<void()>() : [&] {
+                std::lock_guard lock(m);
+                last = true;
+                cv.notify_one();
+              });
+        s.finish_post_stream(key);
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return last; });
+        done.fetch_add(1);
+      }
+    });
+  for (auto& th : clients)
+    th.join();
+  return static_cast<double>(done.load()) / std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+void run_calls(const store::DatabaseOptions& db, std::size_t n) {
+  std::printf("\n| engine | clients | events per call | SSE calls/s | their events/s |\n");
+  std::printf("|---|---|---|---|---|\n");
+  for (std::size_t e : {1, 3})
+    for (std::size_t k : {8, 64}) {
+      transport::DurableEventStore s(db, 1000, std::chrono::hours(1), "bench-node");
+      const double rate =
+          sse_calls(s, n / (e + 2), k, e, "c" + std::to_string(e) + "k" + std::to_string(k));
+      std::printf("| postgresql | %zu | %zu | %.0f | %.0f |\n", k, e, rate, rate * e);
+      std::fflush(stdout);
+    }
+}
+
 void run(const char* engine, const store::DatabaseOptions& db, std::size_t n) {
   store::migrate_database(db);
   for (std::size_t k : {1, 8, 64}) {
@@ -119,6 +167,7 @@ int main(int argc, char** argv) {
     store::DatabaseOptions p;
     p.url = pg;
     run("postgresql", p, n);
+    run_calls(p, n / 4);
   }
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace mcpgw::store {
 
 BatchWriter::BatchWriter(std::unique_ptr<sql::Pool> pool, std::size_t max_queue, Op idle_task,
@@ -23,6 +25,15 @@ BatchWriter::~BatchWriter() {
 }
 
 void BatchWriter::enqueue(Op op, std::function<void()> after_commit) {
+  push({std::move(op), std::move(after_commit), nullptr, {}});
+}
+
+void BatchWriter::enqueue_row(const RowKind& kind, sql::Params row,
+                              std::function<void()> after_commit) {
+  push({{}, std::move(after_commit), &kind, std::move(row)});
+}
+
+void BatchWriter::push(Item item) {
   std::unique_lock lock(mutex_);
   if (queue_.size() >= max_queue_) {
     if (!warned_full_) {
@@ -31,7 +42,7 @@ void BatchWriter::enqueue(Op op, std::function<void()> after_commit) {
     }
     has_room_.wait(lock, [&] { return queue_.size() < max_queue_ || stopping_; });
   }
-  queue_.push_back({std::move(op), std::move(after_commit)});
+  queue_.push_back(std::move(item));
   ++enqueued_;
   lock.unlock();
   has_work_.notify_one();
@@ -104,8 +115,8 @@ void BatchWriter::apply(std::deque<Item>& batch) {
   }
   try {
     sql::Transaction tx(*c, sql::TxMode::plain);
-    for (auto& item : batch)
-      item.op(*c);
+    for (std::size_t i = 0; i < batch.size();)
+      i = apply_from(*c, batch, i, false);
     tx.commit();
     return;
   } catch (const std::exception& e) {
@@ -116,16 +127,39 @@ void BatchWriter::apply(std::deque<Item>& batch) {
   }
   // One bad write must not take the batch down with it (a failed statement aborts the whole
   // transaction in PostgreSQL): each write again in a transaction of its own.
-  for (auto& item : batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
       sql::Transaction tx(*c, sql::TxMode::plain);
-      item.op(*c);
+      apply_from(*c, batch, i, true);
       tx.commit();
     } catch (const std::exception& e) {
       spdlog::error("database writer: a write failed and was dropped: {}", e.what());
       if (!c->usable()) return;
     }
   }
+}
+
+std::size_t BatchWriter::apply_from(sql::Connection& c, std::deque<Item>& batch, std::size_t i,
+                                    bool alone) {
+  const RowKind* kind = batch[i].kind;
+  if (!kind) {
+    batch[i].op(c);
+    return i + 1;
+  }
+  // The kinds in rank order, each one's rows in queue order.
+  std::vector<std::pair<const RowKind*, std::vector<const sql::Params*>>> kinds;
+  std::size_t j = i;
+  do {
+    const RowKind* k = batch[j].kind;
+    auto it = std::find_if(kinds.begin(), kinds.end(), [k](const auto& e) { return e.first == k; });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), {k, {}});
+    it->second.push_back(&batch[j++].row);
+  } while (!alone && j < batch.size() && batch[j].kind);
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [](const auto& a, const auto& b) { return a.first->rank < b.first->rank; });
+  for (const auto& [k, rows] : kinds)
+    k->write_rows(c, rows);
+  return j;
 }
 
 }  // namespace mcpgw::store

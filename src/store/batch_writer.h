@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "store/sql/connection.h"
 
@@ -30,6 +31,16 @@ class BatchWriter {
   // after_commit, when given, runs on the writer thread once the op's batch is committed (also
   // when the op failed and was dropped).
   void enqueue(Op op, std::function<void()> after_commit = {});
+  // Rows of one kind (one table's insert): the rows of a kind that a batch holds between two
+  // ops go to write_rows together, in queue order, so that it can write them in a few multi-row
+  // statements instead of a round trip each. Between two ops, kinds go by rank (lowest first),
+  // whatever their order in the queue: rows of different kinds must not depend on each other
+  // but by their ranks. A kind outlives the writer's use of it.
+  struct RowKind {
+    std::function<void(sql::Connection&, const std::vector<const sql::Params*>& rows)> write_rows;
+    int rank = 0;
+  };
+  void enqueue_row(const RowKind& kind, sql::Params row, std::function<void()> after_commit = {});
   // Returns once everything enqueued before the call is committed.
   void flush();
 
@@ -37,9 +48,16 @@ class BatchWriter {
   struct Item {
     Op op;
     std::function<void()> after_commit;
+    const RowKind* kind = nullptr;  // a row (then op is empty)
+    sql::Params row;
   };
+  void push(Item item);
   void run();
   void apply(std::deque<Item>& batch);
+  // Applies batch[i] (an op), or (a row) the rows up to the next op (alone: only it); the index
+  // after what it applied.
+  static std::size_t apply_from(sql::Connection& c, std::deque<Item>& batch, std::size_t i,
+                                bool alone);
   sql::Connection* connection();
 
   std::unique_ptr<sql::Pool> pool_;

@@ -9,6 +9,10 @@
 
 namespace mcpgw::store {
 
+// Trimming a stream to its bound costs a DELETE: its appends trim it every kTrimEvery seqs, not
+// at each one (append_event's trim_through, and append_sequenced_event's keep).
+inline constexpr std::uint64_t kTrimEvery = 16;
+
 struct EventRow {
   std::string stream_id;
   std::uint64_t seq = 0;

@@ -15,8 +15,7 @@ namespace mcpgw::transport {
 
 namespace {
 constexpr std::size_t kMaxQueuedWrites = 100'000;
-// Trimming a stream to its bound costs a DELETE; do it every few appends, not every one.
-constexpr std::uint64_t kTrimEvery = 16;
+using store::kTrimEvery;
 
 store::SessionRow to_row(const SessionRecord& r) {
   return {r.id,          r.subject,      r.server_id,  r.token_servers, r.protocol_version,

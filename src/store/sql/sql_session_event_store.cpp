@@ -1,5 +1,7 @@
 #include "store/sql/sql_session_event_store.h"
 
+#include "store/sql/event_writes.h"
+
 #include "common/clock.h"
 #include "store/batch_writer.h"
 #include "store/open.h"
@@ -11,9 +13,6 @@ namespace {
 
 using sql::from_json_array;
 using sql::to_json_array;
-
-// Trimming a stream to its bound costs a DELETE; do it every few appends, not every one.
-constexpr std::uint64_t kTrimEvery = 16;
 
 // Retention by age, on the writer thread when it is idle. The records of streams are kept as
 // long as their session.
@@ -90,19 +89,11 @@ SqlSessionEventStore::SqlSessionEventStore(DatabaseOptions db, std::chrono::mill
 void SqlSessionEventStore::append_event(const std::string& session_id, EventRow event,
                                         std::optional<std::uint64_t> trim_through,
                                         std::function<void()> after_commit) {
-  writer_.enqueue(
-      [session_id, event = std::move(event), trim_through](sql::Connection& d) {
-        d.exec(
-            "INSERT INTO events(stream_id, seq, session_id, payload, created_at) VALUES(?,?,?,?,?) "
-            "ON CONFLICT(stream_id, seq) DO UPDATE SET session_id = excluded.session_id, "
-            "payload = excluded.payload, created_at = excluded.created_at",
-            {event.stream_id, static_cast<std::int64_t>(event.seq), session_id, event.payload,
-             static_cast<std::int64_t>(unix_ms())});
-        if (trim_through)
-          d.exec("DELETE FROM events WHERE stream_id = ? AND seq <= ?",
-                 {event.stream_id, static_cast<std::int64_t>(*trim_through)});
-      },
-      std::move(after_commit));
+  sql::Params row{std::move(event.stream_id), static_cast<std::int64_t>(event.seq), session_id,
+                  std::move(event.payload), static_cast<std::int64_t>(unix_ms())};
+  row.push_back(trim_through ? sql::Param(static_cast<std::int64_t>(*trim_through))
+                             : sql::Param(nullptr));
+  writer_.enqueue_row(sql::kEvents, std::move(row), std::move(after_commit));
 }
 
 void SqlSessionEventStore::append_sequenced_event(const std::string& session_id,
@@ -160,23 +151,14 @@ std::vector<EventRow> SqlSessionEventStore::events_after(const std::string& stre
 
 void SqlSessionEventStore::open_post_stream(const PostStreamRow& row,
                                             std::function<void()> after_commit) {
-  writer_.enqueue(
-      [row](sql::Connection& d) {
-        d.exec(
-            "INSERT INTO streams(stream_id, session_id, node_id, request_ids, finished, "
-            "created_at) "
-            "VALUES(?,?,?,?,0,?) ON CONFLICT(stream_id) DO UPDATE SET node_id = excluded.node_id, "
-            "request_ids = excluded.request_ids, finished = 0",
-            {row.stream_id, row.session_id, row.node_id, to_json_array(row.request_ids),
-             static_cast<std::int64_t>(unix_ms())});
-      },
-      std::move(after_commit));
+  writer_.enqueue_row(sql::kStreamRecords,
+                      {row.stream_id, row.session_id, row.node_id, to_json_array(row.request_ids),
+                       static_cast<std::int64_t>(unix_ms())},
+                      std::move(after_commit));
 }
 
 void SqlSessionEventStore::finish_post_stream(const std::string& stream_id) {
-  writer_.enqueue([stream_id](sql::Connection& d) {
-    d.exec("UPDATE streams SET finished = 1 WHERE stream_id = ?", {stream_id});
-  });
+  writer_.enqueue_row(sql::kStreamEnds, {stream_id});
 }
 
 std::optional<PostStreamRow> SqlSessionEventStore::find_post_stream(
