@@ -124,6 +124,16 @@ EventStores make_event_stores(const config::Config& cfg, const Database& db,
   return out;
 }
 
+// Several nodes: a token revoked through one stops on all at once (NOTIFY mcpgw_tokens), not once
+// their caches' entries age out. On a (re)connect of the feed, the cache starts over too.
+void share_token_revocations(store::ChangeFeed* feed, auth::ApiTokenService& tokens) {
+  static constexpr const char* kChannel = "mcpgw_tokens";
+  if (!feed) return;
+  feed->subscribe(kChannel,
+                  [&tokens](const std::string&, const std::string&) { tokens.forget_cached(); });
+  tokens.on_revoked([feed] { feed->publish(kChannel, "revoked"); });
+}
+
 // This node joins the others (several nodes): heartbeats, the session layer's channels, and
 // the chores of the upstreams shared out.
 void start_cluster(EventStores& stores, transport::SessionManager& sessions,
@@ -223,6 +233,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   const Database database = open_database(cfg);
   store::CatalogStore& db = *database.catalog;
   auth::ApiTokenService api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl);
+  share_token_revocations(database.feed.get(), api_tokens);
   auth::Authenticator authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens);
 
   const unsigned workers =
@@ -266,7 +277,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   // Stopped before what its handlers reach goes, however serve() ends (the port may be taken).
   const FeedRun feed_run(database.feed.get());
 
-  auth::RouteGuard guard(authenticator);
+  auth::RouteGuard guard(authenticator, &blocking);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
   register_system_routes(server, db, blocking);
   admin::register_token_routes(server, api_tokens, blocking);

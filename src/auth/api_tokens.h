@@ -3,6 +3,7 @@
 // creation; only its SHA-256 is stored, so a database leak reveals no usable token.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,8 +46,17 @@ class ApiTokenService {
       : repo_(repo), cache_ttl_(cache_ttl) {}
 
   CreatedApiToken create(const NewApiToken& req, std::int64_t now_ms);
+  // Blocking on a cache miss (a database read).
   ApiTokenVerdict verify(const std::string& token, std::int64_t now_ms);
+  // From the cache only; nullopt when the answer needs the database.
+  std::optional<ApiTokenVerdict> verify_cached(const std::string& token, std::int64_t now_ms);
+  // Revokes (blocking) and forgets the cache; then tells the other nodes (on_revoked).
   bool revoke(const std::string& id, std::int64_t now_ms);
+  // Another node revoked a token: the next checks read the database again.
+  void forget_cached();
+  // Set before serving (several nodes): how the other nodes learn of a revocation, so that the
+  // token stops there within the feed's latency instead of the cache's TTL. Blocking.
+  void on_revoked(std::function<void()> tell_others) { tell_others_ = std::move(tell_others); }
   std::vector<store::ApiTokenRecord> list() { return repo_.list(); }
   std::vector<store::ApiTokenRecord> page(const store::ApiTokenRepository::PageQuery& q) {
     return repo_.page(q);
@@ -63,11 +73,16 @@ class ApiTokenService {
   };
   static constexpr std::size_t kMaxCached = 10'000;  // then it starts over: bounded memory
   std::optional<store::ApiTokenRecord> record_of(const std::string& hash);
+  // The cached record (nullopt: none cached, or stale); its value may be "unknown" (nullopt).
+  std::optional<std::optional<store::ApiTokenRecord>> cached(const std::string& hash);
+  static ApiTokenVerdict verdict_of(const std::optional<store::ApiTokenRecord>& rec,
+                                    std::int64_t now_ms);
 
   store::ApiTokenRepository& repo_;
   const std::chrono::milliseconds cache_ttl_;
   std::mutex cache_mutex_;
   std::unordered_map<std::string, Cached> cache_;
+  std::function<void()> tell_others_;
 };
 
 }  // namespace mcpgw::auth

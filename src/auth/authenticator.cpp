@@ -17,7 +17,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-AuthResult Authenticator::authenticate(std::optional<std::string_view> authorization) const {
+AuthResult Authenticator::authenticate(std::optional<std::string_view> authorization,
+                                       bool may_block) const {
   if (!required_) {
     Principal p{"anonymous", {std::string(kScopeAdmin), std::string(kScopeMcp)}, {}, "anonymous"};
     return {std::move(p), false, {}};
@@ -36,14 +37,15 @@ AuthResult Authenticator::authenticate(std::optional<std::string_view> authoriza
   if (token.empty()) return {std::nullopt, true, "empty bearer token"};
 
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  // API tokens are a point lookup on an indexed column of the WAL-mode database, done inline on
-  // the I/O thread: WAL readers never wait for writers, and handing each lookup to another
-  // thread would cost more than the lookup.
+  // API tokens: from the service's cache, else (may_block) a point lookup in the database.
   if (ApiTokenService::looks_like_api_token(token)) {
     if (!api_tokens_) return {std::nullopt, true, "API tokens are not enabled"};
-    auto v = api_tokens_->verify(
-        std::string(token), std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
-    return {std::move(v.principal), true, std::move(v.reason)};
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+    std::optional<ApiTokenVerdict> v = may_block
+                                           ? api_tokens_->verify(std::string(token), now_ms)
+                                           : api_tokens_->verify_cached(std::string(token), now_ms);
+    if (!v) return {std::nullopt, true, {}, true};
+    return {std::move(v->principal), true, std::move(v->reason)};
   }
   auto v = jwt_.verify(std::string(token),
                        std::chrono::duration_cast<std::chrono::seconds>(now).count());

@@ -16,6 +16,8 @@ struct AuthResult {
   // the request had no credentials, error="invalid_token" when it had bad ones), and why.
   bool token_presented = false;
   std::string reason;
+  // authenticate(..., may_block = false) only: the answer needs a database read.
+  bool needs_lookup = false;
 };
 
 class Authenticator {
@@ -24,8 +26,10 @@ class Authenticator {
   Authenticator(bool required, JwtVerifier jwt, ApiTokenService* api_tokens)
       : required_(required), jwt_(std::move(jwt)), api_tokens_(api_tokens) {}
 
-  // authorization: the header's value, or nullopt when absent.
-  AuthResult authenticate(std::optional<std::string_view> authorization) const;
+  // authorization: the header's value, or nullopt when absent. may_block false: an API token that
+  // is not in the cache gives needs_lookup instead of a database read.
+  AuthResult authenticate(std::optional<std::string_view> authorization,
+                          bool may_block = true) const;
 
  private:
   bool required_;

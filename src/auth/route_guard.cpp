@@ -1,13 +1,29 @@
 #include "auth/route_guard.h"
 
+#include <boost/asio/thread_pool.hpp>
+
+#include "common/offload.h"
+
 namespace mcpgw::auth {
 namespace bhttp = boost::beast::http;
 
 http::Guard::Verdict RouteGuard::admit(const http::Access& access, http::Exchange& ctx) const {
+  return decide(access, ctx, blocking_ == nullptr);
+}
+
+boost::asio::awaitable<http::Guard::Verdict> RouteGuard::admit_blocking(const http::Access& access,
+                                                                        http::Exchange& ctx) const {
+  if (!blocking_) co_return decide(access, ctx, true);
+  co_return co_await offload(*blocking_, [&] { return decide(access, ctx, true); });
+}
+
+http::Guard::Verdict RouteGuard::decide(const http::Access& access, http::Exchange& ctx,
+                                        bool may_block) const {
   const auto& req = ctx.request;
   std::optional<std::string_view> authz;
   if (auto it = req.find(bhttp::field::authorization); it != req.end()) authz = it->value();
-  auto result = authenticator_.authenticate(authz);
+  auto result = authenticator_.authenticate(authz, may_block);
+  if (result.needs_lookup) return {std::nullopt, {}, true};
   if (!result.principal) {
     auto res = http::error_response(http::Status::unauthorized, "unauthorized", result.reason);
     res.set(bhttp::field::www_authenticate,

@@ -2,18 +2,31 @@
 // The guard of mcpgw's HTTP routes: a bearer token (auth/authenticator.h) gives the Principal
 // that handlers read with principal_of(); no token or a bad one is 401, a token without the
 // route's scope 403, each with its WWW-Authenticate challenge (RFC 6750).
+// An API token that is not in the service's cache is read from the database on `blocking` (the
+// request waits there, off the I/O threads); without one, inline.
 #include "auth/authenticator.h"
 #include "http/guard.h"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace mcpgw::auth {
 
 class RouteGuard final : public http::Guard {
  public:
-  explicit RouteGuard(const Authenticator& authenticator) : authenticator_(authenticator) {}
+  explicit RouteGuard(const Authenticator& authenticator,
+                      boost::asio::thread_pool* blocking = nullptr)
+      : authenticator_(authenticator), blocking_(blocking) {}
   Verdict admit(const http::Access& access, http::Exchange& ctx) const override;
+  boost::asio::awaitable<Verdict> admit_blocking(const http::Access& access,
+                                                 http::Exchange& ctx) const override;
 
  private:
+  Verdict decide(const http::Access& access, http::Exchange& ctx, bool may_block) const;
+
   const Authenticator& authenticator_;
+  boost::asio::thread_pool* blocking_;
 };
 
 // The caller of a route that is not open, as RouteGuard admitted it.

@@ -57,6 +57,7 @@ boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ct
     // Inside the try: a guard that reads the database (API tokens) meets its outages too.
     if (route.access.kind != Access::Kind::open) {
       Guard::Verdict verdict = guard.admit(route.access, ctx);
+      if (verdict.blocking) verdict = co_await guard.admit_blocking(route.access, ctx);
       trace.subject = std::move(verdict.subject);
       if (verdict.refusal) co_return std::move(*verdict.refusal);
     }

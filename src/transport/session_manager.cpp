@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,7 +29,14 @@ struct SessionManager::Reaper {
 
 SessionManager::SessionManager(const config::TransportConfig& cfg, EventStore& store,
                                SessionRegistry* registry, Peers* peers)
-    : cfg_(cfg), store_(store), registry_(registry), peers_(peers) {}
+    : cfg_(cfg),
+      store_(store),
+      registry_(registry),
+      peers_(peers),
+      // Often enough that the database's retention (by the same TTL) never ends a session in
+      // use: a quarter of the TTL, at most a minute.
+      touch_interval_(std::clamp<std::chrono::milliseconds>(
+          cfg.session_idle_ttl / 4, std::chrono::milliseconds(100), std::chrono::minutes(1))) {}
 
 SessionManager::~SessionManager() {
   stop_reaper();
@@ -159,7 +167,7 @@ void SessionManager::touch(Session& s) {
   {
     std::lock_guard lock(persisted_mutex_);
     auto& last = persisted_touch_[s.id()];
-    if (now - last < std::chrono::minutes(1)) return;
+    if (now - last < touch_interval_) return;
     last = now;
   }
   registry_->touch(s.id(), unix_ms());

@@ -66,10 +66,11 @@ class SessionManager {
   std::vector<std::shared_ptr<Session>> with_subscriptions() const;
   // Ends sessions idle for longer than the TTL that have no open stream. Returns how many.
   std::size_t reap(std::chrono::steady_clock::time_point now);
-  // Records use of the session (persisted at most once a minute).
+  // Records use of the session (persisted at most every touch_interval()).
   void touch(Session& s);
 
   std::size_t size() const;
+  std::chrono::milliseconds touch_interval() const { return touch_interval_; }
   // Starts periodic reaping on ex.
   void start_reaper(boost::asio::any_io_executor ex);
   void stop_reaper();
@@ -84,6 +85,7 @@ class SessionManager {
   EventStore& store_;
   SessionRegistry* registry_;
   Peers* peers_;
+  const std::chrono::milliseconds touch_interval_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
   std::mutex persisted_mutex_;

@@ -94,6 +94,28 @@ describe('several nodes on one PostgreSQL database', () => {
     onThird.stream.close();
   });
 
+  test('an API token revoked through one node stops on the others at once, not when their caches age', async (t) => {
+    // A cache TTL far longer than the test: only the notice can make the token stop in time.
+    const c = new Cluster(2, { auth: { api_token_cache_ttl: '10m' } });
+    t.after(() => c.cleanup());
+    await c.start();
+    const [a, b] = c.nodes;
+    const admin = a.token('--sub', 'root', '--scope', 'admin');
+    const made = await fetch(`${a.base}/v1/tokens`, {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bot', subject: 'bot', scopes: ['mcp'] }),
+    });
+    assert.equal(made.status, 201);
+    const { id, token } = await made.json();
+    const whoami = async (node) => (await fetch(`${node.base}/v1/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
+    assert.equal(await whoami(b), 200);  // b reads it once and caches it
+    assert.equal(await whoami(b), 200);
+    const revoked = await fetch(`${a.base}/v1/tokens/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(revoked.status, 204);
+    assert.equal(await whoami(a), 401);
+    await until(async () => (await whoami(b)) === 401, 'b to refuse the revoked token', { timeoutMs: 10000 });
+  });
+
   test('a node that lost its LISTEN connection reconnects and catches up', async (t) => {
     const c = new Cluster(2);
     t.after(() => c.cleanup());

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "common/clock.h"
 #include "store/database.h"
@@ -7,6 +8,7 @@
 #include "support/store_fixture.h"
 #include "transport/durable_event_store.h"
 #include "transport/memory_event_store.h"
+#include "transport/session_manager.h"
 
 using namespace mcpgw;
 using namespace mcpgw::transport;
@@ -150,4 +152,28 @@ TEST_CASE("event ids encode session, stream and sequence", "[event_store]") {
     INFO(bad);
     CHECK_FALSE(parse_event_id(bad));
   }
+}
+
+TEST_CASE("a session in use stays in the database whose retention has a TTL under a minute",
+          "[event_store]") {
+  // Retention deletes sessions unused for the TTL: a session used all along must have its use
+  // written more often than that (it was once a minute, whatever the TTL).
+  test::TestDatabase t;
+  store::migrate_database(t.opts);
+  config::TransportConfig cfg;
+  cfg.session_idle_ttl = std::chrono::milliseconds(800);
+  DurableEventStore store(t.opts, 100, cfg.session_idle_ttl);
+  SessionManager sessions(cfg, store, &store);
+  CHECK(sessions.touch_interval() == std::chrono::milliseconds(200));
+  auto s = sessions.make("alice", {}, "2025-11-25");
+  REQUIRE(sessions.add(s));
+  for (int i = 0; i < 8; ++i) {  // 1.6 s of use, twice the TTL
+    sessions.touch(*s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  store.flush();
+  // What a node that does not hold it finds: the database's record, used within the TTL.
+  DurableEventStore other(t.opts, 100, cfg.session_idle_ttl);
+  std::uint64_t m = 0;
+  CHECK(other.restore(s->id(), m));
 }
