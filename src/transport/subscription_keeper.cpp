@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -52,7 +53,7 @@ struct SubscriptionKeeper::State {
   std::map<std::string, std::pair<std::string, bool>> unrecorded;
   std::optional<asio::any_io_executor> ex;
   std::unique_ptr<asio::steady_timer> timer;
-  bool stopped = false;
+  std::atomic<bool> stopped{false};  // read by the scan loop without the mutex
   std::uint64_t next_id = 0;
 
   void note_change(const std::string& session_id) {
@@ -229,11 +230,14 @@ awaitable<void> SubscriptionKeeper::renew_all(const Recorded& mine, Clock::time_
     std::shared_ptr<Session> s = sessions_.find(session_id);
     if (!s) co_await offload(blocking_, [&] { s = sessions_.restore(session_id); });
     if (!s) {
-      // Gone (ended, or past its TTL): so are its subscriptions.
+      // Gone (ended, or past its TTL): so are its subscriptions, and their retries.
       co_await offload(blocking_, [&] {
         for (const auto& uri : uris)
           registry_.drop_subscription(session_id, uri);
       });
+      std::lock_guard lock(state_->mutex);
+      for (const auto& uri : uris)
+        state_->retries.erase(key(session_id, uri));
       continue;
     }
     for (const auto& uri : uris) {
@@ -288,6 +292,8 @@ awaitable<void> SubscriptionKeeper::renew(const std::shared_ptr<Session>& s,
     spdlog::info("session {}: the subscription to {} dropped: the resource is gone",
                  short_id(s->id()), uri);
     co_await offload(blocking_, [&] { registry_.drop_subscription(s->id(), uri); });
+    std::lock_guard lock(state_->mutex);
+    state_->retries.erase(k);
     co_return;
   }
   std::chrono::milliseconds delay;
