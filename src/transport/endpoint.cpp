@@ -73,6 +73,10 @@ struct PostJob {
   std::vector<jsonrpc::Message> requests;
   std::vector<jsonrpc::Parsed::Invalid> invalid;
   std::vector<std::pair<std::string, std::string>> forward;  // (node, answer) for other nodes
+  // Both the processing and the response are done with it (Stream::pin).
+  ~PostJob() {
+    if (stream) stream->unpin();
+  }
 };
 
 class Endpoint : public std::enable_shared_from_this<Endpoint> {

@@ -166,6 +166,7 @@ std::shared_ptr<Stream> Session::open_post_stream(const std::vector<std::string>
   std::lock_guard lock(mutex_);
   const auto n = next_stream_++;
   auto s = std::make_shared<Stream>(id_, n, store_);
+  s->pin();
   if (store_.shared()) {
     s->expect_record();
     store_.open_post_stream(id_, s->key(), request_ids, [weak = std::weak_ptr<Stream>(s)] {
@@ -178,7 +179,8 @@ std::shared_ptr<Stream> Session::open_post_stream(const std::vector<std::string>
   // session must not grow without bound.
   std::size_t post_streams = streams_.size() - streams_.count(0);
   for (auto it = streams_.begin(); post_streams > kKeptStreams && it != streams_.end();) {
-    if (it->first != 0 && it->second->finished()) {
+    if (it->first != 0 && it->second->finished() && !it->second->pinned() &&
+        !it->second->has_reader()) {
       store_.erase_stream(id_, it->second->key());
       it = streams_.erase(it);
       --post_streams;

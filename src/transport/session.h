@@ -57,6 +57,14 @@ class Stream : public std::enable_shared_from_this<Stream>, public StreamFollowe
   void mark_recorded();
   bool recorded() const { return recorded_.load(std::memory_order_acquire); }
 
+  // A POST stream is pinned from its opening until its POST is done with it (answered and sent,
+  // or the client gone: PostJob's end): the session never forgets a pinned stream, nor one a
+  // reader is reading, however many it has (a finished stream still being sent lost its events
+  // that way, and its response never ended, with 32 calls at once in one session).
+  void pin() { pinned_.store(true, std::memory_order_release); }
+  void unpin() { pinned_.store(false, std::memory_order_release); }
+  bool pinned() const { return pinned_.load(std::memory_order_acquire); }
+
   // Attaches a reader and returns its token; a previous reader is woken and sees is_reader false.
   std::uint64_t attach(std::function<void()> waker);
   bool is_reader(std::uint64_t token) const;
@@ -84,6 +92,7 @@ class Stream : public std::enable_shared_from_this<Stream>, public StreamFollowe
   bool finished_ = false;
   std::atomic<std::uint64_t> durable_;
   std::atomic<bool> recorded_{true};
+  std::atomic<bool> pinned_{false};
   // Apart from mutex_: a store may report durability from inside append (memory) or from its
   // writer thread while an append waits for room in its queue.
   mutable std::mutex reader_mutex_;  // reader_, next_token_, waker_
@@ -127,7 +136,8 @@ class Session {
   void close();
   bool closed() const { return closed_.load(); }
 
-  // Finished POST streams kept for resumption; older ones are forgotten with their events.
+  // Finished POST streams kept for resumption; older ones are forgotten with their events (not
+  // those pinned or being read: Stream::pin).
   static constexpr std::size_t kKeptStreams = 32;
 
  private:

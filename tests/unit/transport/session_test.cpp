@@ -99,17 +99,34 @@ TEST_CASE("a long session forgets its oldest finished streams and their events",
   const auto first = s.open_post_stream();
   first->append("r1");
   first->finish();
+  first->unpin();                          // its POST is done with it
   const auto busy = s.open_post_stream();  // still running: kept, however old
   busy->append("progress");
+  busy->unpin();
+  // Finished, but their POSTs are still sending them (pinned), or a client reads one: kept.
+  const auto sending = s.open_post_stream();
+  sending->append("r");
+  sending->finish();
+  const auto read = s.open_post_stream();
+  read->append("r");
+  read->finish();
+  read->unpin();
+  const auto reader = read->attach([] {});
   for (std::size_t i = 0; i < Session::kKeptStreams + 8; ++i) {
     auto p = s.open_post_stream();
     p->append("r");
     p->finish();
+    p->unpin();
   }
   CHECK(store.last_seq(first->key()) == 0);  // its events are gone from the store
   CHECK(s.stream(first->number()) == nullptr);
   CHECK(store.last_seq(busy->key()) == 1);
   CHECK(s.stream(busy->number()) == busy);
+  CHECK(store.last_seq(sending->key()) == 1);
+  CHECK(s.stream(sending->number()) == sending);
+  CHECK(store.last_seq(read->key()) == 1);
+  CHECK(s.stream(read->number()) == read);
+  read->detach(reader);
   const auto last = s.open_post_stream();
   CHECK(s.stream(last->number() - 1) != nullptr);  // recent ones stay resumable
 }
