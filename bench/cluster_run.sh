@@ -125,5 +125,5 @@ for mode in json sse; do
     "against haproxy and 1 node: $(awk -v a="$(stat_of "lb2_$mode" rps)" -v b="$(stat_of "lb1_$mode" rps)" 'BEGIN {printf "%.2f", a / b}')x)"
   echo
 done
-echo "requests node 1 / node 2 served: $(grep -c ' POST /mcp ' "$out/node1.log" || true) / $(grep -c ' POST /mcp ' "$out/node2.log" || true)"
+[[ ${MCPGW_BENCH_ACCESS_LOG:-true} == true ]] && echo "requests node 1 / node 2 served: $(grep -c " POST /mcp " "$out/node1.log" || true) / $(grep -c " POST /mcp " "$out/node2.log" || true)"
 echo "machine: $(machine); wrk -t1 -c$conns -d${secs}s x $rounds rounds; PostgreSQL 15 fsync on"
