@@ -4,21 +4,12 @@
 // without a result, or never ended.)
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cluster } from './lib/cluster.mjs';
-import { Daemon } from './lib/daemon.mjs';
-import { startFidelityUpstream } from './lib/fidelity_upstream.mjs';
+import { daemonWithFa } from './lib/fidelity_upstream.mjs';
 import { initialize, mcpHeaders } from './lib/mcp.mjs';
 
 describe('calls at once in one session', () => {
   test('64 clients of one session, 10 SSE calls each: every response has its result', async (t) => {
-    const up = await startFidelityUpstream({ name: 'fa' });
-    const d = new Daemon({ transport: { event_store: 'database' } });
-    t.after(async () => { try { await d.cleanup(); } finally { await up.stop(); } });
-    await d.start();
-    const admin = d.token('--sub', 'root', '--scope', 'admin');
-    const { status, body } = await Cluster.addGateway(d.base, admin, 'fa', up.url);
-    assert.equal(status, 201, JSON.stringify(body));
-    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const { d, user } = await daemonWithFa(t, { transport: { event_store: 'database' } });
     const s = await initialize(`${d.base}/mcp`, user);
     const headers = { ...mcpHeaders(user, s.headers), accept: 'application/json, text/event-stream' };
     let next = 1;

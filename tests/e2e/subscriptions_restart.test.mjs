@@ -5,23 +5,14 @@
 // that takes over the dead one's once its lease runs out; on SQLite, at its first scan.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cluster } from './lib/cluster.mjs';
-import { Daemon } from './lib/daemon.mjs';
-import { startFidelityUpstream } from './lib/fidelity_upstream.mjs';
+import { daemonWithFa } from './lib/fidelity_upstream.mjs';
 import { initialize, openSse, post, mcpHeaders } from './lib/mcp.mjs';
 import { slowdown } from './lib/proc.mjs';
 import { until } from './lib/wait.mjs';
 
 describe('a subscription outlives its node', () => {
   test('kill -9 and a restart: renewed upstream, the update reaches the resumed GET stream', async (t) => {
-    const up = await startFidelityUpstream({ name: 'fa' });
-    const d = new Daemon({ transport: { event_store: 'database' } });
-    t.after(async () => { try { await d.cleanup(); } finally { await up.stop(); } });
-    await d.start();
-    const admin = d.token('--sub', 'root', '--scope', 'admin');
-    const { status, body } = await Cluster.addGateway(d.base, admin, 'fa', up.url);
-    assert.equal(status, 201, JSON.stringify(body));
-    const user = d.token('--sub', 'alice', '--scope', 'mcp');
+    const { d, up, user } = await daemonWithFa(t, { transport: { event_store: 'database' } });
     const s = await initialize(`${d.base}/mcp`, user);
     const get = await openSse(`${d.base}/mcp`, { headers: mcpHeaders(user, s.headers) });
     const priming = await get.next();

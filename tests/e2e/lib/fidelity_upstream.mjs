@@ -5,6 +5,8 @@
 // stream the server closes half-way (the client must resume it with Last-Event-ID). It listens on
 // 127.0.0.1 only and records what it was asked, for the tests to check.
 import http from 'node:http';
+import { Cluster } from './cluster.mjs';
+import { Daemon } from './daemon.mjs';
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -290,4 +292,17 @@ export async function startFidelityUpstream({ name = 'fidelity', resumable = tru
       await new Promise((r) => httpServer.close(r));
     },
   };
+}
+
+// One daemon (config overrides) with this upstream registered on it as "fa", both ended with
+// the test: { d, up, admin, user } (user: alice, scope mcp).
+export async function daemonWithFa(t, overrides) {
+  const up = await startFidelityUpstream({ name: 'fa' });
+  const d = new Daemon(overrides);
+  t.after(async () => { try { await d.cleanup(); } finally { await up.stop(); } });
+  await d.start();
+  const admin = d.token('--sub', 'root', '--scope', 'admin');
+  const { status, body } = await Cluster.addGateway(d.base, admin, 'fa', up.url);
+  if (status !== 201) throw new Error(`registering fa: ${status} ${JSON.stringify(body)}`);
+  return { d, up, admin, user: d.token('--sub', 'alice', '--scope', 'mcp') };
 }
