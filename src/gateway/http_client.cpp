@@ -44,6 +44,10 @@ using Kind = UpstreamError::Kind;
 struct Target {
   bool tls = false;
   std::string host, port, origin, path;  // path: origin-form (path + query)
+  // The Host header (RFC 9110 7.2): the URL's host as written (an IPv6 literal in brackets) and
+  // its port unless it is the scheme's default. Virtual hosts and DNS-rebinding checks upstream
+  // depend on the port.
+  std::string authority;
 };
 
 std::optional<Target> parse_target(const std::string& url, std::optional<UpstreamError>& why) {
@@ -66,6 +70,8 @@ std::optional<Target> parse_target(const std::string& url, std::optional<Upstrea
     return std::nullopt;
   }
   t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
+  t.authority = std::string(u->encoded_host());
+  if (t.port != (t.tls ? "443" : "80")) t.authority += ":" + t.port;
   t.origin = std::string(u->scheme()) + "://" + t.host + ":" + t.port;
   t.path = std::string(u->encoded_path());
   if (t.path.empty()) t.path = "/";
@@ -287,7 +293,7 @@ struct HttpClient::Impl {
 
   static Request to_request(const Target& t, const OutboundRequest& r) {
     Request req{bhttp::string_to_verb(r.method), t.path, 11};
-    req.set(bhttp::field::host, t.host);
+    req.set(bhttp::field::host, t.authority);
     req.set(bhttp::field::user_agent, "mcpgw");
     for (const auto& [k, v] : r.headers)
       req.set(k, v);

@@ -52,6 +52,8 @@ describe('REST tools', () => {
     const seen = rest.seen.at(-1);
     assert.equal(seen.path, '/weather/S%C3%A3o%20Paulo');
     assert.deepEqual(seen.query, { days: '3' });
+    // RFC 9110: the port of a non-default one is part of Host (it was left out).
+    assert.equal(seen.headers.host, `127.0.0.1:${rest.port}`);
   });
 
   test('POST sends the arguments as a JSON body with the static headers', async () => {
