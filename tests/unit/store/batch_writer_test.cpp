@@ -29,9 +29,13 @@ TEST_CASE("batch writer: a batch's rows go by kind and rank between its ops", "[
   const store::BatchWriter::RowKind late{kind("late"), 2}, early{kind("early"), 1};
   store::BatchWriter w(store::open_pool(t.opts), 1000);
   // The writer waits inside a batch of its own until the rest is queued: the rest is one batch.
-  std::promise<void> go;
+  std::promise<void> go, entered;
   auto gate = go.get_future().share();
-  w.enqueue([gate](store::sql::Connection&) { gate.wait(); });
+  w.enqueue([gate, &entered](store::sql::Connection&) {
+    entered.set_value();
+    gate.wait();
+  });
+  entered.get_future().wait();  // the writer holds its first batch: the rest waits for the next
   w.enqueue_row(late, {"l1"});
   w.enqueue_row(early, {"e1"});
   w.enqueue_row(late, {"l2"});
