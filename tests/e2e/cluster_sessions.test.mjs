@@ -48,6 +48,17 @@ async function session(node, token, capabilities = {}) {
   return headers;
 }
 
+// A session initialized on a, its GET stream opened on b, subscribed to fa's counter through a:
+// { h, get, held } (held: the upstream session a subscribed in).
+async function subscribedThrough(a, b, token, up) {
+  const h = await session(a, token);
+  const get = await openSse(`${b.base}/mcp`, { headers: { ...mcpHeaders(token, h), accept: 'text/event-stream' } });
+  assert.equal(get.status, 200);
+  const sub = await post(`${a.base}/mcp`, token, { jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'fa+fid://counter' } }, h);
+  assert.deepEqual(sub.json?.result, {}, sub.text);
+  return { h, get, held: up.state.subscribeCalls.at(-1).session };
+}
+
 // A tools/call POSTed to node, its SSE response opened.
 function callSse(node, token, headers, id, name, args, meta) {
   return openSse(`${node.base}/mcp`, {
@@ -72,13 +83,8 @@ describe('sessions shared by several nodes', () => {
   test('what one node writes to a session\'s GET stream reaches the node that holds that stream', async (t) => {
     const { c, up, token } = await cluster(t);
     const [a, b, third] = c.nodes;
-    const h = await session(a, token);
-    const get = await openSse(`${b.base}/mcp`, { headers: { ...mcpHeaders(token, h), accept: 'text/event-stream' } });
-    assert.equal(get.status, 200);
     // The subscription is made through a: a's upstream session follows the upstream's GET stream.
-    const sub = await post(`${a.base}/mcp`, token, { jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'fa+fid://counter' } }, h);
-    assert.deepEqual(sub.json?.result, {}, sub.text);
-    const upstreamSession = up.state.subscribeCalls.at(-1).session;
+    const { h, get, held: upstreamSession } = await subscribedThrough(a, b, token, up);
     await until(() => up.state.getStreams.includes(upstreamSession), 'a to follow the upstream session');
     // The change comes through the third node.
     const bump = await post(`${third.base}/mcp`, token, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'fa__bump', arguments: {} } }, h);
@@ -245,12 +251,7 @@ describe('resumption beyond what the store keeps', () => {
   test('a subscription outlives the node that held it: renewed elsewhere after kill -9, and an unsubscribe through any node ends it', async (t) => {
     const { c, up, token } = await cluster(t);
     const [a, b, third] = c.nodes;
-    const h = await session(a, token);
-    const get = await openSse(`${b.base}/mcp`, { headers: { ...mcpHeaders(token, h), accept: 'text/event-stream' } });
-    assert.equal(get.status, 200);
-    const sub = await post(`${a.base}/mcp`, token, { jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'fa+fid://counter' } }, h);
-    assert.deepEqual(sub.json?.result, {}, sub.text);
-    const held = up.state.subscribeCalls.at(-1).session;
+    const { h, get, held } = await subscribedThrough(a, b, token, up);
     await a.stop('SIGKILL');
     // Within the lease and a scan, one of the others subscribes again, in an upstream session of
     // its own that it follows.

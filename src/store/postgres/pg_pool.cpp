@@ -77,7 +77,7 @@ class PgConnection final : public sql::Connection {
   void begin(sql::TxMode mode) override {
     if (mode == sql::TxMode::read) {
       script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    } else if (mode == sql::TxMode::plain) {
+    } else if (mode == sql::TxMode::plain || mode == sql::TxMode::rows) {
       script("BEGIN");
     } else {
       script("BEGIN");

@@ -107,6 +107,11 @@ enum class TxMode {
   plain,
   // One consistent snapshot for every statement of the transaction.
   read,
+  // Reads rows, then writes them as what it read decides, serialized by those rows alone: on
+  // PostgreSQL an ordinary transaction (the rows' locks); SQLite takes its write lock at BEGIN
+  // (a deferred transaction that has read is refused the upgrade at once, "database is locked",
+  // while another connection writes).
+  rows,
   // Serialized with every other write transaction on the database from its first statement
   // (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock, so across nodes
   // too), so that what it reads is the state it replaces.

@@ -186,7 +186,7 @@ bool SqlSessionEventStore::take_over_post_stream(const std::string& stream_id,
                                                  const std::string& node_id,
                                                  const std::vector<std::string>& messages) {
   auto c = reads_->acquire();
-  sql::Transaction tx(*c, sql::TxMode::plain);
+  sql::Transaction tx(*c, sql::TxMode::rows);
   // The row's lock: of two nodes taking over at once, one changes it and the other finds it
   // finished.
   if (c->exec("UPDATE streams SET finished = 1, node_id = ? WHERE stream_id = ? AND finished = 0 "
@@ -283,13 +283,6 @@ std::vector<EventRow> SqlSessionEventStore::session_events(const std::string& se
       });
 }
 
-// A transaction that reads, then writes as what it read decides. SQLite must take its write lock
-// at BEGIN: a deferred one that has read is refused the upgrade at once ("database is locked")
-// while another connection writes. On PostgreSQL the row's lock is enough.
-sql::TxMode read_then_write(const sql::Connection& c) {
-  return c.engine() == sql::Engine::sqlite ? sql::TxMode::write : sql::TxMode::plain;
-}
-
 // The subscription's row with whether its node is alive, in c's transaction (if any).
 std::optional<SubscriptionRow> find_subscription(sql::Connection& c, const std::string& session_id,
                                                  const std::string& uri,
@@ -306,7 +299,7 @@ std::optional<SubscriptionRow> find_subscription(sql::Connection& c, const std::
 std::optional<SubscriptionRow> SqlSessionEventStore::hold_subscription(
     const SubscriptionRow& row, std::chrono::milliseconds lease) {
   auto c = reads_->acquire();
-  sql::Transaction tx(*c, read_then_write(*c));
+  sql::Transaction tx(*c, sql::TxMode::rows);
   auto before = find_subscription(*c, row.session_id, row.uri, lease);
   c->exec(
       "INSERT INTO session_subscriptions(session_id, uri, node_id) VALUES(?,?,?) "
@@ -319,7 +312,7 @@ std::optional<SubscriptionRow> SqlSessionEventStore::hold_subscription(
 std::optional<SubscriptionRow> SqlSessionEventStore::drop_subscription(
     const std::string& session_id, const std::string& uri, std::chrono::milliseconds lease) {
   auto c = reads_->acquire();
-  sql::Transaction tx(*c, read_then_write(*c));
+  sql::Transaction tx(*c, sql::TxMode::rows);
   auto before = find_subscription(*c, session_id, uri, lease);
   if (before)
     c->exec("DELETE FROM session_subscriptions WHERE session_id = ? AND uri = ?",

@@ -75,7 +75,8 @@ class SqliteConnection final : public sql::Connection {
   void begin(sql::TxMode mode) override {
     // IMMEDIATE: the write lock from the start, so that what the transaction reads is the state
     // its write replaces (a deferred transaction could fail to upgrade after another's commit).
-    exec_script(mode == sql::TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN");  // read, plain: deferred
+    const bool writes_first = mode == sql::TxMode::write || mode == sql::TxMode::rows;
+    exec_script(writes_first ? "BEGIN IMMEDIATE" : "BEGIN");  // read, plain: deferred
   }
   void commit() override { exec_script("COMMIT"); }
   void rollback() override { exec_script("ROLLBACK"); }
