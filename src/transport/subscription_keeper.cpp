@@ -225,7 +225,10 @@ awaitable<void> SubscriptionKeeper::claim_orphans(Recorded& mine, bool thorough)
 
 // Recorded here, not held: renewed (the session restored first when this node lacks it).
 awaitable<void> SubscriptionKeeper::renew_all(const Recorded& mine, Clock::time_point started) {
-  for (const auto& [session_id, uris] : mine) {
+  for (const auto& entry : mine) {
+    // Named, not bound: a lambda may not capture a structured binding (clang before C++20's P1091).
+    const std::string& session_id = entry.first;
+    const auto& uris = entry.second;
     if (state_->changed_since(session_id, started)) continue;
     std::shared_ptr<Session> s = sessions_.find(session_id);
     if (!s) co_await offload(blocking_, [&] { s = sessions_.restore(session_id); });
