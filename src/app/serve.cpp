@@ -17,6 +17,7 @@
 #include "admin/tokens_api.h"
 #include "app/cluster.h"
 #include "app/database.h"
+#include "app/identity.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
 #include "auth/authenticator.h"
@@ -203,6 +204,29 @@ int run_until_drained(asio::io_context& ioc, unsigned workers, http::HttpServer&
   return exit_code;
 }
 
+struct AdminDeps {
+  store::CatalogStore& db;
+  gateway::CatalogSync& sync;
+  gateway::Federation& federation;
+  auth::ApiTokenService& api_tokens;
+  asio::thread_pool& blocking;
+  const std::string& credentials_key;
+};
+
+void register_admin_routes(http::HttpServer& server, const AdminDeps& d) {
+  admin::register_token_routes(server, d.api_tokens, d.blocking);
+  admin::register_catalog_routes(server, d.db, d.sync, d.blocking, d.credentials_key);
+  admin::register_gateway_routes(server, d.db, d.sync, d.federation, d.blocking,
+                                 d.credentials_key);
+  admin::register_openapi_route(server);
+}
+
+bool is_loopback(const std::string& host) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
 void announce_start(const config::Config& cfg) {
   spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
   if (!cfg.auth.required)
@@ -234,7 +258,9 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   store::CatalogStore& db = *database.catalog;
   auth::ApiTokenService api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl);
   share_token_revocations(database.feed.get(), api_tokens);
-  auth::Authenticator authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens);
+  const auth::IssuerSet issuers(cfg.auth);
+  auth::Authenticator authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens,
+                                    &issuers);
 
   const unsigned workers =
       cfg.server.workers ? cfg.server.workers : std::max(1u, std::thread::hardware_concurrency());
@@ -249,6 +275,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
   gateway::HttpClient upstream_http(ioc.get_executor(), http_options);
+  IssuerKeys issuer_keys(issuers, upstream_http);
+  issuer_keys.load_files();
   gateway::Federation federation(ioc.get_executor(), upstream_http, db, blocking, catalog, sync,
                                  cfg.federation);
   const mcp::RestToolInvoker rest_tools(upstream_http);
@@ -280,22 +308,19 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   auth::RouteGuard guard(authenticator, &blocking);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
   register_system_routes(server, db, blocking);
-  admin::register_token_routes(server, api_tokens, blocking);
-  admin::register_catalog_routes(server, db, sync, blocking, credentials_key);
-  admin::register_gateway_routes(server, db, sync, federation, blocking, credentials_key);
-  admin::register_openapi_route(server);
-  boost::system::error_code addr_ec;
-  const auto bind_address = asio::ip::make_address(cfg.server.host, addr_ec);
-  transport::register_mcp_routes(server, {cfg.transport, !addr_ec && bind_address.is_loopback()},
-                                 sessions, mcp_server, blocking);
+  register_admin_routes(server, {db, sync, federation, api_tokens, blocking, credentials_key});
+  transport::register_mcp_routes(server, {cfg.transport, is_loopback(cfg.server.host)}, sessions,
+                                 mcp_server, blocking);
 
   const auto port = server.start();
   federation.start();
+  issuer_keys.start();
   if (keeper) keeper->start(ioc.get_executor());
   spdlog::info("listening on http://{}:{} with {} worker thread(s)", cfg.server.host, port,
                workers);
   const int exit_code = run_until_drained(ioc, workers, server, cfg.server.shutdown_grace, [&] {
     sessions.stop_reaper();
+    issuer_keys.stop();
     if (keeper) keeper->stop();
     listeners.close_all();  // their requests end with a result: a graceful end for the client
     federation.stop();

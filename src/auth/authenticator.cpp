@@ -18,7 +18,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }  // namespace
 
 AuthResult Authenticator::authenticate(std::optional<std::string_view> authorization,
-                                       bool may_block) const {
+                                       bool may_block, bool may_wait) const {
   if (!required_) {
     Principal p{"anonymous", {std::string(kScopeAdmin), std::string(kScopeMcp)}, {}, "anonymous"};
     return {std::move(p), false, {}};
@@ -47,8 +47,31 @@ AuthResult Authenticator::authenticate(std::optional<std::string_view> authoriza
     if (!v) return {std::nullopt, true, {}, true};
     return {std::move(v->principal), true, std::move(v->reason)};
   }
-  auto v = jwt_.verify(std::string(token),
-                       std::chrono::duration_cast<std::chrono::seconds>(now).count());
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+  std::string text(token);
+  if (issuers_ && !issuers_->empty()) {
+    // mcpgw's own tokens are HS256; an issuer's never are (config/issuers.h refuses HMAC), so a
+    // token claiming an issuer with HS256 is checked against mcpgw's secret alone and fails.
+    auto view = peek_jwt(token);
+    if (view && view->alg != "HS256") return external(text, *view, now_s, may_block, may_wait);
+  }
+  auto v = jwt_.verify(text, now_s);
+  return {std::move(v.principal), true, std::move(v.reason)};
+}
+
+AuthResult Authenticator::external(const std::string& token, const TokenView& view,
+                                   std::int64_t now_s, bool may_block, bool may_wait) const {
+  const ExternalIssuer* issuer = issuers_->find(view.issuer);
+  if (!issuer) return {std::nullopt, true, "token issuer is not accepted"};
+  auto v = issuer->verify(token, view, now_s, may_wait);
+  if (v.wait_for_keys) {
+    AuthResult r{std::nullopt, true, {}, true};
+    if (may_block) {
+      r.wait_issuer = issuer;
+      r.wait_generation = v.keys_generation;
+    }
+    return r;
+  }
   return {std::move(v.principal), true, std::move(v.reason)};
 }
 

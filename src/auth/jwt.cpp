@@ -26,127 +26,74 @@ struct CFree {
 };
 using CString = std::unique_ptr<char, CFree>;
 
-JwtVerdict reject(std::string why) {
-  return {std::nullopt, std::move(why)};
-}
-
-// NumericDate: a JSON number of seconds (RFC 7519 allows fractions).
-std::optional<double> numeric_date(const json::object& claims, const char* name) {
-  auto it = claims.find(name);
-  if (it == claims.end()) return std::nullopt;
-  if (it->value().is_int64()) return static_cast<double>(it->value().get_int64());
-  if (it->value().is_uint64()) return static_cast<double>(it->value().get_uint64());
-  if (it->value().is_double() && std::isfinite(it->value().get_double()))
-    return it->value().get_double();
-  return std::nan("");
-}
-
-// A claim that is one string or an array of strings ("aud"; "scope" as space-separated string).
-std::vector<std::string> string_list(const json::value& v, bool split_spaces) {
-  std::vector<std::string> out;
-  auto add = [&](std::string_view s) {
-    if (!split_spaces) {
-      out.emplace_back(s);
-      return;
-    }
-    std::size_t pos = 0;
-    while (pos < s.size()) {
-      auto end = s.find(' ', pos);
-      if (end == std::string_view::npos) end = s.size();
-      if (end > pos) out.emplace_back(s.substr(pos, end - pos));
-      pos = end + 1;
-    }
-  };
-  if (v.is_string()) add(v.get_string());
-  if (v.is_array())
-    for (const auto& item : v.get_array())
-      if (item.is_string()) add(item.get_string());
-  return out;
-}
-
 }  // namespace
 
-struct JwtVerifier::Verified {
-  Principal principal;
-  double exp = 0;
-  std::optional<double> nbf;
-};
-
-// Sharded so that concurrent requests rarely meet on a lock; each shard holds at most
-// kCacheCapacity / kShards entries and drops an arbitrary one when full.
-struct JwtVerifier::Cache {
-  static constexpr std::size_t kShards = 16;
-  struct Shard {
-    std::mutex mutex;
-    std::unordered_map<std::string, Verified> entries;
-  };
-  Shard shards[kShards];
-  Shard& shard_for(const std::string& token) {
-    return shards[std::hash<std::string>{}(token) % kShards];
-  }
-};
-
 JwtVerifier::JwtVerifier(JwtSettings settings)
-    : settings_(std::move(settings)), cache_(std::make_unique<Cache>()) {}
+    : settings_(std::move(settings)), cache_(std::make_unique<VerifiedCache>()) {}
 JwtVerifier::~JwtVerifier() = default;
 JwtVerifier::JwtVerifier(JwtVerifier&&) noexcept = default;
 
-JwtVerdict JwtVerifier::check_times(const Verified& v, std::int64_t now_s) const {
-  const double now = static_cast<double>(now_s);
-  const double leeway = static_cast<double>(settings_.leeway.count());
-  if (now >= v.exp + leeway) return reject("token has expired");
-  if (v.nbf && now + leeway < *v.nbf) return reject("token is not valid yet");
-  return {v.principal, {}};
-}
-
 JwtVerdict JwtVerifier::verify(const std::string& token, std::int64_t now_s) const {
-  auto& shard = cache_->shard_for(token);
-  {
-    std::lock_guard lock(shard.mutex);
-    if (auto it = shard.entries.find(token); it != shard.entries.end())
-      return check_times(it->second, now_s);
-  }
+  const std::int64_t leeway = settings_.leeway.count();
+  if (auto cached = cache_->check(token, now_s, leeway)) return std::move(*cached);
   Verified v;
   JwtVerdict verdict = verify_uncached(token, now_s, v);
-  if (!verdict.principal) return verdict;
-  std::lock_guard lock(shard.mutex);
-  if (shard.entries.size() >= kCacheCapacity / Cache::kShards)
-    shard.entries.erase(shard.entries.begin());
-  shard.entries.emplace(token, std::move(v));
+  if (verdict.principal) cache_->put(token, std::move(v));
   return verdict;
+}
+
+std::optional<json::object> signed_claims(const std::string& token, std::string_view key,
+                                          std::string_view alg, std::string& why) {
+  why = "token is malformed or its signature does not verify";
+  // libjwt reads a C string: what follows a NUL would go unseen, while the cache keys on it all.
+  if (token.find('\0') != std::string::npos) return std::nullopt;
+  const jwt_alg_t expected = jwt_str_alg(std::string(alg).c_str());
+  if (expected == JWT_ALG_INVAL || expected == JWT_ALG_NONE) return std::nullopt;
+  jwt_t* raw = nullptr;
+  // libjwt checks the signature with the key and refuses "alg":"none" when a key is given.
+  const int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
+                            static_cast<int>(key.size()));
+  JwtPtr jwt(raw);
+  if (rc != 0 || !jwt) return std::nullopt;
+  // Only the expected algorithm: a key is never used for another (an HMAC secret as an RSA key,
+  // or the other way round).
+  if (jwt_get_alg(jwt.get()) != expected) {
+    why = "token algorithm is not " + std::string(alg);
+    return std::nullopt;
+  }
+  CString grants(jwt_get_grants_json(jwt.get(), nullptr));
+  if (!grants) {
+    why = "token has no claims";
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  json::value parsed = parse_json(grants.get(), ec);
+  if (ec || !parsed.is_object()) {
+    why = "token claims are not a JSON object";
+    return std::nullopt;
+  }
+  return std::move(parsed.get_object());
+}
+
+std::optional<std::string> read_times(const json::object& claims, Verified& out) {
+  auto exp = numeric_date(claims, "exp");
+  if (!exp) return "token has no exp claim";
+  if (std::isnan(*exp)) return "token exp claim is not a number";
+  out.exp = *exp;
+  if (auto nbf = numeric_date(claims, "nbf")) {
+    if (std::isnan(*nbf)) return "token nbf claim is not a number";
+    out.nbf = *nbf;
+  }
+  return std::nullopt;
 }
 
 JwtVerdict JwtVerifier::verify_uncached(const std::string& token, std::int64_t now_s,
                                         Verified& out) const {
-  // libjwt reads a C string: what follows a NUL would go unseen, while the cache keys on it all.
-  if (token.find('\0') != std::string::npos)
-    return reject("token is malformed or its signature does not verify");
-  jwt_t* raw = nullptr;
-  // libjwt checks the signature with the key and refuses "alg":"none" when a key is given.
-  const int rc = jwt_decode(&raw, token.c_str(),
-                            reinterpret_cast<const unsigned char*>(settings_.secret.data()),
-                            static_cast<int>(settings_.secret.size()));
-  JwtPtr jwt(raw);
-  if (rc != 0 || !jwt) return reject("token is malformed or its signature does not verify");
-  // Only HS256 is accepted: a token signed with another algorithm is refused even if libjwt could
-  // check it, so a key meant for HMAC is never used any other way.
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return reject("token algorithm is not HS256");
-
-  CString grants(jwt_get_grants_json(jwt.get(), nullptr));
-  if (!grants) return reject("token has no claims");
-  boost::system::error_code ec;
-  json::value parsed = parse_json(grants.get(), ec);
-  if (ec || !parsed.is_object()) return reject("token claims are not a JSON object");
-  const json::object& claims = parsed.get_object();
-
-  auto exp = numeric_date(claims, "exp");
-  if (!exp) return reject("token has no exp claim");
-  if (std::isnan(*exp)) return reject("token exp claim is not a number");
-  out.exp = *exp;
-  if (auto nbf = numeric_date(claims, "nbf")) {
-    if (std::isnan(*nbf)) return reject("token nbf claim is not a number");
-    out.nbf = *nbf;
-  }
+  std::string why;
+  auto parsed = signed_claims(token, settings_.secret, "HS256", why);
+  if (!parsed) return reject(why);
+  const json::object& claims = *parsed;
+  if (auto bad = read_times(claims, out)) return reject(*bad);
   if (!settings_.issuer.empty()) {
     auto it = claims.find("iss");
     if (it == claims.end() || !it->value().is_string() ||
@@ -172,7 +119,7 @@ JwtVerdict JwtVerifier::verify_uncached(const std::string& token, std::int64_t n
   if (auto it = claims.find("servers"); it != claims.end())
     p.servers = string_list(it->value(), false);
   out.principal = std::move(p);
-  return check_times(out, now_s);
+  return check_times(out, now_s, settings_.leeway.count());
 }
 
 std::string mint_jwt(const JwtSettings& settings, const JwtClaims& claims, std::int64_t now_s) {

@@ -6,9 +6,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "auth/principal.h"
+#include "auth/jwt_claims.h"
 
 namespace mcpgw::auth {
 
@@ -26,15 +27,8 @@ struct JwtClaims {
   std::chrono::seconds ttl{3600};
 };
 
-// Result of verification: a principal, or why not (one line, safe to show the caller).
-struct JwtVerdict {
-  std::optional<Principal> principal;
-  std::string reason;
-};
-
-// Verifies HS256 tokens. A token that verified once is remembered (keyed by its exact text, so
-// nothing forged can match) and later only its time bounds are checked: the signature, the JSON
-// and the claims do not change. The cache is bounded; failures are never cached.
+// Verifies HS256 tokens. A token that verified once is remembered (VerifiedCache) and later
+// only its time bounds are checked: the signature, the JSON and the claims do not change.
 class JwtVerifier {
  public:
   explicit JwtVerifier(JwtSettings settings);
@@ -45,17 +39,22 @@ class JwtVerifier {
   // now_s: current Unix time in seconds (a parameter so tests can move the clock).
   JwtVerdict verify(const std::string& token, std::int64_t now_s) const;
 
-  static constexpr std::size_t kCacheCapacity = 8192;
+  static constexpr std::size_t kCacheCapacity = VerifiedCache::kCapacity;
 
  private:
-  struct Verified;
-  struct Cache;
   JwtVerdict verify_uncached(const std::string& token, std::int64_t now_s, Verified& out) const;
-  JwtVerdict check_times(const Verified& v, std::int64_t now_s) const;
 
   JwtSettings settings_;
-  std::unique_ptr<Cache> cache_;
+  std::unique_ptr<VerifiedCache> cache_;
 };
+
+// The claims of a token whose signature verifies with key under alg ("HS256": key is the secret;
+// "RS256", "ES256", ...: key is a PEM public key); nullopt with why otherwise. A token signed
+// with any other algorithm is refused, even one libjwt could check with this key.
+std::optional<boost::json::object> signed_claims(const std::string& token, std::string_view key,
+                                                 std::string_view alg, std::string& why);
+// exp (required) and nbf into out; the reason when they are missing or not numbers.
+std::optional<std::string> read_times(const boost::json::object& claims, Verified& out);
 
 // Mints a token with iss, aud, sub, scope (space-separated), servers, iat, nbf, exp and a random
 // jti. Throws std::runtime_error if libjwt fails.

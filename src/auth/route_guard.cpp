@@ -13,16 +13,29 @@ http::Guard::Verdict RouteGuard::admit(const http::Access& access, http::Exchang
 
 boost::asio::awaitable<http::Guard::Verdict> RouteGuard::admit_blocking(const http::Access& access,
                                                                         http::Exchange& ctx) const {
-  if (!blocking_) co_return decide(access, ctx, true);
-  co_return co_await offload(*blocking_, [&] { return decide(access, ctx, true); });
+  KeyWait wait;
+  Verdict first = co_await decide_blocking_async(access, ctx, true, &wait);
+  if (!wait.issuer) co_return first;
+  co_await wait.issuer->wait_for_keys(wait.generation);
+  co_return co_await decide_blocking_async(access, ctx, false, nullptr);
+}
+
+boost::asio::awaitable<http::Guard::Verdict> RouteGuard::decide_blocking_async(
+    const http::Access& access, http::Exchange& ctx, bool may_wait, KeyWait* wait) const {
+  if (!blocking_) co_return decide(access, ctx, true, may_wait, wait);
+  co_return co_await offload(*blocking_, [&] { return decide(access, ctx, true, may_wait, wait); });
 }
 
 http::Guard::Verdict RouteGuard::decide(const http::Access& access, http::Exchange& ctx,
-                                        bool may_block) const {
+                                        bool may_block, bool may_wait, KeyWait* wait) const {
   const auto& req = ctx.request;
   std::optional<std::string_view> authz;
   if (auto it = req.find(bhttp::field::authorization); it != req.end()) authz = it->value();
-  auto result = authenticator_.authenticate(authz, may_block);
+  auto result = authenticator_.authenticate(authz, may_block, may_block ? may_wait : true);
+  if (result.wait_issuer && wait) {
+    *wait = {result.wait_issuer, result.wait_generation};
+    return {std::nullopt, {}, false};
+  }
   if (result.needs_lookup) return {std::nullopt, {}, true};
   if (!result.principal) {
     auto res = http::error_response(http::Status::unauthorized, "unauthorized", result.reason);

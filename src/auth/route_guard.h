@@ -3,7 +3,8 @@
 // that handlers read with principal_of(); no token or a bad one is 401, a token without the
 // route's scope 403, each with its WWW-Authenticate challenge (RFC 6750).
 // An API token that is not in the service's cache is read from the database on `blocking` (the
-// request waits there, off the I/O threads); without one, inline.
+// request waits there, off the I/O threads); without one, inline. A token whose external issuer
+// is fetching keys (an unknown kid, or keys not loaded yet) waits for the fetch, on a timer.
 #include "auth/authenticator.h"
 #include "http/guard.h"
 
@@ -23,7 +24,16 @@ class RouteGuard final : public http::Guard {
                                                  http::Exchange& ctx) const override;
 
  private:
-  Verdict decide(const http::Access& access, http::Exchange& ctx, bool may_block) const;
+  // The token's issuer is fetching keys: wait for them there, then decide once more.
+  struct KeyWait {
+    const ExternalIssuer* issuer = nullptr;
+    std::uint64_t generation = 0;
+  };
+  Verdict decide(const http::Access& access, http::Exchange& ctx, bool may_block,
+                 bool may_wait = false, KeyWait* wait = nullptr) const;
+  boost::asio::awaitable<Verdict> decide_blocking_async(const http::Access& access,
+                                                        http::Exchange& ctx, bool may_wait,
+                                                        KeyWait* wait) const;
 
   const Authenticator& authenticator_;
   boost::asio::thread_pool* blocking_;

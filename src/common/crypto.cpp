@@ -58,6 +58,16 @@ std::optional<std::string> unbase64(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> unbase64url(std::string_view text) {
+  if (text.size() % 4 == 1 || text.find_first_of("+/=") != std::string_view::npos)
+    return std::nullopt;
+  std::string std_text(text);
+  for (char& c : std_text)
+    c = c == '-' ? '+' : c == '_' ? '/' : c;
+  std_text.append((4 - std_text.size() % 4) % 4, '=');
+  return unbase64(std_text);
+}
+
 std::string sha256(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

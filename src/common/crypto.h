@@ -22,6 +22,8 @@ std::string sha256(std::string_view data);
 std::string base64(std::string_view data);
 // The bytes of standard base64 text (padding required, no whitespace); nullopt when it is not.
 std::optional<std::string> unbase64(std::string_view text);
+// The bytes of base64url text without padding (RFC 7515 section 2, as in JWTs and JWKs).
+std::optional<std::string> unbase64url(std::string_view text);
 
 // AES-256-GCM with a random 96-bit nonce: "v1" | nonce | ciphertext | tag. key: 32 bytes.
 std::string seal(std::string_view key, std::string_view plaintext);

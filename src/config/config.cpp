@@ -84,6 +84,21 @@ std::vector<std::string> parse_list(const std::string& key, const RawValue& v) {
   return out;
 }
 
+// A structured value (config/issuers.h): a YAML node, or YAML flow text from the environment.
+std::vector<IssuerConfig> issuers_of(const std::string& key, const RawValue& v) {
+  if (v.node) {
+    const std::string file = v.where.substr(0, v.where.rfind(':'));
+    return parse_issuers(*v.node, file, true);
+  }
+  YAML::Node node;
+  try {
+    node = YAML::Load(v.text);
+  } catch (const YAML::Exception& e) {
+    fail(key, v, "invalid YAML: " + e.msg);
+  }
+  return parse_issuers(node, v.where, false);
+}
+
 template <typename Enum>
 Enum parse_enum(const std::string& key, const RawValue& v,
                 std::initializer_list<std::pair<const char*, Enum>> choices) {
@@ -152,6 +167,16 @@ constexpr Field kFields[] = {
      [](Config& c, auto& k, auto& v) {
        c.auth.api_token_cache_ttl = parse_dur(k, v, milliseconds(0));
      }},
+    {"auth", "resource_url",
+     [](Config& c, auto& k, auto& v) {
+       std::string s = parse_string(k, v);
+       while (!s.empty() && s.back() == '/')
+         s.pop_back();
+       if (!s.empty() && s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0)
+         fail(k, v, "expected an http or https URL, got '" + s + "'");
+       c.auth.resource_url = s;
+     }},
+    {"auth", "issuers", [](Config& c, auto& k, auto& v) { c.auth.issuers = issuers_of(k, v); }},
     {"database", "path",
      [](Config& c, auto& k, auto& v) {
        c.database.path = parse_string(k, v);
@@ -293,6 +318,7 @@ void validate(const Config& c) {
                       ": auth.jwt_secret and auth.jwt_secret_file are both set; keep one");
   if (!c.auth.jwt_secret.empty() && c.auth.jwt_secret.size() < 32)
     throw ConfigError(c.source + ": auth.jwt_secret must be at least 32 bytes for HS256");
+  validate_issuers(c.auth.issuers, c.auth.resource_url, c.source);
 }
 
 Config load_impl(const YAML::Node& root, const std::string& name, const Environment& env) {

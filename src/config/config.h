@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/issuers.h"
+
 namespace mcpgw::config {
 
 using std::chrono::milliseconds;
@@ -35,6 +37,11 @@ struct AuthConfig {
   // How long a checked API token's database record is reused (a revocation elsewhere is seen
   // within it).
   milliseconds api_token_cache_ttl{10'000};
+  // The gateway's public URL (https://gw.example.com): the resource of its RFC 9728 metadata
+  // and, for issuers without audiences, the audience tokens must name (<url>/mcp, or
+  // <url>/servers/<id>/mcp for one server). Empty: taken from each request's Host.
+  std::string resource_url;
+  std::vector<IssuerConfig> issuers;
 
   bool operator==(const AuthConfig&) const = default;
 };

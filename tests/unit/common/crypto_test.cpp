@@ -51,3 +51,16 @@ TEST_CASE("unbase64 reverses base64 and refuses what is not base64", "[crypto]")
   CHECK_FALSE(unbase64("Z=g="));    // padding inside
   CHECK_FALSE(unbase64("Zg===="));  // too much padding
 }
+
+TEST_CASE("base64url without padding decodes, anything else is refused", "[crypto]") {
+  using mcpgw::crypto::unbase64url;
+  CHECK(unbase64url("") == std::string());
+  CHECK(unbase64url("Zg") == std::string("f"));
+  CHECK(unbase64url("Zm8") == std::string("fo"));
+  CHECK(unbase64url("Zm9v") == std::string("foo"));
+  CHECK(unbase64url("-_8") == std::string("\xfb\xff", 2));
+  CHECK_FALSE(unbase64url("Zg=="));  // padding
+  CHECK_FALSE(unbase64url("+/8"));   // the standard alphabet
+  CHECK_FALSE(unbase64url("Z"));     // no such length
+  CHECK_FALSE(unbase64url("Zm9v!"));
+}
