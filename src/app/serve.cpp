@@ -216,8 +216,7 @@ struct AdminDeps {
 void register_admin_routes(http::HttpServer& server, const AdminDeps& d) {
   admin::register_token_routes(server, d.api_tokens, d.blocking);
   admin::register_catalog_routes(server, d.db, d.sync, d.blocking, d.credentials_key);
-  admin::register_gateway_routes(server, d.db, d.sync, d.federation, d.blocking,
-                                 d.credentials_key);
+  admin::register_gateway_routes(server, d.db, d.sync, d.federation, d.blocking, d.credentials_key);
   admin::register_openapi_route(server);
 }
 
@@ -252,15 +251,32 @@ auth::JwtVerifier jwt_verifier(const config::Config& cfg, const std::string& tok
                             std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.leeway)});
 }
 
+namespace {
+
+// Who may call: API tokens, this gateway's own JWTs, the external issuers; and what a client is
+// told to find them (the RFC 9728 metadata).
+struct Callers {
+  Callers(const config::Config& cfg, const Database& database, const std::string& token_hint)
+      : api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl),
+        issuers(cfg.auth),
+        authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens, &issuers),
+        resource(cfg.auth) {
+    share_token_revocations(database.feed.get(), api_tokens);
+  }
+  auth::ApiTokenService api_tokens;
+  const auth::IssuerSet issuers;
+  const auth::Authenticator authenticator;
+  const auth::ProtectedResource resource;
+};
+
+}  // namespace
+
 int serve(const config::Config& cfg, const std::string& token_hint) {
   announce_start(cfg);
   const Database database = open_database(cfg);
   store::CatalogStore& db = *database.catalog;
-  auth::ApiTokenService api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl);
-  share_token_revocations(database.feed.get(), api_tokens);
-  const auth::IssuerSet issuers(cfg.auth);
-  auth::Authenticator authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens,
-                                    &issuers);
+  Callers callers(cfg, database, token_hint);
+  auth::ApiTokenService& api_tokens = callers.api_tokens;
 
   const unsigned workers =
       cfg.server.workers ? cfg.server.workers : std::max(1u, std::thread::hardware_concurrency());
@@ -275,7 +291,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   gateway::HttpClient::Options http_options;
   http_options.verify_tls = cfg.federation.verify_tls;
   gateway::HttpClient upstream_http(ioc.get_executor(), http_options);
-  IssuerKeys issuer_keys(issuers, upstream_http);
+  IssuerKeys issuer_keys(callers.issuers, upstream_http);
   issuer_keys.load_files();
   gateway::Federation federation(ioc.get_executor(), upstream_http, db, blocking, catalog, sync,
                                  cfg.federation);
@@ -305,9 +321,10 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   // Stopped before what its handlers reach goes, however serve() ends (the port may be taken).
   const FeedRun feed_run(database.feed.get());
 
-  auth::RouteGuard guard(authenticator, &blocking);
+  auth::RouteGuard guard(callers.authenticator, &blocking, &callers.resource);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
   register_system_routes(server, db, blocking);
+  register_resource_metadata_routes(server, callers.resource, catalog);
   register_admin_routes(server, {db, sync, federation, api_tokens, blocking, credentials_key});
   transport::register_mcp_routes(server, {cfg.transport, is_loopback(cfg.server.host)}, sessions,
                                  mcp_server, blocking);

@@ -5,8 +5,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
+#include "auth/protected_resource.h"
 #include "common/offload.h"
 #include "common/version.h"
+#include "gateway/catalog.h"
 #include "http/server.h"
 #include "store/catalog_store.h"
 
@@ -54,6 +56,48 @@ void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
         http::Status::ok,
         json::object{{"name", "mcpgw"}, {"version", version()}, {"git", git_revision()}});
   });
+}
+
+namespace {
+
+Response metadata(const auth::ProtectedResource& resource, const Exchange& ctx,
+                  std::string_view resource_path) {
+  const std::string base = resource.base_url(ctx.request);
+  if (base.empty())
+    return http::error_response(http::Status::bad_request, "bad_request",
+                                "no usable Host header (and auth.resource_url is not set)");
+  auto res = http::json_response(http::Status::ok, resource.document(base, resource_path));
+  res.set(boost::beast::http::field::cache_control, "max-age=300");
+  return res;
+}
+
+}  // namespace
+
+void register_resource_metadata_routes(http::HttpServer& server,
+                                       const auth::ProtectedResource& resource,
+                                       const gateway::CatalogService& catalog) {
+  const std::string prefix(auth::kMetadataPrefix);
+  server.route("GET", prefix, Access::open(), [&resource](Exchange& ctx) -> awaitable<Response> {
+    co_return metadata(resource, ctx, "");
+  });
+  server.route("GET", prefix + "/mcp", Access::open(),
+               [&resource](Exchange& ctx) -> awaitable<Response> {
+                 co_return metadata(resource, ctx, "/mcp");
+               });
+  server.route(
+      "GET", prefix + "/servers/{id}/mcp", Access::open(),
+      [&resource, &catalog](Exchange& ctx) -> awaitable<Response> {
+        const auto id = ctx.params.get("id").value_or("");
+        const auto snapshot = catalog.current();
+        if (!snapshot->servers.count(std::string(id)))
+          co_return http::error_response(http::Status::not_found, "not_found", "no such server");
+        // The resource as the client names it: the target's path, encoding and all.
+        const std::string path = auth::ProtectedResource::resource_path(
+            ctx.request.target().substr(auth::kMetadataPrefix.size()));
+        if (path.empty())
+          co_return http::error_response(http::Status::not_found, "not_found", "no such server");
+        co_return metadata(resource, ctx, path);
+      });
 }
 
 }  // namespace mcpgw::app

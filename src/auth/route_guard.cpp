@@ -37,18 +37,25 @@ http::Guard::Verdict RouteGuard::decide(const http::Access& access, http::Exchan
     return {std::nullopt, {}, false};
   }
   if (result.needs_lookup) return {std::nullopt, {}, true};
+  const std::string_view scope =
+      access.kind == http::Access::Kind::scope ? std::string_view(access.scope) : "";
   if (!result.principal) {
     auto res = http::error_response(http::Status::unauthorized, "unauthorized", result.reason);
-    res.set(bhttp::field::www_authenticate,
-            result.token_presented ? "Bearer error=\"invalid_token\"" : "Bearer");
+    if (resource_)
+      res.set(bhttp::field::www_authenticate,
+              resource_->unauthorized(req, result.token_presented, scope));
+    else
+      res.set(bhttp::field::www_authenticate,
+              result.token_presented ? "Bearer error=\"invalid_token\"" : "Bearer");
     return {std::move(res), {}};
   }
   std::string subject = result.principal->subject;
-  if (access.kind == http::Access::Kind::scope && !result.principal->has_scope(access.scope)) {
+  if (!scope.empty() && !result.principal->has_scope(scope)) {
     auto res = http::error_response(http::Status::forbidden, "forbidden",
                                     "token lacks the '" + access.scope + "' scope");
     res.set(bhttp::field::www_authenticate,
-            "Bearer error=\"insufficient_scope\", scope=\"" + access.scope + "\"");
+            resource_ ? resource_->insufficient_scope(req, scope)
+                      : "Bearer error=\"insufficient_scope\", scope=\"" + access.scope + "\"");
     return {std::move(res), std::move(subject)};
   }
   ctx.caller = std::move(*result.principal);

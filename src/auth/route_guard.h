@@ -6,6 +6,7 @@
 // request waits there, off the I/O threads); without one, inline. A token whose external issuer
 // is fetching keys (an unknown kid, or keys not loaded yet) waits for the fetch, on a timer.
 #include "auth/authenticator.h"
+#include "auth/protected_resource.h"
 #include "http/guard.h"
 
 namespace boost::asio {
@@ -16,9 +17,11 @@ namespace mcpgw::auth {
 
 class RouteGuard final : public http::Guard {
  public:
+  // resource: this gateway's RFC 9728 metadata, named in the challenges (may be null).
   explicit RouteGuard(const Authenticator& authenticator,
-                      boost::asio::thread_pool* blocking = nullptr)
-      : authenticator_(authenticator), blocking_(blocking) {}
+                      boost::asio::thread_pool* blocking = nullptr,
+                      const ProtectedResource* resource = nullptr)
+      : authenticator_(authenticator), blocking_(blocking), resource_(resource) {}
   Verdict admit(const http::Access& access, http::Exchange& ctx) const override;
   boost::asio::awaitable<Verdict> admit_blocking(const http::Access& access,
                                                  http::Exchange& ctx) const override;
@@ -37,6 +40,7 @@ class RouteGuard final : public http::Guard {
 
   const Authenticator& authenticator_;
   boost::asio::thread_pool* blocking_;
+  const ProtectedResource* resource_;
 };
 
 // The caller of a route that is not open, as RouteGuard admitted it.

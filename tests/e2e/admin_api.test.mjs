@@ -360,7 +360,8 @@ describe('admin API', () => {
     for (const [m, p] of routes) {
       const anon = await call(m, p, m === 'GET' ? undefined : {}, { token: null });
       assert.equal(anon.status, 401, `${m} ${p}`);
-      assert.equal(anon.headers.get('www-authenticate'), 'Bearer');
+      assert.equal(anon.headers.get('www-authenticate'),
+        `Bearer resource_metadata="${d.base}/.well-known/oauth-protected-resource", scope="admin"`);
       const weak = await call(m, p, m === 'GET' ? undefined : {}, { token: mcpOnly });
       assert.equal(weak.status, 403, `${m} ${p}`);
       assert.equal(weak.body.error, 'forbidden');

@@ -37,7 +37,9 @@ describe('front door', () => {
   test('no token: 401 with WWW-Authenticate: Bearer and a JSON error', async () => {
     const res = await fetch(`${d.base}/v1/whoami`);
     assert.equal(res.status, 401);
-    assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+    // RFC 9728: the challenge names the gateway's metadata (whoami needs no scope: none named).
+    assert.equal(res.headers.get('www-authenticate'),
+      `Bearer resource_metadata="${d.base}/.well-known/oauth-protected-resource"`);
     const body = await res.json();
     assert.equal(body.error, 'unauthorized');
     assert.ok(body.detail);
@@ -46,7 +48,8 @@ describe('front door', () => {
   test('bad token: 401 with error="invalid_token"; token in the query string is not read', async () => {
     const res = await fetch(`${d.base}/v1/whoami`, { headers: { authorization: 'Bearer not.a.jwt' } });
     assert.equal(res.status, 401);
-    assert.equal(res.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+    assert.equal(res.headers.get('www-authenticate'),
+      `Bearer error="invalid_token", resource_metadata="${d.base}/.well-known/oauth-protected-resource"`);
     const q = await fetch(`${d.base}/v1/whoami?access_token=${admin}`);
     assert.equal(q.status, 401);
     // Both requests' access lines are written (flushed) before the log is searched for the token.

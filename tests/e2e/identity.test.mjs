@@ -151,3 +151,136 @@ describe('external identity provider that goes away', () => {
     }
   });
 });
+
+// A free loopback port, so the daemon's public URL (auth.resource_url) is known before it starts.
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+// The SDK's OAuth client side, with a pre-registered client. The authorization step (a browser,
+// for a person) is a GET of the provider's authorize URL, which oauth2-mock-server answers with
+// the redirect that carries the code.
+class TestOAuthProvider {
+  constructor() { this.saved = undefined; this.verifier = undefined; this.code = undefined; }
+  get redirectUrl() { return 'http://127.0.0.1:9/callback'; }
+  get clientMetadata() {
+    return { client_name: 'e2e', redirect_uris: [this.redirectUrl], grant_types: ['authorization_code'],
+      response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+  clientInformation() { return { client_id: 'e2e-client' }; }
+  tokens() { return this.saved; }
+  saveTokens(t) { this.saved = t; }
+  saveCodeVerifier(v) { this.verifier = v; }
+  codeVerifier() { return this.verifier; }
+  async redirectToAuthorization(url) {
+    this.authorizationUrl = url;
+    const r = await fetch(url, { redirect: 'manual' });
+    this.code = new URL(r.headers.get('location')).searchParams.get('code');
+  }
+}
+
+describe('RFC 9728 protected-resource metadata', () => {
+  let idp, d, base, billing;
+  const issued = [];
+  before(async () => {
+    idp = await startProvider();
+    // Like a provider with RFC 8707 resource indicators: the token's audience is the resource
+    // the client asked for; the grant is the scope asked at authorization.
+    idp.server.service.on('beforeTokenSigning', (token, req) => {
+      if (req.body?.resource) token.payload.aud = req.body.resource;
+      token.payload.scope = 'mcp';
+      issued.push(token.payload);
+    });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    d = new Daemon({
+      server: { port },
+      auth: { resource_url: base, issuers: [{ issuer: idp.issuer }] },
+    });
+    await d.start();
+  });
+  after(async () => {
+    await d.cleanup();
+    await idp.stop();
+  });
+
+  test('documents for the gateway, /mcp and each server; 401s point at them', async () => {
+    const get = async (p) => {
+      const r = await fetch(`${base}/.well-known/oauth-protected-resource${p}`);
+      return { status: r.status, body: await r.json() };
+    };
+    let r = await get('');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { resource: base, authorization_servers: [idp.issuer],
+      scopes_supported: ['admin', 'mcp'], bearer_methods_supported: ['header'], resource_name: 'mcpgw' });
+    r = await get('/mcp');
+    assert.equal(r.body.resource, `${base}/mcp`);
+    assert.deepEqual(r.body.scopes_supported, ['mcp']);
+    assert.equal((await get('/servers/nope/mcp')).status, 404);
+
+    const admin = d.token('--sub', 'root', '--scope', 'admin');
+    const created = await fetch(`${base}/v1/servers`, {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'billing' }),
+    });
+    assert.equal(created.status, 201);
+    billing = (await created.json()).id;
+    r = await get(`/servers/${billing}/mcp`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.resource, `${base}/servers/${billing}/mcp`);
+
+    const res = await fetch(`${base}/servers/${billing}/mcp`, { method: 'POST', body: '{}' });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'),
+      `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/servers/${billing}/mcp", scope="mcp"`);
+  });
+
+  test('the official SDK client finds the provider through the metadata and connects', async () => {
+    const provider = new TestOAuthProvider();
+    const url = new URL(`${base}/mcp`);
+    const client = new Client({ name: 'e2e-oauth', version: '1' });
+    await assert.rejects(client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider })),
+      (e) => e.constructor.name === 'UnauthorizedError');
+    // It was sent to this provider's authorize endpoint, for this resource and scope.
+    const authorize = new URL(provider.authorizationUrl);
+    assert.equal(authorize.origin, idp.issuer);
+    assert.equal(authorize.searchParams.get('resource'), `${base}/mcp`);
+    assert.equal(authorize.searchParams.get('scope'), 'mcp');
+    assert.ok(provider.code);
+    const transport = new StreamableHTTPClientTransport(url, { authProvider: provider });
+    await transport.finishAuth(provider.code);
+    assert.equal(issued.at(-1).aud, `${base}/mcp`);
+    const connected = new Client({ name: 'e2e-oauth', version: '1' });
+    await connected.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+    assert.ok(Array.isArray((await connected.listTools()).tools));
+    await connected.close();
+    // The SDK read the metadata the 401 named.
+    await d.waitForLog(/GET \/\.well-known\/oauth-protected-resource\/mcp 200/);
+  });
+
+  test('a token for one server resource is refused on another server', async () => {
+    const forBilling = await idp.token({ aud: `${base}/servers/${billing}/mcp`, sub: 'u', scope: 'mcp' });
+    const who = await (await fetch(`${base}/v1/whoami`, { headers: { authorization: `Bearer ${forBilling}` } })).json();
+    assert.deepEqual(who.servers, [billing]);
+    const other = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${forBilling}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+    });
+    // /mcp for a token limited to billing: what it may see there is billing's (the existing
+    // rule for tokens with servers); another server's endpoint is refused.
+    assert.equal(other.status, 200);
+    const elsewhere = await fetch(`${base}/servers/other/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${forBilling}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+    });
+    assert.ok([403, 404].includes(elsewhere.status), String(elsewhere.status));
+  });
+});

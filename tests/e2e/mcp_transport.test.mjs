@@ -247,9 +247,12 @@ describe('HTTP rules of the endpoint', () => {
   test('unauthenticated: 401 with WWW-Authenticate; token without the mcp scope: 403', async () => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
     assert.equal(res.status, 401);
-    assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+    const meta = `${new URL(url).origin}/.well-known/oauth-protected-resource${new URL(url).pathname}`;
+    assert.equal(res.headers.get('www-authenticate'), `Bearer resource_metadata="${meta}", scope="mcp"`);
     const adm = await post(url, admin, { jsonrpc: '2.0', id: 1, method: 'ping' });
     assert.equal(adm.status, 403);
+    assert.equal(adm.headers.get('www-authenticate'),
+      `Bearer error="insufficient_scope", scope="mcp", resource_metadata="${meta}"`);
   });
 
   test('batches: answered on 2025-03-26, refused later; initialize never in a batch', async () => {
