@@ -143,6 +143,7 @@ void register_catalog_routes(http::HttpServer& server, store::CatalogStore& db,
   register_tool_routes(server, c);
   register_server_routes(server, c);
   register_item_routes(server, c);
+  register_policy_routes(server, c);
 }
 
 }  // namespace mcpgw::admin

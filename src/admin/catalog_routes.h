@@ -99,5 +99,7 @@ void register_tool_routes(http::HttpServer& server, const CatalogContext& c);
 void register_server_routes(http::HttpServer& server, const CatalogContext& c);
 // /v1/resources and /v1/prompts: read and enable/disable what upstream discovery created.
 void register_item_routes(http::HttpServer& server, const CatalogContext& c);
+// /v1/policies: per-item policies (gateway/policy.h).
+void register_policy_routes(http::HttpServer& server, const CatalogContext& c);
 
 }  // namespace mcpgw::admin

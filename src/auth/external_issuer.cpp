@@ -21,15 +21,6 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
   if (!contains(v, s)) v.push_back(s);
 }
 
-// A claim holds a value: equal to a string claim or one of its space-separated words, or an
-// element of an array claim.
-bool holds(const json::value* claim, const std::string& value) {
-  if (!claim) return false;
-  if (claim->is_string() || claim->is_array()) return contains(string_list(*claim, true), value);
-  if (claim->is_bool()) return value == (claim->get_bool() ? "true" : "false");
-  return false;
-}
-
 }  // namespace
 
 struct ExternalIssuer::Keys {
@@ -186,6 +177,7 @@ JwtVerdict ExternalIssuer::accept(const json::object& claims, std::int64_t now_s
   Principal p;
   p.subject = config_.subject_prefix + std::string(sub->get_string());
   p.token_kind = "oidc";
+  p.claims = std::make_shared<const json::object>(claims);
   if (const json::value* scope = claim_at(claims, config_.scope_claim))
     for (const auto& s : string_list(*scope, true))
       if (is_known_scope(s)) add_unique(p.scopes, s);
@@ -194,7 +186,7 @@ JwtVerdict ExternalIssuer::accept(const json::object& claims, std::int64_t now_s
       for (const auto& s : string_list(*servers, false))
         add_unique(p.servers, s);
   for (const auto& g : config_.grants) {
-    if (!holds(claim_at(claims, g.claim), g.value)) continue;
+    if (!claim_holds(claim_at(claims, g.claim), g.value)) continue;
     for (const auto& s : g.scopes)
       add_unique(p.scopes, s);
     for (const auto& s : g.servers)

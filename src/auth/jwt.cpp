@@ -113,6 +113,7 @@ JwtVerdict JwtVerifier::verify_uncached(const std::string& token, std::int64_t n
   Principal p;
   p.subject = std::string(sub->value().get_string());
   p.token_kind = "jwt";
+  p.claims = std::make_shared<const json::object>(claims);
   if (auto it = claims.find("scope"); it != claims.end())
     for (auto& s : string_list(it->value(), true))
       if (is_known_scope(s)) p.scopes.push_back(std::move(s));

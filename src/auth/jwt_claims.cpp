@@ -19,42 +19,6 @@ std::optional<double> numeric_date(const json::object& claims, const char* name)
   return std::nan("");
 }
 
-std::vector<std::string> string_list(const json::value& v, bool split_spaces) {
-  std::vector<std::string> out;
-  auto add = [&](std::string_view s) {
-    if (!split_spaces) {
-      out.emplace_back(s);
-      return;
-    }
-    std::size_t pos = 0;
-    while (pos < s.size()) {
-      auto end = s.find(' ', pos);
-      if (end == std::string_view::npos) end = s.size();
-      if (end > pos) out.emplace_back(s.substr(pos, end - pos));
-      pos = end + 1;
-    }
-  };
-  if (v.is_string()) add(v.get_string());
-  if (v.is_array())
-    for (const auto& item : v.get_array())
-      if (item.is_string()) add(item.get_string());
-  return out;
-}
-
-const json::value* claim_at(const json::object& claims, std::string_view path) {
-  if (auto it = claims.find(path); it != claims.end()) return &it->value();
-  const json::object* at = &claims;
-  while (true) {
-    const auto dot = path.find('.');
-    auto it = at->find(path.substr(0, dot));
-    if (it == at->end()) return nullptr;
-    if (dot == std::string_view::npos) return &it->value();
-    if (!it->value().is_object()) return nullptr;
-    at = &it->value().get_object();
-    path.remove_prefix(dot + 1);
-  }
-}
-
 namespace {
 
 std::optional<json::object> segment_object(std::string_view segment) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "auth/principal.h"
+#include "common/claims.h"
 
 namespace mcpgw::auth {
 
@@ -32,14 +33,6 @@ inline JwtVerdict reject(std::string why) {
 
 // NumericDate (RFC 7519: seconds, fractions allowed). nullopt: absent; NaN: not a number.
 std::optional<double> numeric_date(const boost::json::object& claims, const char* name);
-
-// A claim that is one string or an array of strings; split_spaces splits each string at spaces
-// (the scope claim).
-std::vector<std::string> string_list(const boost::json::value& v, bool split_spaces);
-
-// The value at a dotted path (realm_access.roles), or nullptr. A key containing a dot is found
-// too when it is present as a whole (https://example.com/groups is one key, not a path).
-const boost::json::value* claim_at(const boost::json::object& claims, std::string_view path);
 
 // A JWT's header and claims, decoded but not verified: only to choose the verifier.
 struct TokenView {

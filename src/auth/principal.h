@@ -1,5 +1,7 @@
 #pragma once
 #include <algorithm>
+#include <boost/json/object.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +19,9 @@ struct Principal {
   std::string subject;
   std::vector<std::string> scopes;
   std::vector<std::string> servers;  // virtual server ids this caller may use; empty: all
-  std::string token_kind;            // "jwt", "api_token" or "anonymous"
+  std::string token_kind;            // "jwt", "oidc", "api_token" or "anonymous"
+  // The token's claims (JWTs; null for API tokens), for policies that decide on a claim.
+  std::shared_ptr<const boost::json::object> claims{};
 
   bool has_scope(std::string_view s) const {
     return std::find(scopes.begin(), scopes.end(), s) != scopes.end();

@@ -84,8 +84,46 @@ const CatalogItem* by_key(const std::vector<CatalogItem>& v, std::string_view ke
 
 void sort_and_serialize(std::vector<CatalogItem>& v) {
   std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-  for (auto& item : v)
+  for (auto& item : v) {
     item.json = json::serialize(item.definition);
+    if (item.catalog_key.empty()) item.catalog_key = item.key;
+  }
+}
+
+PolicyList policy_list(ItemKind k) {
+  switch (k) {
+    case ItemKind::tool:
+      return PolicyList::tools;
+    case ItemKind::prompt:
+      return PolicyList::prompts;
+    case ItemKind::resource:
+    case ItemKind::resource_template:
+      break;
+  }
+  return PolicyList::resources;
+}
+
+// The catalog's policies that apply to the scope's caller, in deciding order.
+std::vector<const Policy*> caller_policies(const Catalog& c, const Scope& scope) {
+  std::vector<const Policy*> out;
+  for (const auto& p : c.policies)
+    if (p.applies_to(scope.caller)) out.push_back(&p);
+  return out;
+}
+
+// The first of the caller's rules that covers the item decides; none: allowed.
+bool permitted(const Catalog& c, const std::vector<const Policy*>& rules, ItemKind k,
+               const CatalogItem& item) {
+  const PolicyList list = policy_list(k);
+  for (const Policy* p : rules) {
+    if (!p->covers(list, item.catalog_key)) continue;
+    if (p->server_id) {
+      auto s = c.servers.find(*p->server_id);
+      if (s == c.servers.end() || !s->second.items.count(item.id)) continue;
+    }
+    return p->allow;
+  }
+  return true;
 }
 
 // The server's items of one kind, each under its upstream name (or URI) when no other item of
@@ -120,21 +158,32 @@ bool shows_original_names(const Catalog& c, const Scope& scope) {
 
 std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope) {
   std::vector<const CatalogItem*> out;
+  const auto rules = caller_policies(c, scope);
+  auto add = [&](const CatalogItem& item) {
+    if (rules.empty() || permitted(c, rules, k, item)) out.push_back(&item);
+  };
   if (const auto* own = own_list(c, k, scope)) {
     for (const auto& item : *own)
-      out.push_back(&item);
+      add(item);
     return out;
   }
   for (const auto& item : c.items(k))
-    if (in_scope(c, item, scope)) out.push_back(&item);
+    if (in_scope(c, item, scope)) add(item);
   return out;
 }
 
 const CatalogItem* find_item(const Catalog& c, ItemKind k, std::string_view key,
                              const Scope& scope) {
-  if (const auto* own = own_list(c, k, scope)) return by_key(*own, key);
-  const CatalogItem* item = by_key(c.items(k), key);
-  return item && in_scope(c, *item, scope) ? item : nullptr;
+  const auto* own = own_list(c, k, scope);
+  const CatalogItem* item = own ? by_key(*own, key) : by_key(c.items(k), key);
+  if (!item || (!own && !in_scope(c, *item, scope))) return nullptr;
+  if (c.policies.empty()) return item;
+  return permitted(c, caller_policies(c, scope), k, *item) ? item : nullptr;
+}
+
+bool same_view(const Catalog& c, const Scope& a, const Scope& b) {
+  if (!c.policies.empty()) return a == b;
+  return a.server == b.server && a.token_servers == b.token_servers;
 }
 
 std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope) {
@@ -149,6 +198,7 @@ std::uint64_t fingerprint(const Catalog& c, ItemKind k, const Scope& scope) {
 void normalize(Catalog& c) {
   for (auto* v : {&c.tools, &c.resources, &c.resource_templates, &c.prompts})
     sort_and_serialize(*v);
+  order_policies(c.policies);
   for (auto& [id, s] : c.servers) {
     if (!s.original_names) continue;
     s.tools = renamed(c.tools, s, "name");
@@ -343,6 +393,27 @@ void add_servers(Catalog& c, const store::CatalogRows& rows) {
 
 }  // namespace
 
+// A rule that does not read (never written by the admin API, which validates it) is left out
+// and logged.
+void add_policies(Catalog& c, const std::vector<store::PolicyRow>& rows) {
+  for (const auto& r : rows) {
+    boost::system::error_code ec;
+    json::value rule = parse_json(r.rule, ec);
+    PolicyError why;
+    std::optional<Policy> p;
+    if (!ec && rule.is_object()) p = policy_rule_from_json(rule.get_object(), why);
+    if (!p) {
+      spdlog::error("policy {} ({}): its rule does not read ({} {}); left out", r.name, r.id,
+                    why.field, why.message);
+      continue;
+    }
+    p->id = r.id;
+    p->name = r.name;
+    p->priority = r.priority;
+    c.policies.push_back(std::move(*p));
+  }
+}
+
 Catalog load_catalog(store::CatalogReader& store, const std::string& credentials_key) {
   const store::CatalogRows rows = store.read_catalog();
   Catalog c;
@@ -351,6 +422,7 @@ Catalog load_catalog(store::CatalogReader& store, const std::string& credentials
   add_resources(c, rows.resources);
   add_prompts(c, rows.prompts);
   add_servers(c, rows);
+  add_policies(c, rows.policies);
   c.epoch = rows.epoch;
   return c;
 }

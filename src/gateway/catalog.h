@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/policy.h"
 #include "protocol/header_params.h"
 
 namespace mcpgw::store {
@@ -47,6 +48,9 @@ struct CatalogItem {
   std::string json;                // definition, serialized once per snapshot (normalize())
   std::shared_ptr<const RestBinding> rest;          // REST tools: how to call it
   std::shared_ptr<const UpstreamBinding> upstream;  // items of upstream MCP servers
+  // key as /mcp lists it (a server with original names lists some items under another key);
+  // what policies match. Set by normalize().
+  std::string catalog_key{};
 
   ItemSource source() const {
     return upstream ? ItemSource::upstream : rest ? ItemSource::rest : ItemSource::local;
@@ -75,18 +79,25 @@ struct Catalog {
   std::map<std::string, VirtualServer> servers;
   // Enabled upstream MCP servers, by gateway id.
   std::map<std::string, std::shared_ptr<const UpstreamEndpoint>> gateways;
+  std::vector<Policy> policies;  // enabled ones, in deciding order (normalize())
 
   const std::vector<CatalogItem>& items(ItemKind k) const;
 };
 
 // Which part of the catalog one caller sees. /mcp: everything the token may see (all items when
 // the token names no servers, else the union of its servers). /servers/<id>/mcp: that server's.
+// The policies (gateway/policy.h) decide on caller.
 struct Scope {
   std::optional<std::string> server;
   std::vector<std::string> token_servers;  // empty: unrestricted
+  Caller caller{};
 
   bool operator==(const Scope&) const = default;
 };
+
+// Whether a and b see the same of c: their scopes are equal, or c has no policies and they
+// differ only in their callers.
+bool same_view(const Catalog& c, const Scope& a, const Scope& b);
 
 // Items of kind k visible in scope, in catalog order.
 std::vector<const CatalogItem*> visible(const Catalog& c, ItemKind k, const Scope& scope);

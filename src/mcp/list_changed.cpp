@@ -9,8 +9,10 @@ namespace mcpgw::mcp {
 namespace json = boost::json;
 
 ListChanges::Seen& ListChanges::seen(const Scope& scope) {
+  // Sessions of one view share the work; with no policies the caller does not change the view.
   for (auto& s : seen_)
-    if (s.scope == scope) return s;
+    if (gateway::same_view(before_, s.scope, scope) && gateway::same_view(after_, s.scope, scope))
+      return s;
   auto differs = [&](gateway::ItemKind k) {
     return gateway::fingerprint(before_, k, scope) != gateway::fingerprint(after_, k, scope);
   };

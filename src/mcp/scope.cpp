@@ -6,6 +6,7 @@ ScopeCheck check_scope(const gateway::CatalogService& catalog, const auth::Princ
                        std::optional<std::string_view> server_id) {
   ScopeCheck c;
   c.scope.token_servers = principal.servers;
+  c.scope.caller = {principal.subject, principal.scopes, principal.claims};
   if (!server_id) return c;
   const std::string id(*server_id);
   if (!catalog.current()->servers.count(id)) {

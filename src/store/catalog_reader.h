@@ -53,6 +53,12 @@ struct ServerRow {
   bool expose_original_names = false;
 };
 
+struct PolicyRow {
+  std::string id, name;
+  std::int64_t priority = 100;
+  std::string rule;  // JSON object text
+};
+
 struct CatalogRows {
   std::vector<GatewayRow> gateways;  // enabled only, as are the items
   std::vector<ToolRow> tools;
@@ -61,6 +67,7 @@ struct CatalogRows {
   std::vector<ServerRow> servers;
   // (server id, item id) for every tool, resource and prompt a server holds.
   std::vector<std::pair<std::string, std::string>> memberships;
+  std::vector<PolicyRow> policies;  // enabled only
   // The database-wide number of the latest catalog change (mark_changed).
   std::int64_t epoch = 0;
 };

@@ -6,6 +6,7 @@
 #include "store/discovery_writer.h"
 #include "store/errors.h"
 #include "store/gateway_repository.h"
+#include "store/policy_repository.h"
 #include "store/prompt_repository.h"
 #include "store/resource_repository.h"
 #include "store/server_repository.h"
@@ -23,6 +24,7 @@ class CatalogStore {
   virtual GatewayRepository& gateways() = 0;
   virtual ResourceRepository& resources() = 0;
   virtual PromptRepository& prompts() = 0;
+  virtual PolicyRepository& policies() = 0;
   // Returns when the database answers a trivial query; throws DatabaseError otherwise (/ready).
   virtual void ping() = 0;
 };

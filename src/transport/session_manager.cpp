@@ -98,7 +98,7 @@ std::shared_ptr<Session> SessionManager::restore(const std::string& id) {
   auto rec = registry_->restore(id, max_stream);
   if (!rec) return nullptr;
   auto s = std::make_shared<Session>(
-      rec->id, rec->subject, mcp::Scope{rec->server_id, rec->token_servers},
+      rec->id, rec->subject, mcp::Scope{rec->server_id, rec->token_servers, {rec->subject, {}, {}}},
       std::make_shared<mcp::SessionState>(rec->protocol_version), store_);
   boost::system::error_code ec;
   auto info = parse_json(rec->client_info, ec);

@@ -90,6 +90,19 @@ class SqlPromptRepository final : public PromptRepository {
   Pool& pool_;
 };
 
+class SqlPolicyRepository final : public PolicyRepository {
+ public:
+  explicit SqlPolicyRepository(Pool& pool) : pool_(pool) {}
+  std::vector<PolicyRecord> page(const ListQuery& q) override;
+  std::optional<PolicyRecord> find(const std::string& id) override;
+  std::optional<PolicyRecord> save(const std::string& id, bool create,
+                                   const Decide& decide) override;
+  bool remove(const std::string& id) override;
+
+ private:
+  Pool& pool_;
+};
+
 // DELETE FROM <table> WHERE id = ?: true when a row went.
 bool delete_by_id(Pool& pool, const std::string& sql, const std::string& id);
 

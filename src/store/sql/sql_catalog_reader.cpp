@@ -114,6 +114,11 @@ CatalogRows SqlCatalogReader::read_catalog() {
   out.resources = read_resources(*db);
   out.prompts = read_prompts(*db);
   read_servers(*db, out);
+  out.policies =
+      db->query("SELECT id, name, priority, rule FROM policies WHERE enabled = 1")
+          .map([](const Rows::Row& r) {
+            return PolicyRow{r.text("id"), r.text("name"), r.integer("priority"), r.text("rule")};
+          });
   out.epoch = db->query("SELECT n FROM catalog_epoch WHERE id = 1")[0].integer("n");
   tx.commit();
   return out;

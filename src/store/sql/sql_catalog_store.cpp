@@ -15,7 +15,8 @@ struct SqlCatalogStore::Parts {
         servers(pool),
         gateways(pool),
         resources(pool),
-        prompts(pool) {}
+        prompts(pool),
+        policies(pool) {}
   sql::SqlCatalogReader reader;
   sql::SqlDiscoveryWriter discovery;
   sql::SqlToolRepository tools;
@@ -23,6 +24,7 @@ struct SqlCatalogStore::Parts {
   sql::SqlGatewayRepository gateways;
   sql::SqlResourceRepository resources;
   sql::SqlPromptRepository prompts;
+  sql::SqlPolicyRepository policies;
 };
 
 SqlCatalogStore::SqlCatalogStore(sql::Pool& pool)
@@ -49,6 +51,9 @@ ResourceRepository& SqlCatalogStore::resources() {
 }
 PromptRepository& SqlCatalogStore::prompts() {
   return parts_->prompts;
+}
+PolicyRepository& SqlCatalogStore::policies() {
+  return parts_->policies;
 }
 
 void SqlCatalogStore::ping() {

@@ -24,6 +24,7 @@ class SqlCatalogStore final : public CatalogStore {
   GatewayRepository& gateways() override;
   ResourceRepository& resources() override;
   PromptRepository& prompts() override;
+  PolicyRepository& policies() override;
   void ping() override;
 
  private:
