@@ -58,7 +58,7 @@ constexpr CommandHelp kCommands[] = {
      "MCPGW_* overrides.\n\n" MCPGW_CONFIG_OPTION},
     {"token",
      "Usage:\n"
-     "  mcpgw token create --sub NAME --scope admin|mcp [--scope ...] [--server ID ...]\n"
+     "  mcpgw token create --sub NAME --scope admin|mcp|metrics [--scope ...] [--server ID ...]\n"
      "                     [--ttl 1h] [--opaque [--name TEXT]] [-c FILE]\n"
      "  mcpgw token list [-c FILE]\n"
      "  mcpgw token revoke ID [-c FILE]\n\n"

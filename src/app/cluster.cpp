@@ -1,4 +1,5 @@
 #include "app/cluster.h"
+#include "common/metrics.h"
 
 #include <spdlog/spdlog.h>
 
@@ -54,6 +55,12 @@ void Cluster::beat() {
     } catch (const std::exception& e) {
       // Once the lease runs out, other nodes answer this node's open requests as lost.
       if (!failing) spdlog::error("node heartbeat failed: {}", e.what());
+      if (metrics::enabled())
+        metrics::registry()
+            .counter("mcpgw_cluster_heartbeat_failures_total",
+                     "Heartbeats of this node the database did not take", {})
+            .with({})
+            .inc();
       failing = true;
     }
     lock.lock();
@@ -62,6 +69,11 @@ void Cluster::beat() {
 
 void Cluster::refresh_alive() {
   auto alive = nodes_.alive_nodes(kLease);
+  if (metrics::enabled())
+    metrics::registry()
+        .gauge("mcpgw_cluster_nodes_alive", "Nodes whose lease is current, this one included", {})
+        .with({})
+        .set(static_cast<double>(alive.size() + 1));
   std::lock_guard lock(mutex_);
   alive_ = std::move(alive);
 }

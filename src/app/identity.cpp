@@ -18,6 +18,7 @@
 
 #include "auth/jwks.h"
 #include "common/json_parse.h"
+#include "common/metrics.h"
 
 namespace mcpgw::app {
 namespace asio = boost::asio;
@@ -71,6 +72,14 @@ struct IssuerKeys::Follower {
   Follower(auth::ExternalIssuer& i, gateway::HttpClient& h, asio::any_io_executor ex)
       : issuer(i), http(h), strand(asio::make_strand(ex)), timer(strand) {}
   const std::string& name() const { return issuer.config().issuer; }
+  void count_fetch(const char* result) const {
+    if (!metrics::enabled()) return;
+    metrics::registry()
+        .counter("mcpgw_jwks_fetches_total", "Fetches of an issuer's signing keys, by result",
+                 {"issuer", "result"})
+        .with({name(), result})
+        .inc();
+  }
 
   // The body of a 200 answer to GET url, or why not.
   asio::awaitable<std::string> get(const std::string& url, std::string* cache_control) {
@@ -135,6 +144,7 @@ struct IssuerKeys::Follower {
       held_kids = kids;
     }
     issuer.set_keys(std::move(set.keys));
+    count_fetch("ok");
     failures = 0;
     const auto age = max_age(cache_control).value_or(kDefaultMaxAge);
     co_return std::clamp<std::chrono::seconds>(age, 60s, 24h);
@@ -145,6 +155,7 @@ struct IssuerKeys::Follower {
       co_return co_await fetch();
     } catch (const std::exception& e) {
       issuer.fetch_failed();
+      count_fetch("failed");
       const auto wait = std::min<std::chrono::seconds>(5s * (1u << std::min(failures, 6u)), 300s);
       if (failures++ == 0)
         spdlog::warn(

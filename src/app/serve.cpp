@@ -18,12 +18,14 @@
 #include "app/cluster.h"
 #include "app/database.h"
 #include "app/identity.h"
+#include "app/node_metrics.h"
 #include "app/system_routes.h"
 #include "auth/api_tokens.h"
 #include "auth/authenticator.h"
 #include "auth/route_guard.h"
 #include "auth/secret.h"
 #include "common/crypto.h"
+#include "common/metrics.h"
 #include "common/secret_file.h"
 #include "common/version.h"
 
@@ -227,6 +229,7 @@ bool is_loopback(const std::string& host) {
 }
 
 void announce_start(const config::Config& cfg) {
+  metrics::set_enabled(cfg.metrics.enabled);
   spdlog::info("mcpgw {} ({}) starting; config {}", version(), git_revision(), cfg.source);
   if (!cfg.auth.required)
     spdlog::warn(
@@ -324,6 +327,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   auth::RouteGuard guard(callers.authenticator, &blocking, &callers.resource);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
   register_system_routes(server, db, blocking);
+  if (cfg.metrics.enabled) register_metrics_route(server);
+  const NodeMetrics node_metrics(node_id, sessions, listeners);
   register_resource_metadata_routes(server, callers.resource, catalog);
   register_admin_routes(server, {db, sync, federation, api_tokens, blocking, credentials_key});
   transport::register_mcp_routes(server, {cfg.transport, is_loopback(cfg.server.host)}, sessions,

@@ -5,7 +5,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 
+#include "auth/principal.h"
 #include "auth/protected_resource.h"
+#include "common/metrics.h"
 #include "common/offload.h"
 #include "common/version.h"
 #include "gateway/catalog.h"
@@ -72,6 +74,18 @@ Response metadata(const auth::ProtectedResource& resource, const Exchange& ctx,
 }
 
 }  // namespace
+
+void register_metrics_route(http::HttpServer& server) {
+  server.route("GET", "/metrics", Access::require_either(auth::kScopeMetrics, auth::kScopeAdmin),
+               [](Exchange&) -> awaitable<Response> {
+                 Response res{http::Status::ok, 11};
+                 res.set(boost::beast::http::field::content_type,
+                         "text/plain; version=0.0.4; charset=utf-8");
+                 res.body() = metrics::registry().render();
+                 res.prepare_payload();
+                 co_return res;
+               });
+}
 
 void register_resource_metadata_routes(http::HttpServer& server,
                                        const auth::ProtectedResource& resource,

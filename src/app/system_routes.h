@@ -20,6 +20,8 @@ class CatalogService;
 namespace mcpgw::app {
 void register_system_routes(http::HttpServer& server, store::CatalogStore& db,
                             boost::asio::thread_pool& blocking);
+// GET /metrics: the process's metrics registry (common/metrics.h), for the metrics or admin scope.
+void register_metrics_route(http::HttpServer& server);
 // RFC 9728 documents (open): /.well-known/oauth-protected-resource, .../mcp and
 // .../servers/<id>/mcp (404 for a server the catalog does not have).
 void register_resource_metadata_routes(http::HttpServer& server,

@@ -11,6 +11,8 @@ namespace mcpgw::auth {
 // The scopes mcpgw knows. A token carries a subset.
 inline constexpr std::string_view kScopeAdmin = "admin";
 inline constexpr std::string_view kScopeMcp = "mcp";
+// Reads /metrics and nothing else: the token a Prometheus scrapes with.
+inline constexpr std::string_view kScopeMetrics = "metrics";
 
 bool is_known_scope(std::string_view s);
 

@@ -50,7 +50,8 @@ http::Guard::Verdict RouteGuard::decide(const http::Access& access, http::Exchan
     return {std::move(res), {}};
   }
   std::string subject = result.principal->subject;
-  if (!scope.empty() && !result.principal->has_scope(scope)) {
+  if (!scope.empty() && !result.principal->has_scope(scope) &&
+      (access.or_scope.empty() || !result.principal->has_scope(access.or_scope))) {
     auto res = http::error_response(http::Status::forbidden, "forbidden",
                                     "token lacks the '" + access.scope + "' scope");
     res.set(bhttp::field::www_authenticate,

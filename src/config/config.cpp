@@ -290,6 +290,8 @@ constexpr Field kFields[] = {
      }},
     {"logging", "access_log",
      [](Config& c, auto& k, auto& v) { c.logging.access_log = parse_bool(k, v); }},
+    {"metrics", "enabled",
+     [](Config& c, auto& k, auto& v) { c.metrics.enabled = parse_bool(k, v); }},
 };
 
 std::string upper(std::string s) {

@@ -103,6 +103,12 @@ struct LoggingConfig {
   bool operator==(const LoggingConfig&) const = default;
 };
 
+struct MetricsConfig {
+  bool enabled = true;
+
+  bool operator==(const MetricsConfig&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   AuthConfig auth;
@@ -110,6 +116,7 @@ struct Config {
   TransportConfig transport;
   FederationConfig federation;
   LoggingConfig logging;
+  MetricsConfig metrics;
   // Where the values came from, for messages: the file path or "(defaults)".
   std::string source = "(defaults)";
 };

@@ -278,6 +278,7 @@ void add_gateways(Catalog& c, const std::vector<store::GatewayRow>& rows, const 
     e->timeout = std::chrono::milliseconds(g.timeout_ms);
     e->fingerprint = std::to_string(g.updated_at) + "/" + e->url;
     e->protocol_version = g.protocol_version;
+    e->metrics = UpstreamMetrics::make(e->name);
     c.gateways[e->gateway_id] = std::move(e);
   }
 }

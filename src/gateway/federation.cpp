@@ -261,6 +261,7 @@ void Federation::set_status(Monitor& m, bool reachable, const std::string& error
     m.last_error = error;
   }
   const bool was = m.reachable.exchange(reachable);
+  UpstreamMetrics::set_up(m.endpoint->name, reachable);
   if (was != reachable) {
     if (reachable)
       spdlog::info("upstream {} ({}) is reachable again", m.endpoint->name, m.endpoint->url);

@@ -2,6 +2,14 @@
 
 namespace mcpgw::gateway {
 
+const char* UpstreamError::kind_name(Kind k) {
+  static constexpr const char* kNames[kKinds] = {"unreachable", "disconnected", "timeout",
+                                                 "http_status", "session_lost", "protocol",
+                                                 "rejected",    "too_large",    "cancelled"};
+  const auto i = static_cast<std::size_t>(k);
+  return i < kKinds ? kNames[i] : "unknown";
+}
+
 std::string UpstreamError::text() const {
   std::string out;
   if (!context.empty()) out = context + ": ";

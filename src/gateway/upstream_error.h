@@ -22,6 +22,9 @@ struct UpstreamError {
     too_large,     // a response or message over the size limit
     cancelled,     // the caller's Abort ended it
   };
+  static constexpr std::size_t kKinds = 9;
+  // The kind's name, for metrics: unreachable, disconnected, timeout, ...
+  static const char* kind_name(Kind k);
   Kind kind = Kind::unreachable;
   unsigned http_status = 0;  // http_status, session_lost: the status it answered with
   // What happened, in words. http_status and session_lost: the reason phrase, then a part of the

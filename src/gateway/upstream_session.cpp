@@ -174,21 +174,59 @@ awaitable<std::optional<UpstreamError>> UpstreamSession::apply_log_level(std::st
   co_return std::nullopt;
 }
 
+UpstreamMetrics UpstreamMetrics::make(std::string_view gateway) {
+  UpstreamMetrics m;
+  if (!metrics::enabled()) return m;
+  auto& reg = metrics::registry();
+  m.duration = &reg.histogram("mcpgw_upstream_request_duration_seconds",
+                              "Requests to upstream MCP servers, until their answer", {"gateway"})
+                    .with({gateway});
+  auto& errors =
+      reg.counter("mcpgw_upstream_errors_total",
+                  "Upstream requests that brought no answer, by kind", {"gateway", "kind"});
+  for (std::size_t k = 0; k < UpstreamError::kKinds; ++k)
+    m.errors[k] =
+        &errors.with({gateway, UpstreamError::kind_name(static_cast<UpstreamError::Kind>(k))});
+  return m;
+}
+
+void UpstreamMetrics::set_up(std::string_view gateway, bool up) {
+  if (!metrics::enabled()) return;
+  metrics::registry()
+      .gauge("mcpgw_upstream_up", "1 when the upstream MCP server answered its last health checks",
+             {"gateway"})
+      .with({gateway})
+      .set(up ? 1 : 0);
+}
+
+void UpstreamMetrics::record(const std::optional<UpstreamError>& failure,
+                             std::chrono::steady_clock::duration took) const {
+  if (!duration) return;
+  duration->observe(std::chrono::duration<double>(took).count());
+  if (failure) errors[static_cast<std::size_t>(failure->kind)]->inc();
+}
+
 awaitable<UpstreamResult> UpstreamSession::request(
     std::string_view method, std::string params, OnMessage on_message, std::shared_ptr<Abort> abort,
     json::value* upstream_id, std::function<std::chrono::milliseconds()> stream_wait,
     const RequestOptions* options) {
+  const auto started = std::chrono::steady_clock::now();
+  // Every answer goes through here: its duration and failure are counted.
+  auto counted = [&](UpstreamResult r) {
+    endpoint_->metrics.record(r.failure, std::chrono::steady_clock::now() - started);
+    return r;
+  };
   for (int attempt = 0;; ++attempt) {
     std::optional<UpstreamError> why = co_await ensure_initialized();
     if (why) {
       UpstreamResult r;
       r.failure = std::move(why);
-      co_return r;
+      co_return counted(std::move(r));
     }
     const bool modern_era = modern();  // once per attempt: close() may reset it meanwhile
     if (modern_era && (method == protocol::method::kResourcesSubscribe ||
                        method == protocol::method::kResourcesUnsubscribe))
-      co_return change_subscription(method, params);
+      co_return counted(change_subscription(method, params));
     Exchange x;
     {
       std::lock_guard lock(mutex_);
@@ -245,7 +283,7 @@ awaitable<UpstreamResult> UpstreamSession::request(
       if (g.retry_ms) x.retry_ms = g.retry_ms;
       if (g.status / 100 == 4) break;  // the upstream cannot resume it (no GET, unknown id)
     }
-    co_return r;
+    co_return counted(std::move(r));
   }
 }
 

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/metrics.h"
 #include "gateway/http_client.h"
 #include "gateway/upstream_error.h"
 #include "protocol/message.h"
@@ -33,6 +34,18 @@
 namespace mcpgw::gateway {
 
 // How to reach one upstream MCP server. Immutable; a changed gateway gets a new one.
+// One gateway's series in the metrics registry (null when metrics are off): its requests'
+// durations, and their failures by kind.
+struct UpstreamMetrics {
+  metrics::Histogram* duration = nullptr;
+  metrics::Counter* errors[UpstreamError::kKinds] = {};
+  static UpstreamMetrics make(std::string_view gateway);
+  void record(const std::optional<UpstreamError>& failure,
+              std::chrono::steady_clock::duration took) const;
+  // mcpgw_upstream_up of the gateway: 1 once it answers its health checks, 0 once they fail.
+  static void set_up(std::string_view gateway, bool up);
+};
+
 struct UpstreamEndpoint {
   std::string gateway_id;
   std::string name;  // for messages
@@ -44,6 +57,7 @@ struct UpstreamEndpoint {
   // The revision its last discovery settled on ("" not yet): sessions of a known era skip the
   // probe. Not part of the fingerprint (a discovery that changes it restarts nothing).
   std::string protocol_version;
+  UpstreamMetrics metrics{};  // by name: set with it
 };
 
 // What one request needs beyond its method and params.

@@ -59,11 +59,15 @@ using Handler = std::function<boost::asio::awaitable<Response>(Exchange&)>;
 struct Access {
   enum class Kind { open, authenticated, scope };
   Kind kind = Kind::open;
-  std::string scope;  // for Kind::scope
+  std::string scope;       // for Kind::scope
+  std::string or_scope{};  // for Kind::scope: a scope that admits too (admin for /metrics)
 
   static Access open() { return {Kind::open, {}}; }
   static Access authenticated() { return {Kind::authenticated, {}}; }
   static Access require(std::string_view s) { return {Kind::scope, std::string(s)}; }
+  static Access require_either(std::string_view s, std::string_view t) {
+    return {Kind::scope, std::string(s), std::string(t)};
+  }
 };
 
 // A JSON response with the given status.

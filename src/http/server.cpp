@@ -64,8 +64,9 @@ HttpServer::~HttpServer() = default;
 
 void HttpServer::route(std::string method, std::string_view pattern, Access access,
                        Handler handler) {
-  impl_->site.router.add(std::move(method), pattern);
-  impl_->site.routes.push_back({std::move(access), std::move(handler)});
+  impl_->site.router.add(method, pattern);
+  impl_->site.routes.push_back(
+      {std::move(access), std::move(handler), RouteMetrics::make(method, pattern)});
 }
 
 const Router& HttpServer::router() const {

@@ -52,6 +52,7 @@ boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ct
       break;
   }
   const RouteEntry& route = routes[m.index];
+  trace.metrics = &route.metrics;
   ctx.params = std::move(m.params);
   try {
     // Inside the try: a guard that reads the database (API tokens) meets its outages too.
@@ -81,12 +82,36 @@ boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ct
       "the request failed; see the server log for request id " + ctx.request_id);
 }
 
+RouteMetrics RouteMetrics::make(std::string_view method, std::string_view route) {
+  RouteMetrics m;
+  if (!metrics::enabled()) return m;
+  auto& reg = metrics::registry();
+  auto& total = reg.counter("mcpgw_http_requests_total", "HTTP responses by route and status class",
+                            {"method", "route", "status"});
+  static constexpr std::string_view kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  for (std::size_t i = 0; i < 5; ++i)
+    m.status[i] = &total.with({method, route, kClasses[i]});
+  m.duration = &reg.histogram("mcpgw_http_request_duration_seconds",
+                              "Time from the request's arrival to its response's end "
+                              "(a stream's whole life for SSE)",
+                              {"method", "route"})
+                    .with({method, route});
+  return m;
+}
+
+void RouteMetrics::record(unsigned status, std::chrono::steady_clock::duration took) const {
+  if (!duration) return;
+  const unsigned cls = status >= 100 && status < 600 ? status / 100 - 1 : 4;
+  this->status[cls]->inc();
+  duration->observe(std::chrono::duration<double>(took).count());
+}
+
 void Site::log_access(const Request* req, std::string_view target, unsigned status,
                       std::size_t bytes, const RequestTrace& trace) const {
+  const auto took = std::chrono::steady_clock::now() - trace.start;
+  (trace.metrics ? trace.metrics : &unmatched)->record(status, took);
   if (!access_log) return;
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - trace.start)
-                      .count();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
   // Query strings are left out: they are the one place a careless client may put a secret.
   access_log->write({req ? std::string_view(req->method_string()) : std::string_view("-"),
                      path_only(target), status, bytes, us, trace.id, trace.subject, trace.peer});

@@ -5,9 +5,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+
 #include <string>
 #include <string_view>
 #include <vector>
+#include "common/metrics.h"
 
 #include "config/config.h"
 #include "http/guard.h"
@@ -20,9 +22,19 @@ class AccessLog;
 
 namespace mcpgw::http {
 
+// A route's series in the metrics registry (null when metrics are off): responses by status
+// class (1xx..5xx) and their durations.
+struct RouteMetrics {
+  metrics::Counter* status[5] = {};
+  metrics::Histogram* duration = nullptr;
+  static RouteMetrics make(std::string_view method, std::string_view route);
+  void record(unsigned status, std::chrono::steady_clock::duration took) const;
+};
+
 struct RouteEntry {
   Access access;
   Handler handler;
+  RouteMetrics metrics{};
 };
 
 // The facts of one request that its access-log line carries besides status and size.
@@ -30,7 +42,8 @@ struct RequestTrace {
   std::chrono::steady_clock::time_point start;
   std::string id;  // sent back as X-Request-Id
   std::string_view peer;
-  std::string subject;  // who the route's guard admitted; empty on open routes
+  std::string subject;                    // who the route's guard admitted; empty on open routes
+  const RouteMetrics* metrics = nullptr;  // the matched route's; else the unmatched ones
 };
 
 struct Site {
@@ -43,6 +56,7 @@ struct Site {
   std::shared_ptr<const observability::AccessLog> access_log;  // null for none
   Router router;
   std::vector<RouteEntry> routes;  // by router index; filled before the server starts
+  RouteMetrics unmatched = RouteMetrics::make("-", "(unmatched)");
   std::atomic<bool> draining{false};
 
   // The route's answer, or the error that stands for it: no route, the guard's refusal, or a 500

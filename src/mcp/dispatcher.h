@@ -2,11 +2,13 @@
 // Method name → handler entry. Handlers are registered, never switched on.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "common/metrics.h"
 #include "mcp/context.h"
 #include "mcp/outcome.h"
 #include "protocol/message.h"
@@ -30,6 +32,15 @@ using TypedHandler = std::function<boost::asio::awaitable<Outcome>(RequestContex
 // The protocol eras a method exists in (initialize is legacy only, server/discover modern only).
 enum Eras : unsigned { kLegacy = 1, kModern = 2, kBothEras = kLegacy | kModern };
 
+// A method's series in the metrics registry (null when metrics are off).
+struct MethodMetrics {
+  metrics::Counter* ok = nullptr;
+  metrics::Counter* error = nullptr;
+  metrics::Histogram* duration = nullptr;
+  static MethodMetrics make(std::string_view method);
+  void record(bool failed, std::chrono::steady_clock::duration took) const;
+};
+
 struct HandlerEntry {
   RequestHandler handler;
   // True when the handler may send messages related to the request (progress, logging,
@@ -37,6 +48,7 @@ struct HandlerEntry {
   // when the client accepts one.
   bool streams = false;
   unsigned eras = kBothEras;
+  MethodMetrics metrics{};  // set by Dispatcher::on_request
   bool in(Eras era) const { return (eras & era) != 0; }
 
   // Parse-then-handle: params that P::parse refuses are answered -32602 with its reason, here,
@@ -82,6 +94,9 @@ class Dispatcher {
  private:
   std::unordered_map<std::string, HandlerEntry> requests_;
   std::unordered_map<std::string, NotificationHandler> notifications_;
+  MethodMetrics unknown_ = MethodMetrics::make("(unknown)");
+  boost::asio::awaitable<Outcome> run_entry(RequestContext& ctx, const HandlerEntry& entry,
+                                            const jsonrpc::Message& request) const;
 };
 
 }  // namespace mcpgw::mcp

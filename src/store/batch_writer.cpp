@@ -1,4 +1,5 @@
 #include "store/batch_writer.h"
+#include "common/metrics.h"
 
 #include <spdlog/spdlog.h>
 
@@ -13,6 +14,19 @@ BatchWriter::BatchWriter(std::unique_ptr<sql::Pool> pool, std::size_t max_queue,
       max_queue_(max_queue),
       idle_task_(std::move(idle_task)),
       idle_interval_(idle_interval),
+      commit_seconds_(metrics::enabled()
+                          ? &metrics::registry()
+                                 .histogram("mcpgw_event_store_commit_duration_seconds",
+                                            "Time to commit one batch of the database writer "
+                                            "(events, stream records, sessions)",
+                                            {})
+                                 .with({})
+                          : nullptr),
+      queue_depth_(metrics::enabled() ? &metrics::registry()
+                                             .gauge("mcpgw_event_store_queue_depth",
+                                                    "Writes waiting for the database writer", {})
+                                             .with({})
+                                      : nullptr),
       thread_([this] { run(); }) {}
 
 BatchWriter::~BatchWriter() {
@@ -68,6 +82,7 @@ void BatchWriter::run() {
         queue_.pop_front();
       }
       if (queue_.size() < max_queue_ / 2) warned_full_ = false;
+      if (queue_depth_) queue_depth_->set(static_cast<double>(queue_.size()));
     }
     has_room_.notify_all();
     if (batch.empty()) {
@@ -81,7 +96,11 @@ void BatchWriter::run() {
       }
       continue;
     }
+    const auto started = std::chrono::steady_clock::now();
     apply(batch);
+    if (commit_seconds_)
+      commit_seconds_->observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     for (auto& item : batch)
       if (item.after_commit) item.after_commit();
     {

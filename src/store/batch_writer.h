@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/metrics.h"
 #include "store/sql/connection.h"
 
 namespace mcpgw::store {
@@ -71,6 +72,9 @@ class BatchWriter {
   std::uint64_t enqueued_ = 0, done_ = 0;
   bool stopping_ = false;
   bool warned_full_ = false;  // one warning per episode of a full queue
+  // Its series in the metrics registry (null when metrics are off); set before the thread starts.
+  metrics::Histogram* const commit_seconds_;
+  metrics::Gauge* const queue_depth_;
   std::thread thread_;
 };
 

@@ -1,4 +1,5 @@
 #include "transport/session.h"
+#include "common/metrics.h"
 
 #include <cstring>
 
@@ -11,6 +12,19 @@ std::int64_t now_ticks() {
 }
 }  // namespace
 
+namespace {
+// SSE streams open on this node (POST answers and GET streams), or null when metrics are off.
+metrics::Gauge* open_streams() {
+  static metrics::Gauge* g =
+      metrics::enabled()
+          ? &metrics::registry()
+                 .gauge("mcpgw_sse_streams", "SSE streams of legacy sessions held on this node", {})
+                 .with({})
+          : nullptr;
+  return g;
+}
+}  // namespace
+
 Stream::Stream(std::string session_id, std::uint64_t number, EventStore& store, Kind kind)
     : session_id_(std::move(session_id)),
       number_(number),
@@ -18,10 +32,13 @@ Stream::Stream(std::string session_id, std::uint64_t number, EventStore& store, 
       kind_(kind),
       store_(store),
       seq_(store.last_seq(key_)),
-      durable_(seq_) {}
+      durable_(seq_) {
+  if (auto* g = open_streams()) g->add(1);
+}
 
 Stream::~Stream() {
   if (kind_ != Kind::local) store_.unfollow(key_, this);
+  if (auto* g = open_streams()) g->add(-1);
 }
 
 void Stream::follow() {

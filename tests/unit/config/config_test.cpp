@@ -145,6 +145,7 @@ TEST_CASE("the documented example sets every key to its default", "[config]") {
   CHECK(example.transport == defaults.transport);
   CHECK(example.federation == defaults.federation);
   CHECK(example.logging == defaults.logging);
+  CHECK(example.metrics == defaults.metrics);
 
   // Every key appears in the file, under its section, with a comment line above it.
   std::ifstream in(path);
