@@ -17,7 +17,7 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --tests)
-      packages+=(curl wrk procps python3 sqlite3 postgresql postgresql-client haproxy prometheus)
+      packages+=(curl wrk procps python3 sqlite3 postgresql postgresql-client haproxy prometheus chromium)
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;

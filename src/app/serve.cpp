@@ -222,6 +222,12 @@ void register_admin_routes(http::HttpServer& server, const AdminDeps& d) {
   admin::register_openapi_route(server);
 }
 
+// CORS for browser clients, and /metrics when it is on.
+void open_front_door(http::HttpServer& server, const config::Config& cfg) {
+  server.set_cors(http::CorsPolicy(cfg.transport.allowed_origins));
+  if (cfg.metrics.enabled) register_metrics_route(server);
+}
+
 bool is_loopback(const std::string& host) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
@@ -326,8 +332,8 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
 
   auth::RouteGuard guard(callers.authenticator, &blocking, &callers.resource);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
+  open_front_door(server, cfg);
   register_system_routes(server, db, blocking);
-  if (cfg.metrics.enabled) register_metrics_route(server);
   const NodeMetrics node_metrics(node_id, sessions, listeners);
   register_resource_metadata_routes(server, callers.resource, catalog);
   register_admin_routes(server, {db, sync, federation, api_tokens, blocking, credentials_key});

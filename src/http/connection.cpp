@@ -162,6 +162,7 @@ awaitable<bool> write_response(const Site& site, Connection& conn, const Request
     res.content_length(len);  // HEAD: the GET's length, no body
   }
   finish_headers(res, trace.id);
+  if (site.cors) site.cors->decorate(req, res);
   res.keep_alive(keep_alive);
   // There is no write timeout of its own: read_timeout bounds a response's write too.
   conn.expire_in(site.cfg.read_timeout);
@@ -177,6 +178,7 @@ awaitable<bool> write_streamed(const Site& site, const std::shared_ptr<Connectio
                                const Request& req, Response& res, const Streamer& streamer,
                                bool keep_alive, const RequestTrace& trace) {
   finish_headers(res, trace.id);
+  if (site.cors) site.cors->decorate(req, res);
   ChunkedStream body(conn, site.cfg.read_timeout, site.draining, chunked_head(res, keep_alive));
   conn->stream_waker = body.waker();
   try {

@@ -69,6 +69,10 @@ void HttpServer::route(std::string method, std::string_view pattern, Access acce
       {std::move(access), std::move(handler), RouteMetrics::make(method, pattern)});
 }
 
+void HttpServer::set_cors(CorsPolicy cors) {
+  impl_->site.cors = std::move(cors);
+}
+
 const Router& HttpServer::router() const {
   return impl_->site.router;
 }

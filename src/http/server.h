@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "http/guard.h"
 #include "http/message.h"
+#include "http/origin.h"
 
 namespace boost::asio {
 class io_context;
@@ -33,6 +34,8 @@ class HttpServer {
   // Before start() only.
   void route(std::string method, std::string_view pattern, Access access, Handler handler);
   const Router& router() const;
+  // Before start() only: answer CORS preflights and decorate answers to allowed Origins.
+  void set_cors(CorsPolicy cors);
 
   // Binds and listens; returns the bound port (useful with port 0). Throws std::system_error with
   // the address on failure.

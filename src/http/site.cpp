@@ -43,6 +43,10 @@ boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ct
     case RouteMatch::Kind::not_found:
       co_return error_response(Status::not_found, "not_found", "no such route");
     case RouteMatch::Kind::method_not_allowed: {
+      // A browser's CORS preflight for a route that exists.
+      if (cors && req.method() == bhttp::verb::options &&
+          req.find(bhttp::field::origin) != req.end())
+        co_return cors->preflight(req, m.allow);
       auto res = error_response(Status::method_not_allowed, "method_not_allowed",
                                 "method not allowed on this route");
       res.set(bhttp::field::allow, m.allow);

@@ -5,11 +5,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <string>
 #include <string_view>
 #include <vector>
 #include "common/metrics.h"
+#include "http/origin.h"
 
 #include "config/config.h"
 #include "http/guard.h"
@@ -58,6 +60,7 @@ struct Site {
   std::vector<RouteEntry> routes;  // by router index; filled before the server starts
   RouteMetrics unmatched = RouteMetrics::make("-", "(unmatched)");
   std::atomic<bool> draining{false};
+  std::optional<CorsPolicy> cors;  // set before the server starts; none: no CORS headers
 
   // The route's answer, or the error that stands for it: no route, the guard's refusal, or a 500
   // for a handler that threw. Sets trace.subject when the route is guarded.

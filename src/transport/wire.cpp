@@ -105,31 +105,4 @@ Accepts parse_accept(std::string_view header) {
           token_listed(header, {"text/event-stream", "text/*", "*/*"})};
 }
 
-namespace {
-std::string_view host_part(std::string_view authority) {
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    return close == std::string_view::npos ? authority : authority.substr(0, close + 1);
-  }
-  return authority.substr(0, authority.find(':'));
-}
-bool local_name(std::string_view host) {
-  return boost::beast::iequals(host, "localhost") || host == "127.0.0.1" || host == "[::1]";
-}
-}  // namespace
-
-bool is_local_origin(std::string_view origin) {
-  for (std::string_view scheme : {"http://", "https://"})
-    if (origin.substr(0, scheme.size()) == scheme) {
-      auto rest = origin.substr(scheme.size());
-      if (rest.find('/') != std::string_view::npos) return false;
-      return local_name(host_part(rest));
-    }
-  return false;
-}
-
-bool is_local_host(std::string_view host_header) {
-  return local_name(host_part(host_header));
-}
-
 }  // namespace mcpgw::transport

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "http/origin.h"
 #include "protocol/message.h"
 
 namespace mcpgw::transport {
@@ -41,7 +42,7 @@ struct Accepts {
   bool sse = false;
 };
 Accepts parse_accept(std::string_view header);
-bool is_local_origin(std::string_view origin);
-bool is_local_host(std::string_view host_header);
+using http::is_local_host;
+using http::is_local_origin;
 
 }  // namespace mcpgw::transport
