@@ -223,8 +223,9 @@ void register_admin_routes(http::HttpServer& server, const AdminDeps& d) {
 }
 
 // CORS for browser clients, and /metrics when it is on.
-void open_front_door(http::HttpServer& server, const config::Config& cfg) {
+void open_front_door(http::HttpServer& server, const config::Config& cfg, RateLimits& limits) {
   server.set_cors(http::CorsPolicy(cfg.transport.allowed_origins));
+  server.set_rate_limits(&limits);
   if (cfg.metrics.enabled) register_metrics_route(server);
 }
 
@@ -262,6 +263,16 @@ auth::JwtVerifier jwt_verifier(const config::Config& cfg, const std::string& tok
 
 namespace {
 
+RateLimits rate_limits(const config::RateLimitConfig& c) {
+  std::unordered_map<std::string, RateLimits::Rates> by_subject;
+  for (const auto& o : c.overrides)
+    by_subject[o.subject] = {{o.requests_per_second, o.request_burst},
+                             {o.tool_calls_per_second, o.tool_call_burst}};
+  return RateLimits(
+      {{c.requests_per_second, c.request_burst}, {c.tool_calls_per_second, c.tool_call_burst}},
+      std::move(by_subject));
+}
+
 // Who may call: API tokens, this gateway's own JWTs, the external issuers; and what a client is
 // told to find them (the RFC 9728 metadata).
 struct Callers {
@@ -269,13 +280,15 @@ struct Callers {
       : api_tokens(*database.tokens, cfg.auth.api_token_cache_ttl),
         issuers(cfg.auth),
         authenticator(cfg.auth.required, jwt_verifier(cfg, token_hint), &api_tokens, &issuers),
-        resource(cfg.auth) {
+        resource(cfg.auth),
+        limits(rate_limits(cfg.rate_limits)) {
     share_token_revocations(database.feed.get(), api_tokens);
   }
   auth::ApiTokenService api_tokens;
   const auth::IssuerSet issuers;
   const auth::Authenticator authenticator;
   const auth::ProtectedResource resource;
+  RateLimits limits;
 };
 
 }  // namespace
@@ -308,7 +321,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
   const mcp::UpstreamToolInvoker upstream_tools(federation);
   const mcp::ServerIdentity identity{"mcpgw", std::string(version()), cfg.transport.cache_ttl};
   mcp::ListenHub listeners(cfg.transport.max_sessions);
-  mcp::Services services{catalog, identity, &federation, {}, &listeners};
+  mcp::Services services{catalog, identity, &federation, {}, &listeners, &callers.limits};
   services.invokers[static_cast<std::size_t>(gateway::ItemSource::rest)] = &rest_tools;
   services.invokers[static_cast<std::size_t>(gateway::ItemSource::upstream)] = &upstream_tools;
   mcp::Dispatcher dispatcher;
@@ -332,7 +345,7 @@ int serve(const config::Config& cfg, const std::string& token_hint) {
 
   auth::RouteGuard guard(callers.authenticator, &blocking, &callers.resource);
   http::HttpServer server(ioc, cfg.server, guard, observability::make_access_log(cfg.logging));
-  open_front_door(server, cfg);
+  open_front_door(server, cfg, callers.limits);
   register_system_routes(server, db, blocking);
   const NodeMetrics node_metrics(node_id, sessions, listeners);
   register_resource_metadata_routes(server, callers.resource, catalog);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <iterator>
 #include <limits>
@@ -80,6 +81,57 @@ std::vector<std::string> parse_list(const std::string& key, const RawValue& v) {
   for (const auto& item : *v.node) {
     if (!item.IsScalar()) fail(key, v, "expected a list of strings");
     out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+double parse_rate(const std::string& key, const RawValue& v) {
+  const std::string s = scalar_of(key, v);
+  char* end = nullptr;
+  const double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !(d >= 0) || d > 1e9)
+    fail(key, v, "expected a number from 0 to 1000000000, got '" + s + "'");
+  return d;
+}
+
+// rate_limits.overrides: [{subject: ci-bot, requests_per_second: 50, ...}], YAML or (from the
+// environment) YAML flow text.
+std::vector<RateOverride> overrides_of(const std::string& key, const RawValue& v) {
+  YAML::Node node;
+  if (v.node) {
+    node = *v.node;
+  } else {
+    try {
+      node = YAML::Load(v.text);
+    } catch (const YAML::Exception& e) {
+      fail(key, v, "invalid YAML: " + e.msg);
+    }
+  }
+  std::vector<RateOverride> out;
+  if (node.IsNull()) return out;
+  if (!node.IsSequence()) fail(key, v, "expected a list of {subject, ...}");
+  for (const auto& item : node) {
+    if (!item.IsMap()) fail(key, v, "each override is a map");
+    RateOverride o;
+    for (const auto& kv : item) {
+      const std::string k = kv.first.Scalar();
+      const RawValue field{&kv.second, {}, v.where};
+      const std::string full = key + "." + k;
+      if (k == "subject")
+        o.subject = parse_string(full, field);
+      else if (k == "requests_per_second")
+        o.requests_per_second = parse_rate(full, field);
+      else if (k == "request_burst")
+        o.request_burst = parse_rate(full, field);
+      else if (k == "tool_calls_per_second")
+        o.tool_calls_per_second = parse_rate(full, field);
+      else if (k == "tool_call_burst")
+        o.tool_call_burst = parse_rate(full, field);
+      else
+        fail(full, field, "unknown key");
+    }
+    if (o.subject.empty()) fail(key, v, "each override needs a subject");
+    out.push_back(std::move(o));
   }
   return out;
 }
@@ -292,6 +344,16 @@ constexpr Field kFields[] = {
      [](Config& c, auto& k, auto& v) { c.logging.access_log = parse_bool(k, v); }},
     {"metrics", "enabled",
      [](Config& c, auto& k, auto& v) { c.metrics.enabled = parse_bool(k, v); }},
+    {"rate_limits", "requests_per_second",
+     [](Config& c, auto& k, auto& v) { c.rate_limits.requests_per_second = parse_rate(k, v); }},
+    {"rate_limits", "request_burst",
+     [](Config& c, auto& k, auto& v) { c.rate_limits.request_burst = parse_rate(k, v); }},
+    {"rate_limits", "tool_calls_per_second",
+     [](Config& c, auto& k, auto& v) { c.rate_limits.tool_calls_per_second = parse_rate(k, v); }},
+    {"rate_limits", "tool_call_burst",
+     [](Config& c, auto& k, auto& v) { c.rate_limits.tool_call_burst = parse_rate(k, v); }},
+    {"rate_limits", "overrides",
+     [](Config& c, auto& k, auto& v) { c.rate_limits.overrides = overrides_of(k, v); }},
 };
 
 std::string upper(std::string s) {

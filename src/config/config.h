@@ -103,6 +103,23 @@ struct LoggingConfig {
   bool operator==(const LoggingConfig&) const = default;
 };
 
+// Token buckets (common/rate_limit.h): per principal over every guarded request, and per
+// principal and tool over tools/call. 0 per second: unlimited.
+struct RateOverride {
+  std::string subject;
+  double requests_per_second = 0, request_burst = 0;
+  double tool_calls_per_second = 0, tool_call_burst = 0;
+  bool operator==(const RateOverride&) const = default;
+};
+
+struct RateLimitConfig {
+  double requests_per_second = 0, request_burst = 0;
+  double tool_calls_per_second = 0, tool_call_burst = 0;
+  std::vector<RateOverride> overrides;  // by subject, each replacing all four
+
+  bool operator==(const RateLimitConfig&) const = default;
+};
+
 struct MetricsConfig {
   bool enabled = true;
 
@@ -117,6 +134,7 @@ struct Config {
   FederationConfig federation;
   LoggingConfig logging;
   MetricsConfig metrics;
+  RateLimitConfig rate_limits;
   // Where the values came from, for messages: the file path or "(defaults)".
   std::string source = "(defaults)";
 };

@@ -61,6 +61,9 @@ struct Access {
   Kind kind = Kind::open;
   std::string scope;       // for Kind::scope
   std::string or_scope{};  // for Kind::scope: a scope that admits too (admin for /metrics)
+  // The body of a refusal after admission (429) on routes that answer in JSON-RPC (MCP); null:
+  // the usual JSON error.
+  std::string (*rpc_refusal)(std::string_view message) = nullptr;
 
   static Access open() { return {Kind::open, {}}; }
   static Access authenticated() { return {Kind::authenticated, {}}; }

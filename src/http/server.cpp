@@ -73,6 +73,10 @@ void HttpServer::set_cors(CorsPolicy cors) {
   impl_->site.cors = std::move(cors);
 }
 
+void HttpServer::set_rate_limits(RateLimits* limits) {
+  impl_->site.limits = limits;
+}
+
 const Router& HttpServer::router() const {
   return impl_->site.router;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "common/rate_limit.h"
 #include "config/config.h"
 #include "http/guard.h"
 #include "http/message.h"
@@ -36,6 +37,9 @@ class HttpServer {
   const Router& router() const;
   // Before start() only: answer CORS preflights and decorate answers to allowed Origins.
   void set_cors(CorsPolicy cors);
+  // Before start() only: every admitted request of a principal takes from its bucket (429 when
+  // empty). limits must outlive the server.
+  void set_rate_limits(RateLimits* limits);
 
   // Binds and listens; returns the bound port (useful with port 0). Throws std::system_error with
   // the address on failure.

@@ -34,6 +34,19 @@ bool log_outage_now() {
 
 }  // namespace
 
+// 429 with Retry-After in whole seconds (at least 1), in the route's error shape.
+Response too_many_requests(const Access& access, std::chrono::milliseconds retry_after) {
+  const auto seconds = std::max<std::int64_t>(1, (retry_after.count() + 999) / 1000);
+  const std::string message = "rate limit exceeded: retry in " + std::to_string(seconds) + " s";
+  Response res = error_response(Status::too_many_requests, "too_many_requests", message);
+  if (access.rpc_refusal) {
+    res.body() = access.rpc_refusal(message);
+    res.prepare_payload();
+  }
+  res.set(bhttp::field::retry_after, std::to_string(seconds));
+  return res;
+}
+
 boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ctx,
                                                 RequestTrace& trace) const {
   RouteMatch m = router.match(req.method_string(), req.target());
@@ -65,6 +78,10 @@ boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ct
       if (verdict.blocking) verdict = co_await guard.admit_blocking(route.access, ctx);
       trace.subject = std::move(verdict.subject);
       if (verdict.refusal) co_return std::move(*verdict.refusal);
+      if (limits && limits->any()) {
+        const auto d = limits->request(trace.subject);
+        if (!d.allowed) co_return too_many_requests(route.access, d.retry_after);
+      }
     }
     co_return co_await route.handler(ctx);
   } catch (const Unavailable& e) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 #include "common/metrics.h"
+#include "common/rate_limit.h"
 #include "http/origin.h"
 
 #include "config/config.h"
@@ -61,6 +62,7 @@ struct Site {
   RouteMetrics unmatched = RouteMetrics::make("-", "(unmatched)");
   std::atomic<bool> draining{false};
   std::optional<CorsPolicy> cors;  // set before the server starts; none: no CORS headers
+  RateLimits* limits = nullptr;    // per-principal request limits; null: none
 
   // The route's answer, or the error that stands for it: no route, the guard's refusal, or a 500
   // for a handler that threw. Sets trace.subject when the route is guarded.

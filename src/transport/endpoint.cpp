@@ -483,7 +483,7 @@ void register_mcp_routes(http::HttpServer& server, EndpointOptions options,
                          SessionManager& sessions, const mcp::Server& mcp_server,
                          asio::thread_pool& blocking) {
   auto ep = std::make_shared<Endpoint>(std::move(options), sessions, mcp_server, blocking);
-  const auto access = http::Access::require(auth::kScopeMcp);
+  const auto access = mcp_access();
   for (std::string_view path : {"/mcp", "/servers/{id}/mcp"}) {
     server.route("POST", path, access, [ep](http::Exchange& hc) -> awaitable<Response> {
       co_return co_await ep->post(hc);

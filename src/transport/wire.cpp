@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "auth/principal.h"
+#include "protocol/errors.h"
 #include "protocol/message.h"
 #include "protocol/names.h"
 
@@ -103,6 +105,15 @@ Accepts parse_accept(std::string_view header) {
   if (header.empty()) return {true, true};  // no Accept: anything goes
   return {token_listed(header, {"application/json", "application/*", "*/*"}),
           token_listed(header, {"text/event-stream", "text/*", "*/*"})};
+}
+
+http::Access mcp_access() {
+  auto access = http::Access::require(auth::kScopeMcp);
+  access.rpc_refusal = [](std::string_view message) {
+    return std::string(
+        rpc_error(http::Status::too_many_requests, protocol::error::kServerError, message).body());
+  };
+  return access;
 }
 
 }  // namespace mcpgw::transport

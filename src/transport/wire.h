@@ -20,6 +20,9 @@ http::Response rpc_error(http::Status status, int code, std::string_view message
 http::Response rpc_error(http::Status status, const jsonrpc::Error& error,
                          const boost::json::value& id);
 
+// What the MCP routes need: the mcp scope; a refusal after admission (429) as a JSON-RPC error.
+http::Access mcp_access();
+
 // One SSE event carrying one JSON-RPC message; id may be empty (a stream without ids).
 std::string sse_event(std::string_view id, std::string_view data);
 // 2025-11-25: an event with an id and empty data, so a client can resume a stream that has not

@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "common/rate_limit.h"
 #include "mcp/dispatcher.h"
 #include "mcp/identity.h"
 #include "mcp/invokers.h"
@@ -26,6 +27,7 @@ struct Services {
   gateway::Federation* federation = nullptr;
   ToolInvokers invokers{};
   ListenHub* listeners = nullptr;  // null: no subscriptions/listen (unit tests)
+  RateLimits* limits = nullptr;    // tools/call per principal and tool; null: none
 };
 
 inline constexpr std::size_t kPageSize = 100;

@@ -146,6 +146,7 @@ TEST_CASE("the documented example sets every key to its default", "[config]") {
   CHECK(example.federation == defaults.federation);
   CHECK(example.logging == defaults.logging);
   CHECK(example.metrics == defaults.metrics);
+  CHECK(example.rate_limits == defaults.rate_limits);
 
   // Every key appears in the file, under its section, with a comment line above it.
   std::ifstream in(path);
