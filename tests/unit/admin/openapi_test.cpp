@@ -108,6 +108,7 @@ TEST_CASE("every route of the daemon is documented", "[openapi]") {
       {"GET", "/.well-known/oauth-protected-resource"},
       {"GET", "/.well-known/oauth-protected-resource/mcp"},
       {"GET", "/.well-known/oauth-protected-resource/servers/{id}/mcp"},
+      {"GET", "/metrics"},
       {"GET", "/v1/openapi.json"},
       {"GET", "/v1/whoami"},
       {"GET", "/v1/tokens"},
