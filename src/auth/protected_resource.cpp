@@ -22,13 +22,6 @@ bool plain_host(std::string_view h) {
   return true;
 }
 
-json::array strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v)
-    a.emplace_back(s);
-  return a;
-}
-
 }  // namespace
 
 ProtectedResource::ProtectedResource(const config::AuthConfig& auth)
@@ -66,7 +59,7 @@ json::object ProtectedResource::document(std::string_view base,
   json::object doc;
   doc["resource"] = std::string(base) + std::string(resource_path);
   if (!authorization_servers_.empty())
-    doc["authorization_servers"] = strings(authorization_servers_);
+    doc["authorization_servers"] = json::value_from(authorization_servers_);
   // MCP routes need mcp; the gateway's own (admin API) needs admin.
   doc["scopes_supported"] =
       resource_path.empty() ? json::array{kScopeAdmin, kScopeMcp} : json::array{kScopeMcp};

@@ -33,13 +33,6 @@ bool read_strings(const json::object& o, const char* field, std::vector<std::str
   return true;
 }
 
-json::array strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v)
-    a.emplace_back(s);
-  return a;
-}
-
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
@@ -130,12 +123,12 @@ json::object policy_rule_to_json(const Policy& p) {
     claims[k] = v;
   return {{"effect", p.allow ? "allow" : "deny"},
           {"server_id", p.server_id ? json::value(*p.server_id) : json::value(nullptr)},
-          {"subjects", strings(p.subjects)},
-          {"scopes", strings(p.scopes)},
+          {"subjects", json::value_from(p.subjects)},
+          {"scopes", json::value_from(p.scopes)},
           {"claims", std::move(claims)},
-          {"tools", strings(p.tools)},
-          {"resources", strings(p.resources)},
-          {"prompts", strings(p.prompts)}};
+          {"tools", json::value_from(p.tools)},
+          {"resources", json::value_from(p.resources)},
+          {"prompts", json::value_from(p.prompts)}};
 }
 
 void order_policies(std::vector<Policy>& rules) {
