@@ -32,8 +32,6 @@ bool log_outage_now() {
   return seen != now && last.compare_exchange_strong(seen, now, std::memory_order_relaxed);
 }
 
-}  // namespace
-
 // 429 with Retry-After in whole seconds (at least 1), in the route's error shape.
 Response too_many_requests(const Access& access, std::chrono::milliseconds retry_after) {
   const auto seconds = std::max<std::int64_t>(1, (retry_after.count() + 999) / 1000);
@@ -46,6 +44,8 @@ Response too_many_requests(const Access& access, std::chrono::milliseconds retry
   res.set(bhttp::field::retry_after, std::to_string(seconds));
   return res;
 }
+
+}  // namespace
 
 boost::asio::awaitable<Response> Site::dispatch(const Request& req, Exchange& ctx,
                                                 RequestTrace& trace) const {
