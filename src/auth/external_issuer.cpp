@@ -133,7 +133,12 @@ JwtVerdict ExternalIssuer::verify(const std::string& token, const TokenView& vie
     if (!claims) continue;
     Verified v;
     JwtVerdict verdict = accept(*claims, now_s, v);
-    if (verdict.principal) cache_->put(token, std::move(v));
+    // Not when the keys changed meanwhile: set_keys has emptied the cache, and this key may be
+    // one it withdrew.
+    if (verdict.principal && this->generation() == generation) {
+      cache_->put(token, std::move(v));
+      if (this->generation() != generation) cache_->clear();  // they changed during the put
+    }
     return verdict;
   }
   return reject(why);
