@@ -47,7 +47,8 @@ std::optional<std::int64_t> read_priority(const json::object& b, FieldErrors& e)
   return std::nullopt;
 }
 
-std::optional<store::PolicyWrite> read_policy(const CatalogContext& c, const json::object& b,
+std::optional<store::PolicyWrite> read_policy(const json::object& b,
+                                              const store::PolicyRepository::ServerExists& exists,
                                               FieldErrors& e) {
   unknown_fields(b,
                  {"name", "description", "priority", "enabled", "effect", "server_id", "subjects",
@@ -66,7 +67,7 @@ std::optional<store::PolicyWrite> read_policy(const CatalogContext& c, const jso
   gateway::PolicyError why;
   auto policy = gateway::policy_rule_from_json(rule, why);
   if (!policy) e.add(why.field, why.message);
-  if (policy && policy->server_id && !c.db.servers().find(*policy->server_id))
+  if (policy && policy->server_id && !exists(*policy->server_id))
     e.add("server_id", "unknown server id '" + *policy->server_id + "'");
   if (!e.empty()) return std::nullopt;
   w.rule = json::serialize(gateway::policy_rule_to_json(*policy));
@@ -75,31 +76,33 @@ std::optional<store::PolicyWrite> read_policy(const CatalogContext& c, const jso
 
 void save_policy(const CatalogContext& c, WriteOutcome& out, const std::string& id,
                  const json::object& request, bool create, bool patch) {
-  auto saved =
-      c.db.policies().save(id, create, [&](const std::optional<store::PolicyRecord>& found) {
-        json::object body = request;
-        if (!create) {
-          if (!found) {
-            out.kind = WriteOutcome::Kind::not_found;
-            return std::optional<store::PolicyWrite>();
-          }
-          json::object stored = policy_json(*found);
-          drop_read_only(body, stored, kPolicyReadOnly, out.errors);
-          if (patch) {
-            for (auto f : kPolicyReadOnly)
-              stored.erase(f);
-            merge_patch(stored, body);
-            body = std::move(stored);
-          }
-        }
-        auto w = read_policy(c, body, out.errors);
-        if (!w || !out.errors.empty()) {
-          out.kind = WriteOutcome::Kind::invalid;
-          return std::optional<store::PolicyWrite>();
-        }
-        out.conflict_detail = "a policy named '" + w->name + "' already exists";
-        return w;
-      });
+  auto saved = c.db.policies().save(id, create,
+                                    [&](const std::optional<store::PolicyRecord>& found,
+                                        const store::PolicyRepository::ServerExists& exists) {
+                                      json::object body = request;
+                                      if (!create) {
+                                        if (!found) {
+                                          out.kind = WriteOutcome::Kind::not_found;
+                                          return std::optional<store::PolicyWrite>();
+                                        }
+                                        json::object stored = policy_json(*found);
+                                        drop_read_only(body, stored, kPolicyReadOnly, out.errors);
+                                        if (patch) {
+                                          for (auto f : kPolicyReadOnly)
+                                            stored.erase(f);
+                                          merge_patch(stored, body);
+                                          body = std::move(stored);
+                                        }
+                                      }
+                                      auto w = read_policy(body, exists, out.errors);
+                                      if (!w || !out.errors.empty()) {
+                                        out.kind = WriteOutcome::Kind::invalid;
+                                        return std::optional<store::PolicyWrite>();
+                                      }
+                                      out.conflict_detail =
+                                          "a policy named '" + w->name + "' already exists";
+                                      return w;
+                                    });
   if (saved) out.item = policy_json(*saved);
 }
 

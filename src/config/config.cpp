@@ -94,19 +94,19 @@ double parse_rate(const std::string& key, const RawValue& v) {
   return d;
 }
 
-// rate_limits.overrides: [{subject: ci-bot, requests_per_second: 50, ...}], YAML or (from the
-// environment) YAML flow text.
-std::vector<RateOverride> overrides_of(const std::string& key, const RawValue& v) {
-  YAML::Node node;
-  if (v.node) {
-    node = *v.node;
-  } else {
-    try {
-      node = YAML::Load(v.text);
-    } catch (const YAML::Exception& e) {
-      fail(key, v, "invalid YAML: " + e.msg);
-    }
+// A structured value's node: the YAML file's, or YAML flow text from the environment.
+YAML::Node structured_node(const std::string& key, const RawValue& v) {
+  if (v.node) return *v.node;
+  try {
+    return YAML::Load(v.text);
+  } catch (const YAML::Exception& e) {
+    fail(key, v, "invalid YAML: " + e.msg);
   }
+}
+
+// rate_limits.overrides: [{subject: ci-bot, requests_per_second: 50, ...}].
+std::vector<RateOverride> overrides_of(const std::string& key, const RawValue& v) {
+  const YAML::Node node = structured_node(key, v);
   std::vector<RateOverride> out;
   if (node.IsNull()) return out;
   if (!node.IsSequence()) fail(key, v, "expected a list of {subject, ...}");
@@ -136,18 +136,10 @@ std::vector<RateOverride> overrides_of(const std::string& key, const RawValue& v
   return out;
 }
 
-// A structured value (config/issuers.h): a YAML node, or YAML flow text from the environment.
+// auth.issuers (config/issuers.h); its messages name the file's lines, or the variable.
 std::vector<IssuerConfig> issuers_of(const std::string& key, const RawValue& v) {
-  if (v.node) {
-    const std::string file = v.where.substr(0, v.where.rfind(':'));
-    return parse_issuers(*v.node, file, true);
-  }
-  YAML::Node node;
-  try {
-    node = YAML::Load(v.text);
-  } catch (const YAML::Exception& e) {
-    fail(key, v, "invalid YAML: " + e.msg);
-  }
+  const YAML::Node node = structured_node(key, v);
+  if (v.node) return parse_issuers(node, v.where.substr(0, v.where.rfind(':')), true);
   return parse_issuers(node, v.where, false);
 }
 

@@ -31,10 +31,13 @@ class PolicyRepository {
   // Keyset pages by (name, id); the name filter applies.
   virtual std::vector<PolicyRecord> page(const ListQuery& q) = 0;
   virtual std::optional<PolicyRecord> find(const std::string& id) = 0;
+  // Inside the write's transaction: whether a virtual server exists.
+  using ServerExists = std::function<bool(const std::string& id)>;
   // decide sees the stored policy (nullopt when creating or when there is none) and returns what
   // to write, or nullopt to write nothing; one transaction. Throws Conflict when the name is
   // taken, DatabaseError.
-  using Decide = std::function<std::optional<PolicyWrite>(const std::optional<PolicyRecord>&)>;
+  using Decide = std::function<std::optional<PolicyWrite>(const std::optional<PolicyRecord>&,
+                                                          const ServerExists&)>;
   virtual std::optional<PolicyRecord> save(const std::string& id, bool create,
                                            const Decide& decide) = 0;
   virtual bool remove(const std::string& id) = 0;

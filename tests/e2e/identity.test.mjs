@@ -4,7 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { Daemon } from './lib/daemon.mjs';
+import { Daemon, freePort } from './lib/daemon.mjs';
 import { startProvider } from './lib/identity_provider.mjs';
 import { sleep } from './lib/wait.mjs';
 
@@ -151,17 +151,6 @@ describe('external identity provider that goes away', () => {
     }
   });
 });
-
-// A free loopback port, so the daemon's public URL (auth.resource_url) is known before it starts.
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
 
 // The SDK's OAuth client side, with a pre-registered client. The authorization step (a browser,
 // for a person) is a GET of the provider's authorize URL, which oauth2-mock-server answers with

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort } from './lib/daemon.mjs';
 import { daemonWithFa } from './lib/fidelity_upstream.mjs';
 import { until } from './lib/wait.mjs';
 
@@ -21,13 +22,6 @@ function sample(text, name, labels = {}) {
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
   }
   return undefined;
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-  });
 }
 
 test('/metrics: guarded, valid under promtool, moving with requests, scraped by Prometheus', async (t) => {

@@ -45,7 +45,9 @@ std::optional<PolicyRecord> SqlPolicyRepository::save(const std::string& id, boo
   auto conn = pool_.acquire();
   Transaction tx(*conn, TxMode::write);
   const auto stored = create ? std::nullopt : find_policy(*conn, id);
-  const auto w = decide(stored);
+  const auto w = decide(stored, [&conn](const std::string& server) {
+    return !conn->query("SELECT 1 FROM servers WHERE id = ?", {server}).empty();
+  });
   if (!w) return std::nullopt;
   conn->exec(create ? "INSERT INTO policies(name, description, priority, enabled, rule, "
                       "updated_at, id, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)"

@@ -68,6 +68,15 @@ function toYaml(cfg) {
 // documents for a drain that completed (0), not a signal, within `stopTimeoutMs` of SIGTERM.
 const cleanExit = { code: 0, signal: null };
 
+// A free loopback port (for a server whose port must be known before it starts).
+export async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
 export class Daemon {
   // `bin` replaces the daemon binary (the harness's own tests use a fake one); `stopTimeoutMs` is
   // how long a SIGTERM may take before the daemon counts as hung and gets SIGKILL.

@@ -1,21 +1,12 @@
 // haproxy from Debian in front of a Cluster's nodes, with the repository's own configuration
 // (docker/haproxy.cfg: round robin, no stickiness), bound to 127.0.0.1. Stopped by PID.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from './daemon.mjs';
+import { freePort, repoRoot } from './daemon.mjs';
 import { until } from './wait.mjs';
 
 const running = new Set();
 process.on('exit', () => { for (const p of running) try { p.kill('SIGKILL'); } catch { /* gone */ } });
-
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 export class Haproxy {
   // nodes: started Daemons (three: the configuration names node1..node3).

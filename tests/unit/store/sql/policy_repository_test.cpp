@@ -14,7 +14,7 @@ TEST_CASE("policy repository: writes, pages, and the catalog reads the enabled o
           "[store][policies]") {
   test::StoreFixture f;
   auto& policies = f.db->policies();
-  auto saved = policies.save("p1", true, [](const auto& stored) {
+  auto saved = policies.save("p1", true, [](const auto& stored, const auto&) {
     CHECK_FALSE(stored);
     return std::optional(policy("zeta", 5));
   });
@@ -22,14 +22,16 @@ TEST_CASE("policy repository: writes, pages, and the catalog reads the enabled o
   CHECK(saved->priority == 5);
   CHECK(saved->enabled);
   CHECK(saved->created_at > 0);
-  REQUIRE(policies.save("p2", true,
-                        [](const auto&) { return std::optional(policy("alpha", -3, false)); }));
+  REQUIRE(policies.save("p2", true, [](const auto&, const auto&) {
+    return std::optional(policy("alpha", -3, false));
+  }));
   // The name is unique.
   CHECK_THROWS_AS(
-      policies.save("p3", true, [](const auto&) { return std::optional(policy("alpha", 1)); }),
+      policies.save("p3", true,
+                    [](const auto&, const auto&) { return std::optional(policy("alpha", 1)); }),
       store::Conflict);
   // Update sees the stored row; writing nothing leaves it.
-  auto updated = policies.save("p1", false, [](const auto& stored) {
+  auto updated = policies.save("p1", false, [](const auto& stored, const auto&) {
     REQUIRE(stored);
     CHECK(stored->name == "zeta");
     auto w = policy("zeta", 7);
@@ -38,9 +40,9 @@ TEST_CASE("policy repository: writes, pages, and the catalog reads the enabled o
   });
   REQUIRE(updated);
   CHECK(updated->rule == R"({"effect":"allow","tools":["x"]})");
-  CHECK_FALSE(
-      policies.save("p1", false, [](const auto&) { return std::optional<store::PolicyWrite>(); }));
-  CHECK_FALSE(policies.save("nope", false, [](const auto& stored) {
+  CHECK_FALSE(policies.save(
+      "p1", false, [](const auto&, const auto&) { return std::optional<store::PolicyWrite>(); }));
+  CHECK_FALSE(policies.save("nope", false, [](const auto& stored, const auto&) {
     CHECK_FALSE(stored);
     return std::optional<store::PolicyWrite>();
   }));
